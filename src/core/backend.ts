@@ -1,0 +1,53 @@
+// The one interface every wire dialect implements. The chat service talks only to this, so
+// Assistants v2 and Chat Completions plug in beside Conversations + Responses unchanged.
+import type { BackendKind, Message, MessageStatus, ThreadMeta, Usage } from './model';
+
+export interface ReplyRequest {
+  /** The thread, with its `remoteId` already set by `createThread`. */
+  thread: ThreadMeta;
+  /** Every stored message before `input`, oldest first (dialects that keep no server state need it). */
+  history: readonly Message[];
+  /** The new user message to send. */
+  input: Message;
+  model: string;
+  /** Aborts the request; the reply then ends by throwing (the caller keeps the partial text). */
+  signal: AbortSignal;
+}
+
+/** What a streaming reply yields: text deltas, then exactly one `done`. */
+export type ReplyEvent =
+  | { type: 'delta'; text: string }
+  | {
+      type: 'done';
+      /** 'complete', or 'incomplete' when the server stopped early (see `reason`). */
+      status: Extract<MessageStatus, 'complete' | 'incomplete'>;
+      reason?: string;
+      usage?: Usage;
+      /** Server id of the assistant message, when the dialect has one. */
+      remoteId?: string;
+      model?: string;
+    };
+
+export interface Backend {
+  readonly kind: BackendKind;
+  /** Creates the server-side thread (a conversation, an Assistants thread, or nothing for chat). */
+  createThread(thread: ThreadMeta): Promise<{ remoteId?: string }>;
+  /** Streams the assistant's reply to `input`. Throws on failure; see `describeError`. */
+  reply(request: ReplyRequest): AsyncIterable<ReplyEvent>;
+  /** Removes the server-side thread. */
+  deleteThread(remoteId: string): Promise<void>;
+}
+
+/** Where to connect. The key is fetched per request so a changed key takes effect at once. */
+export interface ConnectionSettings {
+  baseUrl: string;
+  getApiKey: () => Promise<string | undefined>;
+  organization?: string;
+  project?: string;
+  /** For tests and proxies; defaults to the global fetch. */
+  fetch?: typeof fetch;
+  /** Retries the SDK makes on 408/409/429/5xx and connection errors (SDK default 2). */
+  maxRetries?: number;
+  /** Milliseconds per attempt. */
+  timeoutMs?: number;
+}

@@ -1,0 +1,93 @@
+// Every message between the extension host and the webview, as discriminated unions. Both sides
+// switch over `type` exhaustively (see `assertNever`). This file imports core types only.
+import type { Message, ThreadMeta } from '../core/model';
+
+/** What the panel needs to draw itself from scratch; sent in answer to `ready`. */
+export interface ViewState {
+  hasApiKey: boolean;
+  /** Where requests go, shown so the user knows which server answers. */
+  baseUrl: string;
+  model: string;
+  threads: ThreadMeta[];
+  currentThreadId: string | undefined;
+  /** Messages of the current thread, oldest first. */
+  messages: Message[];
+  /** The reply being streamed into the current thread, if any. */
+  streaming: StreamingReply | undefined;
+}
+
+export interface StreamingReply {
+  threadId: string;
+  messageId: string;
+  text: string;
+}
+
+/** Commands the panel may ask the host to run. An allow-list: never an arbitrary command id. */
+export type PanelCommand = 'setApiKey' | 'newThread';
+
+/** Host -> webview. */
+export type HostMessage =
+  /** The whole state: the answer to `ready`, and after anything that replaces the view (switch, key change). */
+  | { type: 'state'; state: ViewState }
+  /** The thread list changed (created, titled, touched). */
+  | { type: 'threads'; threads: ThreadMeta[]; currentThreadId: string | undefined }
+  /** A message was stored in the current thread (the user's, or a finished reply). */
+  | { type: 'message'; message: Message }
+  /** A reply started streaming into the current thread. */
+  | { type: 'streamStart'; threadId: string; messageId: string }
+  /** More reply text. */
+  | { type: 'streamDelta'; threadId: string; messageId: string; text: string }
+  /** The stream ended; `message` is what was stored (complete, cancelled, incomplete or error). */
+  | { type: 'streamEnd'; threadId: string; message: Message }
+  /** A send failed before anything was stored or streamed; `draft` goes back into the composer. */
+  | { type: 'sendFailed'; threadId: string | undefined; error: string; draft: string };
+
+/** Webview -> host. */
+export type WebviewMessage =
+  /** The script is running and listening; the host answers with `state`. */
+  | { type: 'ready' }
+  /** Send `text` to the current thread (one is created when there is none). */
+  | { type: 'send'; text: string }
+  /** Stop the reply that is streaming. */
+  | { type: 'stop' }
+  /** Show another thread. */
+  | { type: 'switchThread'; threadId: string }
+  /** Run one of the allowed commands. */
+  | { type: 'command'; command: PanelCommand }
+  /** What the panel shows now, after each render (tests and diagnostics read it via the host). */
+  | { type: 'rendered'; report: RenderReport };
+
+export interface RenderReport {
+  threadId: string | undefined;
+  /** Ids of the message elements in the transcript, in order. */
+  messageIds: string[];
+  /** Text of the last message element, as displayed. */
+  lastText: string;
+  streaming: boolean;
+  notice: string | undefined;
+}
+
+export function assertNever(value: never): never {
+  throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
+}
+
+const webviewTypes = new Set<WebviewMessage['type']>(['ready', 'send', 'stop', 'switchThread', 'command', 'rendered']);
+
+/** Runtime guard for what arrives from the webview: it is untrusted input. */
+export function isWebviewMessage(value: unknown): value is WebviewMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as { type?: unknown } & Record<string, unknown>;
+  if (typeof m.type !== 'string' || !webviewTypes.has(m.type as WebviewMessage['type'])) return false;
+  switch (m.type) {
+    case 'send':
+      return typeof m.text === 'string';
+    case 'switchThread':
+      return typeof m.threadId === 'string';
+    case 'command':
+      return m.command === 'setApiKey' || m.command === 'newThread';
+    case 'rendered':
+      return typeof m.report === 'object' && m.report !== null;
+    default:
+      return true;
+  }
+}
