@@ -1,7 +1,54 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { ChatService } from './core/chatService';
+import { ResponsesBackend } from './core/backends/responsesBackend';
+import type { Backend } from './core/backend';
+import type { BackendKind } from './core/model';
+import { ThreadStore } from './core/threadStore';
+import { ApiKeyStore } from './host/apiKey';
+import { ChatViewProvider } from './host/chatViewProvider';
+import { registerCommands } from './host/commands';
+import { onSettingsChanged, readSettings } from './host/settings';
+import type { ThreadlineTestApi } from './host/testApi';
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // Wired in src/host (being written).
+export async function activate(context: vscode.ExtensionContext): Promise<ThreadlineTestApi | undefined> {
+  const output = vscode.window.createOutputChannel('Threadline', { log: true });
+  context.subscriptions.push(output);
+
+  const store = await ThreadStore.open(context.globalStorageUri.fsPath, {
+    onProblem: (message) => output.warn(message),
+  });
+  const apiKey = new ApiKeyStore(context.secrets);
+  const backendFor = (kind: BackendKind): Backend => {
+    const settings = readSettings();
+    switch (kind) {
+      case 'responses':
+        return new ResponsesBackend({
+          baseUrl: settings.baseUrl,
+          getApiKey: () => apiKey.get(),
+          organization: settings.organization,
+          project: settings.project,
+        });
+      default:
+        throw new Error(`The ${kind} backend is not available yet.`);
+    }
+  };
+  const chat = new ChatService({ store, backendFor, settings: () => readSettings() });
+  const view = new ChatViewProvider({ extensionUri: context.extensionUri, store, chat, apiKey, state: context.globalState });
+
+  context.subscriptions.push(
+    { dispose: () => chat.dispose() },
+    view,
+    vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view, { webviewOptions: { retainContextWhenHidden: false } }),
+    ...registerCommands(apiKey, view),
+    apiKey.onDidChange(() => void view.refresh()),
+    onSettingsChanged(() => void view.refresh()),
+  );
+
+  // Only a test run gets a handle on the internals; other extensions see nothing.
+  if (context.extensionMode === vscode.ExtensionMode.Test) {
+    return { store, view, storageDir: context.globalStorageUri.fsPath };
+  }
+  return undefined;
 }
 
 export function deactivate(): void {}

@@ -1,6 +1,6 @@
 // Turns whatever a backend throws into one sentence a user can act on. The SDK's error classes
 // carry the HTTP status; the message says what happened and what to do about it.
-import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, OpenAIError } from 'openai';
 
 export type ErrorKind = 'auth' | 'notFound' | 'rateLimit' | 'server' | 'network' | 'cancelled' | 'badRequest' | 'noKey' | 'unknown';
 
@@ -10,33 +10,138 @@ export interface DescribedError {
   message: string;
 }
 
+/**
+ * Thrown by the client's key provider. It extends OpenAIError because the SDK passes those
+ * through unchanged, where it would wrap any other error in "Failed to get token…".
+ */
+export class NoApiKeyError extends OpenAIError {
+  constructor() {
+    super('No API key is set. Run "Threadline: Set API Key".');
+    this.name = 'NoApiKeyError';
+  }
+}
+
+/** A streamed response ended with `response.failed`: the server gave up on this reply. */
+export class ResponseFailedError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+    this.name = 'ResponseFailedError';
+  }
+}
+
+/** The reply stream stopped before its final event (the connection dropped mid-reply). */
+export class StreamEndedError extends Error {
+  constructor() {
+    super('The connection closed before the reply finished.');
+    this.name = 'StreamEndedError';
+  }
+}
+
+const RETRY_LATER = 'Try again in a moment.';
+
 export function describeError(err: unknown): DescribedError {
+  // Also the SDK's own "Missing credentials", from a client built without a key provider.
+  if (hasCause(err, (e) => e instanceof NoApiKeyError || (e instanceof OpenAIError && e.message.startsWith('Missing credentials')))) {
+    return { kind: 'noKey', message: 'No API key is set. Run "Threadline: Set API Key".' };
+  }
   if (err instanceof APIUserAbortError || (err instanceof Error && err.name === 'AbortError')) {
     return { kind: 'cancelled', message: 'Stopped.' };
   }
+  if (err instanceof APIConnectionTimeoutError) {
+    return { kind: 'network', message: `The server did not answer in time. Check that it is running and reachable (threadline.baseUrl), then try again.` };
+  }
   if (err instanceof APIConnectionError) {
-    return { kind: 'network', message: `Could not reach the server (${err.message}). Check your connection and the threadline.baseUrl setting, then try again.` };
+    const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
+    return { kind: 'network', message: `Could not reach the server (${err.message.replace(/\.$/, '')}${cause}). Check your connection and the threadline.baseUrl setting, then try again.` };
   }
-  if (err instanceof APIError) {
-    const detail = err.error && typeof err.error === 'object' && 'message' in err.error ? String((err.error as { message: unknown }).message) : err.message;
-    switch (err.status) {
-      case 401:
-        return { kind: 'auth', message: `The server rejected the API key (401: ${detail}). Run "Threadline: Set API Key" to enter a valid key.` };
-      case 403:
-        return { kind: 'auth', message: `Access denied (403: ${detail}).` };
-      case 404:
-        return { kind: 'notFound', message: `Not found (404: ${detail}).` };
-      case 429:
-        return { kind: 'rateLimit', message: `Rate limited (429: ${detail}). Wait a moment and try again.` };
-      case undefined:
-        return { kind: 'server', message: `The server reported an error while replying: ${detail}` };
-      default:
-        if (err.status >= 500) return { kind: 'server', message: `The server failed (${err.status}: ${detail}). Try again shortly.` };
-        return { kind: 'badRequest', message: `The request was refused (${err.status}: ${detail}).` };
-    }
+  if (err instanceof StreamEndedError || isBodyTermination(err)) {
+    return { kind: 'network', message: 'The connection dropped while the reply was streaming; the text received so far was kept. Try again.' };
   }
-  if (err instanceof Error && /api key|credentials/i.test(err.message)) {
-    return { kind: 'noKey', message: 'No API key is set. Run "Threadline: Set API Key".' };
+  if (err instanceof ResponseFailedError) {
+    const code = err.code ? ` (${err.code})` : '';
+    return { kind: 'server', message: `The server could not finish the reply${code}: ${err.message} ${RETRY_LATER}` };
   }
-  return { kind: 'unknown', message: err instanceof Error ? err.message : String(err) };
+  if (err instanceof APIError) return describeApiError(err);
+  if (err instanceof Error) return { kind: 'unknown', message: err.message };
+  return { kind: 'unknown', message: String(err) };
+}
+
+function describeApiError(err: APIError): DescribedError {
+  const detail = detailOf(err);
+  const code = typeof err.code === 'string' ? err.code : undefined;
+  switch (err.status) {
+    case undefined:
+      // An `error` event inside the stream: the reply started, then the server gave up.
+      return { kind: 'server', message: `The server reported an error while replying: ${detail} ${RETRY_LATER}` };
+    case 400:
+      if (code === 'model_not_found') return modelNotFound(detail);
+      return { kind: 'badRequest', message: `The server refused the request (400: ${detail}). Check the threadline.model setting and what you sent.` };
+    case 401:
+      return { kind: 'auth', message: `The server rejected the API key (401: ${detail}). Run "Threadline: Set API Key" to enter a valid key.` };
+    case 403:
+      return {
+        kind: 'auth',
+        message: `Access denied (403: ${detail}). Check that your key's project has access to this model, and the threadline.organization and threadline.project settings.`,
+      };
+    case 404:
+      if (code === 'model_not_found') return modelNotFound(detail);
+      return {
+        kind: 'notFound',
+        message: `Not found (404: ${detail}). If the conversation was deleted on the server, start a new thread; otherwise check that threadline.baseUrl is an OpenAI-compatible /v1 URL.`,
+      };
+    case 408:
+      return { kind: 'network', message: `The request timed out on the server (408: ${detail}). ${RETRY_LATER}` };
+    case 429:
+      return describeRateLimit(err, detail, code);
+    default:
+      if (err.status >= 500) return { kind: 'server', message: `The server failed (${err.status}: ${detail}). ${RETRY_LATER}` };
+      return { kind: 'badRequest', message: `The server refused the request (${err.status}: ${detail}).` };
+  }
+}
+
+function describeRateLimit(err: APIError, detail: string, code: string | undefined): DescribedError {
+  if (code === 'insufficient_quota' || err.type === 'insufficient_quota') {
+    return { kind: 'rateLimit', message: `Your API quota is used up (429: ${detail}). Check your plan and billing details, then try again.` };
+  }
+  const seconds = retryAfterSeconds(err.headers);
+  const wait = seconds === undefined ? 'Wait a moment' : `Wait ${seconds} second${seconds === 1 ? '' : 's'}`;
+  return { kind: 'rateLimit', message: `Rate limited (429: ${detail}). ${wait} and try again.` };
+}
+
+function modelNotFound(detail: string): DescribedError {
+  return { kind: 'notFound', message: `The model is not available (${detail}). Choose another model in the threadline.model setting.` };
+}
+
+/** The server's own words: the error body's message, else the SDK's. */
+function detailOf(err: APIError): string {
+  const body: unknown = err.error;
+  if (body && typeof body === 'object' && 'message' in body && typeof body.message === 'string' && body.message) return body.message;
+  return err.message;
+}
+
+/** Whole seconds from `retry-after-ms` or `retry-after` (seconds or an HTTP date). */
+function retryAfterSeconds(headers: Headers | undefined): number | undefined {
+  const ms = Number(headers?.get('retry-after-ms') ?? NaN);
+  if (Number.isFinite(ms) && ms >= 0) return Math.ceil(ms / 1000);
+  const raw = headers?.get('retry-after');
+  if (!raw) return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+/** undici rejects a body read with `TypeError('terminated')` when the socket closes mid-body. */
+function isBodyTermination(err: unknown): boolean {
+  return err instanceof TypeError && err.message === 'terminated';
+}
+
+function hasCause(err: unknown, test: (e: unknown) => boolean): boolean {
+  for (let e = err, depth = 0; e !== undefined && depth < 5; e = e instanceof Error ? e.cause : undefined, depth++) {
+    if (test(e)) return true;
+  }
+  return false;
 }

@@ -1,2 +1,10 @@
-// placeholder
-export {};
+// Panel entry point: build the views, listen, then tell the host we are ready. The host posts
+// nothing before `ready`, so no message can be lost and nothing polls.
+import type { HostMessage } from '../../src/shared/protocol';
+import { App } from './app';
+import { postToHost } from './vscode';
+
+const app = new App();
+app.mount(document.getElementById('app')!);
+window.addEventListener('message', (event: MessageEvent<HostMessage>) => app.handle(event.data));
+postToHost({ type: 'ready' });

@@ -1,0 +1,268 @@
+// Orchestrates a send: the store keeps what the user typed and what came back, the backend
+// streams the reply, and listeners (the host) see each step as an event. Before the user's
+// message is stored a failure throws SendError (nothing kept, so the draft goes back); after
+// it, every path stores exactly one assistant message and emits exactly one streamEnd.
+import type { Backend, ReplyRequest } from './backend';
+import { describeError } from './errors';
+import { newLocalId } from './ids';
+import { titleFromText } from './model';
+import type { BackendKind, Message, MessageStatus, ThreadMeta, Usage } from './model';
+import { DEFAULT_THREAD_TITLE } from './threadStore';
+import type { ThreadStore } from './threadStore';
+
+export type ChatEvent =
+  | { type: 'threadsChanged'; threads: ThreadMeta[] }
+  | { type: 'message'; message: Message }
+  | { type: 'streamStart'; threadId: string; messageId: string }
+  | { type: 'streamDelta'; threadId: string; messageId: string; text: string }
+  | { type: 'streamEnd'; threadId: string; message: Message };
+
+/** A send refused before anything was stored; `message` is for the user. */
+export class SendError extends Error {
+  override readonly name = 'SendError';
+}
+
+export interface ChatServiceOptions {
+  store: ThreadStore;
+  backendFor: (kind: BackendKind) => Backend;
+  settings: () => { model: string; backend: BackendKind };
+  now?: () => number;
+  /** Told about failures that do not stop a send (e.g. the auto-title could not be saved). */
+  onProblem?: (message: string) => void;
+}
+
+export const STILL_STREAMING = 'A reply is still streaming; stop it or wait.';
+
+/** What a send has once the user's message is stored. */
+interface PreparedSend {
+  thread: ThreadMeta;
+  backend: Backend;
+  model: string;
+  input: Message;
+  /** Every message before `input`. */
+  history: Message[];
+}
+
+/** How a reply ended, before it is turned into the stored message; optional fields only when known. */
+interface ReplyOutcome {
+  text: string;
+  status: MessageStatus;
+  error?: string;
+  usage?: Usage;
+  remoteId?: string;
+  model?: string;
+}
+
+export class ChatService {
+  private readonly listeners = new Set<(e: ChatEvent) => void>();
+  /** One entry per thread with a send in progress, from the first check until streamEnd. */
+  private readonly active = new Map<string, AbortController>();
+  private readonly now: () => number;
+  private disposed = false;
+
+  constructor(private readonly options: ChatServiceOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  onEvent(listener: (e: ChatEvent) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** A new, empty local thread; the server-side thread is created by the first send. */
+  async createThread(): Promise<ThreadMeta> {
+    const thread = await this.options.store.create({ backend: this.options.settings().backend });
+    this.emitThreads();
+    return thread;
+  }
+
+  /**
+   * Sends `text` and streams the reply. Throws SendError only when nothing was stored; once the
+   * user's message is stored it resolves with the stored assistant message, whatever happened.
+   */
+  async send(threadId: string, text: string): Promise<Message> {
+    if (this.disposed) throw new SendError('Threadline is shutting down.');
+    if (!text.trim()) throw new SendError('Type a message to send.');
+    if (this.active.has(threadId)) throw new SendError(STILL_STREAMING);
+    // Claimed before the first await, so a second send to this thread is refused at once.
+    const controller = new AbortController();
+    this.active.set(threadId, controller);
+    try {
+      const prepared = await this.prepare(threadId, text, controller.signal);
+      return await this.streamReply(prepared, controller);
+    } finally {
+      this.release(threadId, controller);
+    }
+  }
+
+  /** Aborts the reply streaming in `threadId`; false when there is none. */
+  stop(threadId: string): boolean {
+    const controller = this.active.get(threadId);
+    if (!controller) return false;
+    controller.abort();
+    return true;
+  }
+
+  isStreaming(threadId: string): boolean {
+    return this.active.has(threadId);
+  }
+
+  /** Stops every reply; each still stores its partial text as cancelled. */
+  dispose(): void {
+    this.disposed = true;
+    for (const controller of this.active.values()) controller.abort();
+  }
+
+  /** Steps up to the stored user message. Any failure here throws SendError with nothing stored. */
+  private async prepare(threadId: string, text: string, signal: AbortSignal): Promise<PreparedSend> {
+    const { store } = this.options;
+    let thread = store.get(threadId);
+    if (!thread) throw new SendError('That thread no longer exists.');
+    let backend: Backend;
+    let model: string;
+    try {
+      model = this.options.settings().model;
+      backend = this.options.backendFor(thread.backend);
+      if (!thread.remoteId) {
+        const { remoteId } = await backend.createThread(thread);
+        if (remoteId) thread = await store.update(threadId, { remoteId });
+      }
+    } catch (err) {
+      throw new SendError(describeError(err).message, { cause: err });
+    }
+    // Stopped while the server thread was being created: nothing is stored, the draft goes back.
+    if (signal.aborted) throw new SendError('Stopped before sending; your message was not sent.');
+
+    const input: Message = {
+      id: newLocalId('msg'),
+      threadId,
+      role: 'user',
+      content: [{ type: 'text', text }],
+      createdAt: this.now(),
+      status: 'complete',
+    };
+    let history: Message[];
+    try {
+      history = await store.messages(threadId);
+      thread = await store.append(threadId, input);
+    } catch (err) {
+      throw new SendError(`Could not save your message: ${describeError(err).message}`, { cause: err });
+    }
+    this.emit({ type: 'message', message: input });
+    if (thread.messageCount === 1 && thread.title === DEFAULT_THREAD_TITLE) {
+      thread = await this.retitle(thread, text);
+    }
+    this.emitThreads();
+    return { thread, backend, model, input, history };
+  }
+
+  // A missing title is cosmetic: a disk error here must not turn into a failed send.
+  private async retitle(thread: ThreadMeta, text: string): Promise<ThreadMeta> {
+    try {
+      return await this.options.store.update(thread.id, { title: titleFromText(text) });
+    } catch (err) {
+      this.options.onProblem?.(`Could not save the title of thread ${thread.id}: ${describeError(err).message}`);
+      return thread;
+    }
+  }
+
+  private async streamReply({ thread, backend, model, input, history }: PreparedSend, controller: AbortController): Promise<Message> {
+    const messageId = newLocalId('msg');
+    const createdAt = this.now();
+    this.emit({ type: 'streamStart', threadId: thread.id, messageId });
+    const { text, model: replyModel, ...ending } = await this.collectReply(backend, { thread, history, input, model, signal: controller.signal }, messageId);
+    const message: Message = {
+      id: messageId,
+      threadId: thread.id,
+      role: 'assistant',
+      content: [{ type: 'text', text }],
+      createdAt,
+      ...ending,
+      model: replyModel ?? model,
+    };
+    const stored = await this.store(message);
+    // Released before streamEnd so a listener may send the next message straight away.
+    this.release(thread.id, controller);
+    this.emit({ type: 'streamEnd', threadId: thread.id, message: stored });
+    this.emitThreads();
+    return stored;
+  }
+
+  /** Runs the backend's stream to its end, turning every way it can end into an outcome. */
+  private async collectReply(backend: Backend, request: ReplyRequest, messageId: string): Promise<ReplyOutcome> {
+    const { signal } = request;
+    let text = '';
+    try {
+      for await (const event of backend.reply(request)) {
+        // A backend that keeps yielding after stop() must not keep painting text.
+        if (signal.aborted) break;
+        if (event.type === 'delta') {
+          text += event.text;
+          this.emit({ type: 'streamDelta', threadId: request.thread.id, messageId, text: event.text });
+          continue;
+        }
+        const ended: ReplyOutcome = { text, status: event.status };
+        if (event.status === 'incomplete') ended.error = incompleteExplanation(event.reason);
+        if (event.usage) ended.usage = event.usage;
+        if (event.remoteId) ended.remoteId = event.remoteId;
+        if (event.model) ended.model = event.model;
+        return ended;
+      }
+    } catch (err) {
+      if (!signal.aborted) return { text, status: 'error', error: describeError(err).message };
+    }
+    if (signal.aborted) return { text, status: 'cancelled', error: 'Stopped.' };
+    return { text, status: 'incomplete', error: 'The server ended the reply without finishing it.' };
+  }
+
+  /**
+   * Stores the reply. If the disk refuses, the user has still seen the text, so the in-memory
+   * message is returned (and shown) marked as an unsaved error rather than thrown away: the
+   * text stays on screen to copy, and the user's message, already stored, is not offered again.
+   */
+  private async store(message: Message): Promise<Message> {
+    try {
+      await this.options.store.append(message.threadId, message);
+      return message;
+    } catch (err) {
+      const reason = `This reply could not be saved (${describeError(err).message}) and will be gone when the thread is reopened.`;
+      this.options.onProblem?.(reason);
+      return { ...message, status: 'error', error: message.error ? `${message.error} ${reason}` : reason };
+    }
+  }
+
+  private release(threadId: string, controller: AbortController): void {
+    if (this.active.get(threadId) === controller) this.active.delete(threadId);
+  }
+
+  private emitThreads(): void {
+    this.emit({ type: 'threadsChanged', threads: this.options.store.list() });
+  }
+
+  private emit(event: ChatEvent): void {
+    for (const listener of [...this.listeners]) {
+      // One faulty listener must not break the send or starve the others.
+      try {
+        listener(event);
+      } catch (err) {
+        this.options.onProblem?.(`A chat event listener failed: ${describeError(err).message}`);
+      }
+    }
+  }
+}
+
+/** Why the server stopped early, in words a user understands. */
+function incompleteExplanation(reason: string | undefined): string {
+  switch (reason) {
+    case 'max_output_tokens':
+    case 'length':
+      return 'The reply reached the maximum output length and was cut short.';
+    case 'content_filter':
+      return 'The reply was cut short by the content filter.';
+    case undefined:
+    case '':
+      return 'The server stopped the reply early.';
+    default:
+      return `The server stopped the reply early (${reason}).`;
+  }
+}

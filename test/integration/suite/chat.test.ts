@@ -1,0 +1,150 @@
+// The walking skeleton, end to end in the real extension host: key, panel, thread, streamed
+// reply from the stand-in over real HTTP, failures that lose nothing, and settings a workspace
+// cannot redirect.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { messageText } from '../../../src/core/model';
+import { ThreadStore } from '../../../src/core/threadStore';
+import type { ThreadlineTestApi } from '../../../src/host/testApi';
+import { expectedReply } from '../../stand-in/replies';
+import { activateExtension, clearFaults, injectFault, pointAtStandIn, recordedRequests, showPanel, standInUrl } from './helpers';
+
+const TEST_KEY = 'sk-threadline-integration-secret';
+
+suite('Threadline chat in a real VS Code', () => {
+  let api: ThreadlineTestApi;
+
+  suiteSetup(async () => {
+    api = await activateExtension();
+    await pointAtStandIn();
+    await showPanel(api);
+  });
+
+  teardown(() => clearFaults());
+
+  test('without a key the panel says so and offers the command', async () => {
+    await vscode.commands.executeCommand('threadline.clearApiKey');
+    const report = await api.view.waitForRender((r) => r.notice?.includes('No API key') === true);
+    assert.match(report.notice ?? '', /No API key/);
+  });
+
+  test('a send without a key stores nothing and gives the text back', async () => {
+    const before = api.store.list().reduce((n, t) => n + t.messageCount, 0);
+    await api.view.receive({ type: 'send', text: 'hello without key' });
+    const report = await api.view.waitForRender((r) => r.notice?.includes('Set API Key') === true);
+    assert.match(report.notice ?? '', /Set API Key/);
+    assert.equal(api.store.list().reduce((n, t) => n + t.messageCount, 0), before);
+  });
+
+  test('Set API Key stores the key in SecretStorage only', async () => {
+    await vscode.commands.executeCommand('threadline.setApiKey', TEST_KEY);
+    await api.view.waitForRender((r) => r.notice === undefined);
+    // The key must not be written anywhere Threadline keeps files, nor into settings.
+    for (const file of filesUnder(api.storageDir)) {
+      assert.ok(!fs.readFileSync(file, 'utf8').includes(TEST_KEY), `API key found in ${file}`);
+    }
+    assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('threadline')).includes(TEST_KEY));
+  });
+
+  test('New Thread creates a thread and shows it', async () => {
+    const count = api.store.list().length;
+    await vscode.commands.executeCommand('threadline.newThread');
+    assert.equal(api.store.list().length, count + 1);
+    const newest = api.store.list()[0]!;
+    const report = await api.view.waitForRender((r) => r.threadId === newest.id);
+    assert.deepEqual(report.messageIds, []);
+  });
+
+  test('a message streams a reply from the server into the panel and the store', async () => {
+    await vscode.commands.executeCommand('threadline.newThread');
+    const thread = api.store.list()[0]!;
+    await api.view.receive({ type: 'send', text: 'What is a thread?' });
+
+    const messages = await api.store.messages(thread.id);
+    assert.deepEqual(messages.map((m) => [m.role, m.status, messageText(m)]), [
+      ['user', 'complete', 'What is a thread?'],
+      ['assistant', 'complete', expectedReply('What is a thread?')],
+    ]);
+    const stored = api.store.get(thread.id)!;
+    assert.match(stored.remoteId ?? '', /^conv_/);
+    assert.equal(stored.title, 'What is a thread?');
+
+    const report = await api.view.waitForRender((r) => r.messageIds.length === 2 && !r.streaming);
+    assert.deepEqual(report.messageIds, messages.map((m) => m.id));
+    assert.equal(report.lastText, expectedReply('What is a thread?'));
+
+    // The request really went to the stand-in, with the key from SecretStorage.
+    const requests = await recordedRequests();
+    const create = requests.filter((r) => r.method === 'POST' && r.path.endsWith('/responses')).at(-1);
+    assert.ok(create, 'no POST /responses reached the stand-in');
+    assert.equal(create.headers.authorization, `Bearer ${TEST_KEY}`);
+  });
+
+  test('the thread survives a restart: a fresh store on the same folder reads it back', async () => {
+    const thread = api.store.list()[0]!;
+    const reopened = await ThreadStore.open(api.storageDir);
+    assert.deepEqual(reopened.get(thread.id), thread);
+    assert.deepEqual(await reopened.messages(thread.id), await api.store.messages(thread.id));
+  });
+
+  test('a server error keeps the user message and shows what went wrong', async () => {
+    await injectFault({ path: '/v1/responses', status: 500, message: 'stand-in exploded', shouldRetry: false, times: 1 });
+    const thread = api.store.list()[0]!;
+    await api.view.receive({ type: 'send', text: 'Will this fail?' });
+    const messages = await api.store.messages(thread.id);
+    const [user, reply] = messages.slice(-2);
+    assert.equal(messageText(user!), 'Will this fail?');
+    assert.equal(reply!.status, 'error');
+    assert.match(reply!.error ?? '', /500/);
+    await api.view.waitForRender((r) => r.messageIds.at(-1) === reply!.id);
+  });
+
+  test('Stop cancels a streaming reply and keeps what arrived', async () => {
+    await injectFault({ path: '/v1/responses', stallMs: 10_000, times: 1 });
+    const thread = api.store.list()[0]!;
+    const sending = api.view.receive({ type: 'send', text: 'Take your time' });
+    await api.view.waitForRender((r) => r.streaming);
+    await api.view.receive({ type: 'stop' });
+    await sending;
+    const reply = (await api.store.messages(thread.id)).at(-1)!;
+    assert.equal(reply.role, 'assistant');
+    assert.equal(reply.status, 'cancelled');
+  });
+
+  test('a workspace cannot redirect the key to another base URL', async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, 'the harness opens a workspace folder');
+    const settingsFile = path.join(folder.uri.fsPath, '.vscode', 'settings.json');
+    fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+    const changed = new Promise<void>((resolve) => {
+      const sub = vscode.workspace.onDidChangeConfiguration(() => {
+        sub.dispose();
+        resolve();
+      });
+    });
+    fs.writeFileSync(settingsFile, JSON.stringify({ 'threadline.baseUrl': 'http://127.0.0.1:9/v1', 'threadline.model': 'stand-in-echo' }));
+    try {
+      await changed;
+      const before = (await recordedRequests()).length;
+      const thread = api.store.list()[0]!;
+      await api.view.receive({ type: 'send', text: 'Where does this go?' });
+      const reply = (await api.store.messages(thread.id)).at(-1)!;
+      assert.equal(reply.status, 'complete', `reply failed: ${reply.error}`);
+      assert.ok((await recordedRequests()).length > before, 'the request did not reach the user-configured stand-in');
+      // The model is not sensitive, so a workspace may choose it.
+      assert.equal(reply.model, 'stand-in-echo');
+      assert.ok(standInUrl().startsWith('http://127.0.0.1'));
+    } finally {
+      fs.rmSync(path.join(folder.uri.fsPath, '.vscode'), { recursive: true, force: true });
+    }
+  });
+});
+
+function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => path.join(d.parentPath, d.name));
+}

@@ -1,0 +1,58 @@
+// Shared by the integration suite files (runs inside the real extension host).
+import * as vscode from 'vscode';
+import type { ThreadlineTestApi } from '../../../src/host/testApi';
+
+export const EXTENSION_ID = 'threadline.threadline';
+
+export async function activateExtension(): Promise<ThreadlineTestApi> {
+  const extension = vscode.extensions.getExtension<ThreadlineTestApi | undefined>(EXTENSION_ID);
+  if (!extension) throw new Error(`Extension ${EXTENSION_ID} is not installed in this host`);
+  const api = await extension.activate();
+  if (!api) throw new Error('activate() returned no test API: is the host running in ExtensionMode.Test?');
+  return api;
+}
+
+/** The stand-in server's base URL (…/v1), given by the harness. */
+export function standInUrl(): string {
+  const url = process.env.THREADLINE_STAND_IN_URL;
+  if (!url) throw new Error('THREADLINE_STAND_IN_URL is not set: run this suite through `npm run test:vscode`.');
+  return url;
+}
+
+/** The stand-in's control API lives beside /v1, e.g. http://127.0.0.1:PORT/__stand-in/faults. */
+export function standInControl(path: string): string {
+  return new URL(`/__stand-in/${path}`, standInUrl()).toString();
+}
+
+export async function injectFault(fault: Record<string, unknown>): Promise<void> {
+  const res = await fetch(standInControl('faults'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(fault) });
+  if (!res.ok) throw new Error(`Could not inject fault: ${res.status} ${await res.text()}`);
+}
+
+export async function clearFaults(): Promise<void> {
+  await fetch(standInControl('faults'), { method: 'DELETE' });
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | undefined>;
+}
+
+export async function recordedRequests(): Promise<RecordedRequest[]> {
+  const res = await fetch(standInControl('requests'));
+  return (await res.json()) as RecordedRequest[];
+}
+
+/** Opens the Threadline view so its webview resolves and renders. */
+export async function showPanel(api: ThreadlineTestApi): Promise<void> {
+  await vscode.commands.executeCommand('threadline.chat.focus');
+  await api.view.waitForRender(() => true, 20_000);
+}
+
+export async function pointAtStandIn(): Promise<void> {
+  const config = vscode.workspace.getConfiguration('threadline');
+  if (config.inspect<string>('baseUrl')?.globalValue !== standInUrl()) {
+    await config.update('baseUrl', standInUrl(), vscode.ConfigurationTarget.Global);
+  }
+}

@@ -1,0 +1,317 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Backend } from '../../src/core/backend';
+import { ChatService, SendError, STILL_STREAMING } from '../../src/core/chatService';
+import type { ChatEvent } from '../../src/core/chatService';
+import { describeError } from '../../src/core/errors';
+import { messageText } from '../../src/core/model';
+import type { Message } from '../../src/core/model';
+import { ThreadStore } from '../../src/core/threadStore';
+import { FakeBackend } from './fakes/fakeBackend';
+import { steppingClock, tempDir } from './fakes/fixtures';
+
+interface Harness {
+  dir: string;
+  store: ThreadStore;
+  backend: FakeBackend;
+  chat: ChatService;
+  events: ChatEvent[];
+  /** Resolves with the first event of `type` from now on. */
+  next: <T extends ChatEvent['type']>(type: T) => Promise<Extract<ChatEvent, { type: T }>>;
+}
+
+async function harness(backend = new FakeBackend()): Promise<Harness> {
+  const dir = await tempDir();
+  const now = steppingClock();
+  const store = await ThreadStore.open(dir, { now });
+  const backendFor = (): Backend => backend;
+  const chat = new ChatService({ store, backendFor, settings: () => ({ model: 'test-model', backend: 'responses' }), now });
+  const events: ChatEvent[] = [];
+  chat.onEvent((e) => events.push(e));
+  const next = <T extends ChatEvent['type']>(type: T) =>
+    new Promise<Extract<ChatEvent, { type: T }>>((resolve) => {
+      const sub = chat.onEvent((e) => {
+        if (e.type !== type) return;
+        sub.dispose();
+        resolve(e as Extract<ChatEvent, { type: T }>);
+      });
+    });
+  return { dir, store, backend, chat, events, next };
+}
+
+const summary = (events: ChatEvent[]): string[] =>
+  events
+    .filter((e) => e.type !== 'threadsChanged')
+    .map((e) => (e.type === 'streamDelta' ? `delta:${e.text}` : e.type === 'message' ? `message:${e.message.role}` : e.type));
+
+const stored = (messages: Message[]) => messages.map((m) => ({ role: m.role, text: messageText(m), status: m.status, error: m.error }));
+
+describe('ChatService', () => {
+  test('a send stores the user message and the reply, with events in order and one streamEnd', async () => {
+    const { store, backend, chat, events } = await harness();
+    backend.script({ delta: 'Hel' }, { delta: 'lo!' }, { done: { status: 'complete', usage: { inputTokens: 3, outputTokens: 2 }, remoteId: 'msg_r1' } });
+    const thread = await chat.createThread();
+    events.length = 0;
+
+    const reply = await chat.send(thread.id, 'Hi there');
+
+    assert.deepEqual(summary(events), ['message:user', 'streamStart', 'delta:Hel', 'delta:lo!', 'streamEnd']);
+    const start = events.find((e) => e.type === 'streamStart');
+    const end = events.find((e) => e.type === 'streamEnd');
+    assert.equal(start?.type === 'streamStart' && start.messageId, reply.id);
+    assert.deepEqual(end?.type === 'streamEnd' && end.message, reply);
+    assert.deepEqual(stored(await store.messages(thread.id)), [
+      { role: 'user', text: 'Hi there', status: 'complete', error: undefined },
+      { role: 'assistant', text: 'Hello!', status: 'complete', error: undefined },
+    ]);
+    assert.deepEqual((await store.messages(thread.id))[1], reply);
+    assert.deepEqual(reply.usage, { inputTokens: 3, outputTokens: 2 });
+    assert.equal(reply.remoteId, 'msg_r1');
+    assert.equal(reply.model, 'test-model');
+    assert.equal(chat.isStreaming(thread.id), false);
+    // The list the UI shows ends up reflecting the finished exchange.
+    const lastList = events.filter((e) => e.type === 'threadsChanged').at(-1);
+    assert.equal(lastList?.type === 'threadsChanged' && lastList.threads[0]?.messageCount, 2);
+  });
+
+  test('the reply request carries the remote thread, earlier history, the input and the model', async () => {
+    const { backend, chat } = await harness();
+    const thread = await chat.createThread();
+    await chat.send(thread.id, 'first');
+    await chat.send(thread.id, 'second');
+    const request = backend.requests[1];
+    assert.equal(request?.thread.remoteId, 'conv_fake_1');
+    assert.deepEqual(request?.history.map(messageText), ['first', 'ok']);
+    assert.equal(request && messageText(request.input), 'second');
+    assert.equal(request?.model, 'test-model');
+  });
+
+  test('the first message titles a new thread; later messages do not', async () => {
+    const { store, chat, events } = await harness();
+    const thread = await chat.createThread();
+    assert.equal(thread.title, 'New thread');
+    await chat.send(thread.id, '  How do I reverse a list in Python?\nThanks');
+    assert.equal(store.get(thread.id)?.title, 'How do I reverse a list in Python?');
+    assert.ok(events.some((e) => e.type === 'threadsChanged' && e.threads[0]?.title === 'How do I reverse a list in Python?'));
+    await chat.send(thread.id, 'Something else entirely');
+    assert.equal(store.get(thread.id)?.title, 'How do I reverse a list in Python?');
+  });
+
+  test('the server thread is created on the first send only and reused after', async () => {
+    const { store, backend, chat } = await harness();
+    const thread = await chat.createThread();
+    assert.equal(backend.createThreadCalls.length, 0, 'creating a thread is local');
+    await chat.send(thread.id, 'one');
+    await chat.send(thread.id, 'two');
+    assert.equal(backend.createThreadCalls.length, 1);
+    assert.equal(store.get(thread.id)?.remoteId, 'conv_fake_1');
+    assert.deepEqual(backend.requests.map((r) => r.thread.remoteId), ['conv_fake_1', 'conv_fake_1']);
+  });
+
+  test('when the server thread cannot be created, send throws SendError and stores nothing', async () => {
+    const { store, backend, chat, events } = await harness();
+    const failure = new Error('getaddrinfo ENOTFOUND api.example');
+    backend.createThreadError = failure;
+    const thread = await chat.createThread();
+    events.length = 0;
+
+    await assert.rejects(chat.send(thread.id, 'hello?'), (err: unknown) => err instanceof SendError && err.message === describeError(failure).message);
+    assert.deepEqual(await store.messages(thread.id), []);
+    assert.equal(store.get(thread.id)?.remoteId, undefined);
+    assert.deepEqual(summary(events), []);
+    assert.equal(chat.isStreaming(thread.id), false);
+
+    backend.createThreadError = undefined;
+    await chat.send(thread.id, 'hello again');
+    assert.equal((await store.messages(thread.id)).length, 2, 'the thread works once the server is back');
+  });
+
+  test('a blank message is refused without touching the server or the store', async () => {
+    const { store, backend, chat } = await harness();
+    const thread = await chat.createThread();
+    await assert.rejects(chat.send(thread.id, ' \n\t '), SendError);
+    assert.equal(backend.createThreadCalls.length, 0);
+    assert.deepEqual(await store.messages(thread.id), []);
+  });
+
+  test('a failure mid-stream stores an error reply with the partial text; the user message stays', async () => {
+    const { store, backend, chat, events } = await harness();
+    const failure = new Error('socket hang up');
+    backend.script({ delta: 'The answer ' }, { delta: 'is' }, { fail: failure });
+    const thread = await chat.createThread();
+
+    const reply = await chat.send(thread.id, 'What is the answer?');
+
+    assert.equal(reply.status, 'error');
+    assert.equal(reply.error, describeError(failure).message);
+    assert.deepEqual(stored(await store.messages(thread.id)), [
+      { role: 'user', text: 'What is the answer?', status: 'complete', error: undefined },
+      { role: 'assistant', text: 'The answer is', status: 'error', error: describeError(failure).message },
+    ]);
+    assert.equal(events.filter((e) => e.type === 'streamEnd').length, 1);
+    assert.equal(chat.isStreaming(thread.id), false);
+  });
+
+  test('stop() ends the reply as cancelled and keeps the partial text', async () => {
+    const { store, backend, chat, events, next } = await harness();
+    backend.script({ delta: 'Once upon' }, { waitForAbort: 'throw' }, { delta: 'never sent' });
+    const thread = await chat.createThread();
+
+    const sending = chat.send(thread.id, 'Tell me a story');
+    await next('streamDelta');
+    assert.equal(chat.isStreaming(thread.id), true);
+    assert.equal(chat.stop(thread.id), true);
+    const reply = await sending;
+
+    assert.equal(reply.status, 'cancelled');
+    assert.equal(messageText(reply), 'Once upon');
+    assert.deepEqual(stored(await store.messages(thread.id)).map((m) => [m.text, m.status]), [
+      ['Tell me a story', 'complete'],
+      ['Once upon', 'cancelled'],
+    ]);
+    assert.equal(events.filter((e) => e.type === 'streamEnd').length, 1);
+    assert.equal(chat.isStreaming(thread.id), false);
+    assert.equal(chat.stop(thread.id), false, 'nothing left to stop');
+  });
+
+  test('text a backend still yields after stop() is neither shown nor stored', async () => {
+    const { store, backend, chat, events, next } = await harness();
+    backend.script({ delta: 'kept' }, { waitForAbort: 'ignore' }, { delta: ' late' }, { done: { status: 'complete' } });
+    const thread = await chat.createThread();
+    const sending = chat.send(thread.id, 'go');
+    await next('streamDelta');
+    chat.stop(thread.id);
+    const reply = await sending;
+    assert.equal(reply.status, 'cancelled');
+    assert.equal(messageText(reply), 'kept');
+    assert.deepEqual(summary(events).filter((e) => e.startsWith('delta:')), ['delta:kept']);
+    assert.equal(messageText((await store.messages(thread.id))[1] ?? reply), 'kept');
+  });
+
+  test('a title that cannot be saved does not fail the send', async () => {
+    const problems: string[] = [];
+    const { store, backend, chat } = await harness();
+    const withProblems = new ChatService({ store, backendFor: () => backend, settings: () => ({ model: 'm', backend: 'responses' }), onProblem: (m) => problems.push(m) });
+    const thread = await chat.createThread();
+    const update = store.update.bind(store);
+    store.update = async (id, patch) => {
+      if (patch.title !== undefined) throw new Error('EACCES: permission denied');
+      return update(id, patch);
+    };
+    const reply = await withProblems.send(thread.id, 'Name me');
+    assert.equal(reply.status, 'complete');
+    assert.equal(store.get(thread.id)?.title, 'New thread');
+    assert.match(problems.join('\n'), /title.*permission denied/);
+
+    store.update = update;
+    await withProblems.send(thread.id, 'Second message');
+    assert.equal(store.get(thread.id)?.title, 'New thread', 'only the first message names a thread');
+  });
+
+  test('a second send to a thread with a reply in flight is refused; other threads are not blocked', async () => {
+    const { store, backend, chat, next } = await harness();
+    backend.script({ delta: 'thinking' }, { waitForAbort: 'throw' });
+    const busy = await chat.createThread();
+    const other = await chat.createThread();
+
+    const first = chat.send(busy.id, 'first');
+    // Refused even before the reply starts streaming (the server thread is still being created).
+    await assert.rejects(chat.send(busy.id, 'too early'), { name: 'SendError', message: STILL_STREAMING });
+    await next('streamDelta');
+    await assert.rejects(chat.send(busy.id, 'second'), { name: 'SendError', message: STILL_STREAMING });
+    assert.equal(messageText(await chat.send(other.id, 'elsewhere')), 'ok');
+
+    chat.stop(busy.id);
+    await first;
+    assert.deepEqual((await store.messages(busy.id)).map(messageText), ['first', 'thinking']);
+  });
+
+  test('a listener can send the next message as soon as streamEnd arrives', async () => {
+    const { store, chat, next } = await harness();
+    const thread = await chat.createThread();
+    const followUp = next('streamEnd').then(() => chat.send(thread.id, 'follow-up'));
+    await chat.send(thread.id, 'first');
+    await followUp;
+    assert.deepEqual((await store.messages(thread.id)).map(messageText), ['first', 'ok', 'follow-up', 'ok']);
+  });
+
+  test('an incomplete reply is stored as incomplete with the reason in words', async () => {
+    const { store, backend, chat } = await harness();
+    backend.script({ delta: 'A very long ans' }, { done: { status: 'incomplete', reason: 'max_output_tokens' } });
+    const thread = await chat.createThread();
+
+    const reply = await chat.send(thread.id, 'Write an essay');
+
+    assert.equal(reply.status, 'incomplete');
+    assert.match(reply.error ?? '', /maximum output length/);
+    const [, last] = await store.messages(thread.id);
+    assert.equal(last?.status, 'incomplete');
+    assert.equal(last && messageText(last), 'A very long ans');
+    assert.equal(last?.error, reply.error);
+  });
+
+  test('a stream that ends without finishing is stored as incomplete, not complete', async () => {
+    const { backend, chat } = await harness();
+    backend.script({ delta: 'cut' });
+    const thread = await chat.createThread();
+    const reply = await chat.send(thread.id, 'hello');
+    assert.equal(reply.status, 'incomplete');
+    assert.equal(messageText(reply), 'cut');
+  });
+
+  test('the conversation survives re-opening the store', async () => {
+    const { dir, backend, chat } = await harness();
+    backend.script({ delta: 'Paris.' }, { done: { status: 'complete' } });
+    const thread = await chat.createThread();
+    await chat.send(thread.id, 'Capital of France?');
+
+    const reopened = await ThreadStore.open(dir);
+    assert.equal(reopened.get(thread.id)?.title, 'Capital of France?');
+    assert.equal(reopened.get(thread.id)?.remoteId, 'conv_fake_1');
+    assert.equal(reopened.get(thread.id)?.messageCount, 2);
+    assert.deepEqual((await reopened.messages(thread.id)).map((m) => [m.role, messageText(m), m.status]), [
+      ['user', 'Capital of France?', 'complete'],
+      ['assistant', 'Paris.', 'complete'],
+    ]);
+
+    // A service on the re-opened store continues the same server thread.
+    const again = new ChatService({ store: reopened, backendFor: () => backend, settings: () => ({ model: 'm', backend: 'responses' }) });
+    await again.send(thread.id, 'And of Italy?');
+    assert.equal(backend.createThreadCalls.length, 1);
+    assert.equal(reopened.get(thread.id)?.messageCount, 4);
+  });
+
+  test('when the reply cannot be saved, the user still gets its text, flagged as unsaved', async () => {
+    const { store, backend, chat, events } = await harness();
+    backend.script({ delta: 'Precious ' }, { delta: 'words' }, { done: { status: 'complete' } });
+    const thread = await chat.createThread();
+    const append = store.append.bind(store);
+    store.append = async (threadId, message) => {
+      if (message.role === 'assistant') throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      return append(threadId, message);
+    };
+
+    const reply = await chat.send(thread.id, 'Say something');
+
+    assert.equal(messageText(reply), 'Precious words');
+    assert.equal(reply.status, 'error');
+    assert.match(reply.error ?? '', /could not be saved.*no space left/);
+    const ends = events.filter((e) => e.type === 'streamEnd');
+    assert.equal(ends.length, 1);
+    assert.deepEqual(ends[0]?.type === 'streamEnd' && ends[0].message, reply);
+    assert.deepEqual((await store.messages(thread.id)).map(messageText), ['Say something'], 'the user message is kept');
+    assert.equal(chat.isStreaming(thread.id), false);
+  });
+
+  test('dispose() stops every reply, and each is still stored as cancelled', async () => {
+    const { store, backend, chat, next } = await harness();
+    backend.script({ delta: 'partial' }, { waitForAbort: 'throw' });
+    const thread = await chat.createThread();
+    const sending = chat.send(thread.id, 'long question');
+    await next('streamDelta');
+    chat.dispose();
+    assert.equal((await sending).status, 'cancelled');
+    assert.deepEqual((await store.messages(thread.id)).map((m) => m.status), ['complete', 'cancelled']);
+    await assert.rejects(chat.send(thread.id, 'after shutdown'), SendError);
+  });
+});

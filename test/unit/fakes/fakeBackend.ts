@@ -1,0 +1,70 @@
+// A scripted Backend: each reply plays the next queued script step by step, so tests decide
+// exactly what streams, when it fails, and when it waits for stop().
+import type { Backend, ReplyEvent, ReplyRequest } from '../../../src/core/backend';
+import type { BackendKind, ThreadMeta } from '../../../src/core/model';
+
+export type DoneEvent = Extract<ReplyEvent, { type: 'done' }>;
+
+export type ScriptStep =
+  | { delta: string }
+  | { done: Omit<DoneEvent, 'type'> }
+  /** Throws this value from the stream. */
+  | { fail: unknown }
+  /**
+   * Hangs until the request's signal aborts, then throws an AbortError as fetch does
+   * ('throw'), or carries on with the script as a backend that ignores the signal would ('ignore').
+   */
+  | { waitForAbort: 'throw' | 'ignore' };
+
+export class FakeBackend implements Backend {
+  readonly createThreadCalls: ThreadMeta[] = [];
+  readonly requests: ReplyRequest[] = [];
+  /** When set, createThread throws it. */
+  createThreadError: unknown;
+  private readonly scripts: ScriptStep[][] = [];
+  private remoteCount = 0;
+
+  constructor(readonly kind: BackendKind = 'responses') {}
+
+  /** Queues the script of the next reply. Without one a reply is just "ok", complete. */
+  script(...steps: ScriptStep[]): this {
+    this.scripts.push(steps);
+    return this;
+  }
+
+  async createThread(thread: ThreadMeta): Promise<{ remoteId?: string }> {
+    this.createThreadCalls.push({ ...thread });
+    if (this.createThreadError !== undefined) throw this.createThreadError;
+    return { remoteId: `conv_fake_${++this.remoteCount}` };
+  }
+
+  async *reply(request: ReplyRequest): AsyncGenerator<ReplyEvent> {
+    this.requests.push({ ...request, history: [...request.history] });
+    const steps = this.scripts.shift() ?? [{ delta: 'ok' }, { done: { status: 'complete' } }];
+    let honourAbort = true;
+    for (const step of steps) {
+      if (honourAbort && request.signal.aborted) throw abortError();
+      if ('delta' in step) yield { type: 'delta', text: step.delta };
+      else if ('done' in step) yield { type: 'done', ...step.done };
+      else if ('fail' in step) throw step.fail;
+      else if (step.waitForAbort === 'throw') await untilAborted(request.signal);
+      else {
+        await untilAborted(request.signal).catch(() => undefined);
+        honourAbort = false;
+      }
+    }
+  }
+
+  async deleteThread(): Promise<void> {}
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('This operation was aborted'), { name: 'AbortError' });
+}
+
+function untilAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(abortError());
+    signal.addEventListener('abort', () => reject(abortError()), { once: true });
+  });
+}

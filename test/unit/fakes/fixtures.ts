@@ -1,0 +1,24 @@
+// Shared test scaffolding: throwaway storage folders, a clock that only moves when asked, and
+// message builders.
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after } from 'node:test';
+import type { Message } from '../../../src/core/model';
+
+/** A fresh folder under the OS temp dir, removed when the test file finishes. */
+export async function tempDir(): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'threadline-test-'));
+  after(() => fs.rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A deterministic clock: each reading is one second after the last. */
+export function steppingClock(start = 1_700_000_000_000): () => number {
+  let t = start;
+  return () => (t += 1000);
+}
+
+export function textMessage(threadId: string, id: string, text: string, createdAt: number, role: Message['role'] = 'user'): Message {
+  return { id, threadId, role, content: [{ type: 'text', text }], createdAt, status: 'complete' };
+}

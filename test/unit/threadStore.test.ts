@@ -1,0 +1,285 @@
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { messageText } from '../../src/core/model';
+import type { Message } from '../../src/core/model';
+import { ThreadStore } from '../../src/core/threadStore';
+import type { ThreadStoreOptions } from '../../src/core/threadStore';
+import { steppingClock, tempDir, textMessage } from './fakes/fixtures';
+
+interface Setup {
+  dir: string;
+  store: ThreadStore;
+  problems: string[];
+  clock: () => number;
+  reopen: () => Promise<ThreadStore>;
+}
+
+async function setup(): Promise<Setup> {
+  const dir = await tempDir();
+  const problems: string[] = [];
+  const clock = steppingClock();
+  const options: ThreadStoreOptions = { now: clock, onProblem: (m) => problems.push(m) };
+  const store = await ThreadStore.open(dir, options);
+  return { dir, store, problems, clock, reopen: () => ThreadStore.open(dir, options) };
+}
+
+function threadFile(dir: string, id: string): string {
+  return path.join(dir, 'threads', `${id}.jsonl`);
+}
+
+function indexFile(dir: string): string {
+  return path.join(dir, 'threads', 'index.json');
+}
+
+const texts = (messages: Message[]): string[] => messages.map(messageText);
+
+describe('ThreadStore', () => {
+  test('threads, titles, remote ids and messages survive a re-open', async () => {
+    const { store, clock, reopen } = await setup();
+    const a = await store.create({ backend: 'responses' });
+    const b = await store.create({ backend: 'chat', title: 'Second' });
+    await store.append(a.id, textMessage(a.id, 'm1', 'hello', clock()));
+    await store.append(a.id, textMessage(a.id, 'm2', 'héllo wörld 😀', clock(), 'assistant'));
+    await store.update(a.id, { title: 'Greetings', remoteId: 'conv_1' });
+    await store.append(b.id, textMessage(b.id, 'm3', 'other', clock()));
+
+    const reopened = await reopen();
+    assert.deepEqual(reopened.list(), store.list());
+    assert.equal(reopened.get(a.id)?.title, 'Greetings');
+    assert.equal(reopened.get(a.id)?.remoteId, 'conv_1');
+    assert.equal(reopened.get(a.id)?.messageCount, 2);
+    assert.equal(reopened.get(b.id)?.backend, 'chat');
+    assert.deepEqual(await reopened.messages(a.id), await store.messages(a.id));
+    assert.deepEqual(texts(await reopened.messages(a.id)), ['hello', 'héllo wörld 😀']);
+  });
+
+  test('a new thread has the default title and no messages', async () => {
+    const { store } = await setup();
+    const thread = await store.create({ backend: 'responses' });
+    assert.equal(thread.title, 'New thread');
+    assert.equal(thread.messageCount, 0);
+    assert.equal(thread.remoteId, undefined);
+    assert.deepEqual(await store.messages(thread.id), []);
+  });
+
+  test('lists the most recently updated thread first and keeps messages oldest first', async () => {
+    const { store, clock } = await setup();
+    const older = await store.create({ backend: 'responses', title: 'older' });
+    const newer = await store.create({ backend: 'responses', title: 'newer' });
+    assert.deepEqual(store.list().map((t) => t.title), ['newer', 'older']);
+
+    await store.append(older.id, textMessage(older.id, 'm1', 'first', clock()));
+    await store.append(older.id, textMessage(older.id, 'm2', 'second', clock()));
+    assert.deepEqual(store.list().map((t) => t.title), ['older', 'newer']);
+    assert.deepEqual(texts(await store.messages(older.id)), ['first', 'second']);
+
+    await store.update(newer.id, { title: 'renamed' });
+    assert.deepEqual(store.list().map((t) => t.title), ['renamed', 'older']);
+  });
+
+  test('a remote id can be cleared, and stays cleared after a re-open', async () => {
+    const { dir, store, reopen } = await setup();
+    const t = await store.create({ backend: 'responses' });
+    await store.update(t.id, { remoteId: 'conv_gone' });
+    await store.update(t.id, { remoteId: undefined });
+    assert.equal(store.get(t.id)?.remoteId, undefined);
+    // Without the index the entry is rebuilt from the file's records alone.
+    await fs.rm(indexFile(dir));
+    assert.equal((await reopen()).get(t.id)?.remoteId, undefined);
+  });
+
+  test('a torn last line is skipped quietly and the next append starts a clean line', async () => {
+    const { dir, store, clock, problems, reopen } = await setup();
+    const t = await store.create({ backend: 'responses' });
+    await store.append(t.id, textMessage(t.id, 'm1', 'one', clock()));
+    await store.append(t.id, textMessage(t.id, 'm2', 'two', clock()));
+    // A crash mid-append leaves half a record and no newline.
+    await fs.appendFile(threadFile(dir, t.id), '{"kind":"message","at":17,"message":{"id":"m3","thr');
+
+    const reopened = await reopen();
+    assert.deepEqual(texts(await reopened.messages(t.id)), ['one', 'two']);
+    assert.deepEqual(texts(await reopened.lastMessages(t.id, 5)), ['one', 'two']);
+    assert.equal(reopened.get(t.id)?.messageCount, 2);
+
+    await reopened.append(t.id, textMessage(t.id, 'm4', 'four', clock()));
+    assert.deepEqual(texts(await reopened.messages(t.id)), ['one', 'two', 'four']);
+    const lines = (await fs.readFile(threadFile(dir, t.id), 'utf8')).split('\n').filter(Boolean);
+    for (const line of lines) assert.doesNotThrow(() => JSON.parse(line), `every line is whole JSON: ${line}`);
+    assert.deepEqual(problems, []);
+    assert.equal((await reopen()).get(t.id)?.messageCount, 3);
+  });
+
+  test('a whole record that only lost its newline is kept, and the next append goes on a new line', async () => {
+    const { dir, store, clock, problems, reopen } = await setup();
+    const t = await store.create({ backend: 'responses' });
+    const whole = textMessage(t.id, 'm1', 'made it', clock());
+    await fs.appendFile(threadFile(dir, t.id), JSON.stringify({ kind: 'message', at: whole.createdAt, message: whole }));
+
+    const reopened = await reopen();
+    assert.deepEqual(texts(await reopened.messages(t.id)), ['made it']);
+    await reopened.append(t.id, textMessage(t.id, 'm2', 'next', clock()));
+    assert.deepEqual(texts(await reopened.messages(t.id)), ['made it', 'next']);
+    assert.equal((await reopen()).get(t.id)?.messageCount, 2);
+    assert.deepEqual(problems, []);
+  });
+
+  test('a garbage line in the middle is skipped and reported', async () => {
+    const { dir, store, clock, problems, reopen } = await setup();
+    const t = await store.create({ backend: 'responses' });
+    await store.append(t.id, textMessage(t.id, 'm1', 'before', clock()));
+    await fs.appendFile(threadFile(dir, t.id), 'this is not json\n');
+    await store.append(t.id, textMessage(t.id, 'm2', 'after', clock()));
+
+    assert.deepEqual(texts(await store.messages(t.id)), ['before', 'after']);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0] ?? '', new RegExp(`${t.id}\\.jsonl: skipped unreadable line 3`));
+    assert.deepEqual(texts(await store.lastMessages(t.id, 2)), ['before', 'after']);
+
+    await fs.rm(indexFile(dir));
+    assert.equal((await reopen()).get(t.id)?.messageCount, 2);
+  });
+
+  for (const [name, corrupt] of [
+    ['invalid JSON', '{"version":1,"threads":[{"id":'],
+    ['the wrong shape', '{"version":1,"threads":[{"id":42,"title":null}]}'],
+  ] as const) {
+    test(`an index holding ${name} is moved aside and rebuilt with nothing lost`, async () => {
+      const { dir, store, clock, problems, reopen } = await setup();
+      const a = await store.create({ backend: 'responses' });
+      await store.append(a.id, textMessage(a.id, 'm1', 'What is a monad?', clock()));
+      await store.update(a.id, { title: 'Monads', remoteId: 'conv_a' });
+      await store.append(a.id, textMessage(a.id, 'm2', 'A burrito.', clock(), 'assistant'));
+      const b = await store.create({ backend: 'assistants', title: 'Empty one' });
+      const before = store.list();
+      await fs.writeFile(indexFile(dir), corrupt);
+
+      const reopened = await reopen();
+      assert.deepEqual(reopened.list(), before);
+      assert.equal(reopened.get(a.id)?.messageCount, 2);
+      assert.equal(reopened.get(b.id)?.title, 'Empty one');
+      assert.equal(problems.length, 1);
+      assert.match(problems[0] ?? '', /index was unreadable/);
+      const names = await fs.readdir(path.join(dir, 'threads'));
+      const aside = names.find((n) => n.startsWith('index.json.corrupt-'));
+      assert.ok(aside, 'the corrupt index is kept for inspection');
+      assert.equal(await fs.readFile(path.join(dir, 'threads', aside), 'utf8'), corrupt);
+      // The rebuilt index is good: the next open reports nothing.
+      await reopen();
+      assert.equal(problems.length, 1);
+    });
+  }
+
+  test('a message appended to the file but not yet indexed (crash in between) is counted on open', async () => {
+    const { dir, store, clock, reopen } = await setup();
+    const t = await store.create({ backend: 'responses' });
+    await store.append(t.id, textMessage(t.id, 'm1', 'indexed', clock()));
+    const late = textMessage(t.id, 'm2', 'written, then crash', clock());
+    await fs.appendFile(threadFile(dir, t.id), `${JSON.stringify({ kind: 'message', at: late.createdAt, message: late })}\n`);
+
+    const reopened = await reopen();
+    assert.deepEqual(texts(await reopened.messages(t.id)), ['indexed', 'written, then crash']);
+    assert.equal(reopened.get(t.id)?.messageCount, 2);
+    assert.equal(reopened.get(t.id)?.updatedAt, late.createdAt);
+  });
+
+  test('a thread file missing from the index is re-added; an entry without a file is dropped', async () => {
+    const { dir, store, clock, problems, reopen } = await setup();
+    const kept = await store.create({ backend: 'responses', title: 'kept' });
+    const lost = await store.create({ backend: 'responses', title: 'lost' });
+    const indexWithout = await fs.readFile(indexFile(dir), 'utf8');
+    // The crash came after the new thread's file was written but before the index named it.
+    const late = await store.create({ backend: 'responses', title: 'late' });
+    await store.append(late.id, textMessage(late.id, 'm1', 'hi', clock()));
+    await fs.writeFile(indexFile(dir), indexWithout);
+    await fs.rm(threadFile(dir, lost.id));
+
+    const reopened = await reopen();
+    assert.deepEqual(reopened.list().map((t) => t.title).sort(), ['kept', 'late']);
+    assert.equal(reopened.get(late.id)?.messageCount, 1);
+    assert.equal(reopened.get(kept.id)?.title, 'kept');
+    assert.equal(problems.length, 2);
+    assert.ok(problems.some((p) => p.includes('"lost"')));
+    assert.ok(problems.some((p) => p.includes('"late"')));
+  });
+
+  test('200 concurrent appends are all stored, in the order they were called', async () => {
+    const { store, clock, reopen } = await setup();
+    const t = await store.create({ backend: 'responses' });
+    const expected = Array.from({ length: 200 }, (_, i) => `message ${i}`);
+    await Promise.all(expected.map((text, i) => store.append(t.id, textMessage(t.id, `m${i}`, text, clock()))));
+
+    assert.deepEqual(texts(await store.messages(t.id)), expected);
+    assert.equal(store.get(t.id)?.messageCount, 200);
+    const reopened = await reopen();
+    assert.equal(reopened.get(t.id)?.messageCount, 200);
+    assert.deepEqual(texts(await reopened.messages(t.id)), expected);
+  });
+
+  test('interleaved appends, renames and creates in flight together leave a consistent library', async () => {
+    const { dir, store, clock, reopen } = await setup();
+    const a = await store.create({ backend: 'responses' });
+    const b = await store.create({ backend: 'responses' });
+    const work: Promise<unknown>[] = [];
+    for (let i = 0; i < 50; i++) {
+      work.push(store.append(a.id, textMessage(a.id, `a${i}`, `a${i}`, clock())));
+      work.push(store.append(b.id, textMessage(b.id, `b${i}`, `b${i}`, clock())));
+      if (i % 10 === 0) work.push(store.update(a.id, { title: `A after ${i}` }), store.create({ backend: 'chat', title: `extra ${i}` }));
+    }
+    await Promise.all(work);
+
+    assert.deepEqual(texts(await store.messages(a.id)), Array.from({ length: 50 }, (_, i) => `a${i}`));
+    assert.deepEqual(texts(await store.messages(b.id)), Array.from({ length: 50 }, (_, i) => `b${i}`));
+    assert.equal(store.get(a.id)?.title, 'A after 40');
+    assert.equal(store.list().length, 7);
+    assert.deepEqual((await reopen()).list(), store.list());
+    // The thread files alone tell the same story as the index.
+    await fs.rm(indexFile(dir));
+    assert.deepEqual((await reopen()).list(), store.list());
+  });
+
+  test('lastMessages of a 10,000-message thread is the tail of messages()', async () => {
+    const { store, clock } = await setup();
+    const t = await store.create({ backend: 'responses' });
+    // Multi-byte text of varying length puts line and character boundaries across read chunks.
+    // One huge message spans several read chunks on its own.
+    const batch = Array.from({ length: 10_000 }, (_, i) =>
+      textMessage(t.id, `m${i}`, `${i} ${'é😀'.repeat(i === 9_990 ? 100_000 : i % 37)}`, clock(), i % 2 ? 'assistant' : 'user'),
+    );
+    await Promise.all(batch.map((m) => store.append(t.id, m)));
+    await store.update(t.id, { title: 'Long one' });
+
+    const all = await store.messages(t.id);
+    assert.equal(all.length, 10_000);
+    assert.deepEqual(all, batch);
+    for (const count of [1, 3, 9, 10, 11, 250, 9_999, 10_000]) {
+      assert.deepEqual(await store.lastMessages(t.id, count), all.slice(-count), `last ${count}`);
+    }
+    assert.deepEqual(await store.lastMessages(t.id, 20_000), all);
+    assert.deepEqual(await store.lastMessages(t.id, 0), []);
+  });
+
+  test('delete removes the thread from the list and from disk, for good', async () => {
+    const { dir, store, clock, reopen } = await setup();
+    const gone = await store.create({ backend: 'responses', title: 'gone' });
+    await store.append(gone.id, textMessage(gone.id, 'm1', 'bye', clock()));
+    await store.create({ backend: 'responses', title: 'stays' });
+
+    await store.delete(gone.id);
+    assert.deepEqual(store.list().map((t) => t.title), ['stays']);
+    assert.equal(store.get(gone.id), undefined);
+    await assert.rejects(fs.stat(threadFile(dir, gone.id)), { code: 'ENOENT' });
+    assert.deepEqual((await reopen()).list().map((t) => t.title), ['stays']);
+  });
+
+  test('unknown thread ids are refused with a clear error', async () => {
+    const { store, clock } = await setup();
+    const missing = /No thread with id "th_nope"/;
+    await assert.rejects(store.append('th_nope', textMessage('th_nope', 'm', 'x', clock())), missing);
+    await assert.rejects(store.update('th_nope', { title: 'x' }), missing);
+    await assert.rejects(store.messages('th_nope'), missing);
+    await assert.rejects(store.lastMessages('th_nope', 1), missing);
+    await assert.rejects(store.delete('th_nope'), missing);
+  });
+});

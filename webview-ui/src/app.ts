@@ -1,0 +1,111 @@
+import type { ThreadMeta } from '../../src/core/model';
+import type { HostMessage, ViewState } from '../../src/shared/protocol';
+import { assertNever } from '../../src/shared/protocol';
+import { el } from './ui/toolkit';
+import { Composer } from './views/composer';
+import { Notice } from './views/notice';
+import { ThreadBar } from './views/threadBar';
+import { Transcript } from './views/transcript';
+import { loadMemory, postToHost, saveMemory } from './vscode';
+
+const NO_KEY = 'No API key is set. Threadline keeps it in VS Code SecretStorage.';
+
+/** The panel: owns its views and applies each host message to them. */
+export class App {
+  private readonly threadBar = new ThreadBar({
+    switchThread: (threadId) => postToHost({ type: 'switchThread', threadId }),
+    newThread: () => postToHost({ type: 'command', command: 'newThread' }),
+  });
+  private readonly transcript = new Transcript();
+  private readonly notice = new Notice(() => postToHost({ type: 'command', command: 'setApiKey' }));
+  private readonly composer = new Composer(
+    {
+      send: (text) => {
+        this.notice.show(this.hasApiKey ? undefined : NO_KEY, !this.hasApiKey);
+        postToHost({ type: 'send', text });
+      },
+      stop: () => postToHost({ type: 'stop' }),
+      draftChanged: (draft) => saveMemory({ draft }),
+    },
+    loadMemory().draft,
+  );
+  private readonly footer = el('div', 'footer');
+  private currentThreadId: string | undefined;
+  private hasApiKey = false;
+  private reportScheduled = false;
+
+  mount(root: HTMLElement): void {
+    root.append(this.threadBar.element, this.transcript.element, this.notice.element, this.composer.element, this.footer);
+  }
+
+  handle(message: HostMessage): void {
+    switch (message.type) {
+      case 'state':
+        this.applyState(message.state);
+        break;
+      case 'threads':
+        this.updateThreads(message.threads, message.currentThreadId);
+        break;
+      case 'message':
+        this.transcript.upsert(message.message);
+        break;
+      case 'streamStart':
+        if (message.threadId === this.currentThreadId) {
+          this.transcript.startStream(message.messageId);
+          this.composer.setStreaming(true);
+        }
+        break;
+      case 'streamDelta':
+        if (message.threadId === this.currentThreadId) this.transcript.appendDelta(message.messageId, message.text);
+        break;
+      case 'streamEnd':
+        if (message.threadId === this.currentThreadId) {
+          this.transcript.upsert(message.message);
+          this.composer.setStreaming(false);
+        }
+        break;
+      case 'sendFailed':
+        this.composer.restore(message.draft);
+        this.notice.show(message.error, !this.hasApiKey);
+        break;
+      default:
+        assertNever(message);
+    }
+    this.scheduleReport();
+  }
+
+  private applyState(state: ViewState): void {
+    this.hasApiKey = state.hasApiKey;
+    this.currentThreadId = state.currentThreadId;
+    this.updateThreads(state.threads, state.currentThreadId);
+    this.transcript.reset(state.messages);
+    if (state.streaming) this.transcript.startStream(state.streaming.messageId, state.streaming.text);
+    this.composer.setStreaming(state.streaming !== undefined);
+    this.notice.show(state.hasApiKey ? undefined : NO_KEY, !state.hasApiKey);
+    this.footer.textContent = `${state.model} · ${state.baseUrl}`;
+  }
+
+  private updateThreads(threads: ThreadMeta[], currentThreadId: string | undefined): void {
+    this.currentThreadId = currentThreadId;
+    this.threadBar.update(threads, currentThreadId);
+  }
+
+  /** Tells the host what is on screen, once per burst of updates. */
+  private scheduleReport(): void {
+    if (this.reportScheduled) return;
+    this.reportScheduled = true;
+    setTimeout(() => {
+      this.reportScheduled = false;
+      postToHost({
+        type: 'rendered',
+        report: {
+          threadId: this.currentThreadId,
+          messageIds: this.transcript.messageIds(),
+          lastText: this.transcript.lastText(),
+          streaming: this.transcript.isStreaming,
+          notice: this.notice.current,
+        },
+      });
+    }, 0);
+  }
+}

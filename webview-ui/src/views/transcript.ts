@@ -1,0 +1,115 @@
+import type { Message } from '../../../src/core/model';
+import { messageText } from '../../../src/core/model';
+import { el } from '../ui/toolkit';
+
+const ROLE_LABEL = { user: 'You', assistant: 'Assistant' } as const;
+
+/**
+ * The conversation. Text is set with textContent only, so model output never becomes markup.
+ * A streaming reply appends each delta to one Text node: the cost of a delta is its own length,
+ * not the length of the message so far.
+ */
+export class Transcript {
+  readonly element = el('div', 'transcript');
+  private readonly empty = el('p', 'transcript-empty', 'Ask anything. Replies stream in here.');
+  private streamingText: Text | undefined;
+  private streamingId: string | undefined;
+
+  constructor() {
+    this.element.dataset.testid = 'transcript';
+    this.element.setAttribute('role', 'log');
+    this.element.setAttribute('aria-live', 'polite');
+    this.element.setAttribute('aria-label', 'Conversation');
+    this.element.append(this.empty);
+  }
+
+  get isStreaming(): boolean {
+    return this.streamingId !== undefined;
+  }
+
+  reset(messages: Message[]): void {
+    this.streamingText = undefined;
+    this.streamingId = undefined;
+    this.element.replaceChildren(this.empty, ...messages.map((m) => this.renderMessage(m)));
+    this.updateEmpty();
+    this.scrollToEnd(true);
+  }
+
+  /** Adds a stored message, or replaces the element of one already shown. */
+  upsert(message: Message): void {
+    const node = this.renderMessage(message);
+    const existing = this.find(message.id);
+    if (existing) existing.replaceWith(node);
+    else this.element.append(node);
+    if (message.id === this.streamingId) {
+      this.streamingId = undefined;
+      this.streamingText = undefined;
+    }
+    this.updateEmpty();
+    this.scrollToEnd(message.role === 'user');
+  }
+
+  startStream(messageId: string, textSoFar = ''): void {
+    const node = this.messageShell(messageId, 'assistant', 'streaming');
+    this.streamingText = document.createTextNode(textSoFar);
+    node.querySelector('.message-text')!.append(this.streamingText);
+    this.streamingId = messageId;
+    this.element.append(node);
+    this.updateEmpty();
+    this.scrollToEnd(false);
+  }
+
+  appendDelta(messageId: string, text: string): void {
+    if (messageId !== this.streamingId || !this.streamingText) return;
+    const stick = this.isNearEnd();
+    this.streamingText.appendData(text);
+    if (stick) this.scrollToEnd(true);
+  }
+
+  messageIds(): string[] {
+    return [...this.element.querySelectorAll<HTMLElement>('.message')].map((n) => n.dataset.id ?? '');
+  }
+
+  lastText(): string {
+    const all = this.element.querySelectorAll('.message .message-text');
+    return all.length ? (all[all.length - 1]!.textContent ?? '') : '';
+  }
+
+  private renderMessage(message: Message): HTMLElement {
+    const node = this.messageShell(message.id, message.role, message.status);
+    node.querySelector('.message-text')!.textContent = messageText(message);
+    if (message.status !== 'complete') {
+      const reason = message.error ?? (message.status === 'cancelled' ? 'Stopped.' : undefined);
+      if (reason) node.append(el('div', 'message-error', reason));
+    }
+    return node;
+  }
+
+  private messageShell(id: string, role: Message['role'], status: string): HTMLElement {
+    const node = el('div', `message message-${role}`);
+    node.dataset.id = id;
+    node.dataset.role = role;
+    node.dataset.status = status;
+    node.setAttribute('role', 'article');
+    node.setAttribute('aria-label', ROLE_LABEL[role]);
+    node.append(el('div', 'message-author', ROLE_LABEL[role]), el('div', 'message-text'));
+    return node;
+  }
+
+  private find(id: string): HTMLElement | undefined {
+    return [...this.element.querySelectorAll<HTMLElement>('.message')].find((n) => n.dataset.id === id);
+  }
+
+  private updateEmpty(): void {
+    this.empty.hidden = this.element.querySelector('.message') !== null;
+  }
+
+  private isNearEnd(): boolean {
+    const { scrollTop, scrollHeight, clientHeight } = this.element;
+    return scrollHeight - scrollTop - clientHeight < 48;
+  }
+
+  private scrollToEnd(force: boolean): void {
+    if (force || this.isNearEnd()) this.element.scrollTop = this.element.scrollHeight;
+  }
+}
