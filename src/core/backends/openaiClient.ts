@@ -1,0 +1,22 @@
+// Builds the SDK client for one connection. Every option is passed explicitly (null rather than
+// undefined) so the SDK never falls back to OPENAI_* environment variables of the user's shell.
+import OpenAI from 'openai';
+import type { ConnectionSettings } from '../backend';
+import { NoApiKeyError } from '../errors';
+
+export function createOpenAIClient(settings: ConnectionSettings): OpenAI {
+  return new OpenAI({
+    baseURL: settings.baseUrl,
+    // A function, so the key is read from the secret store per request and a new key applies at once.
+    apiKey: async () => {
+      const key = (await settings.getApiKey())?.trim();
+      if (!key) throw new NoApiKeyError();
+      return key;
+    },
+    organization: settings.organization || null,
+    project: settings.project || null,
+    ...(settings.fetch ? { fetch: settings.fetch } : {}),
+    ...(settings.maxRetries !== undefined ? { maxRetries: settings.maxRetries } : {}),
+    ...(settings.timeoutMs !== undefined ? { timeout: settings.timeoutMs } : {}),
+  });
+}

@@ -1,0 +1,232 @@
+// The Responses API (openai-wire.md §4): create (JSON or SSE), retrieve, delete, input_items.
+// A turn is planned (validated, reply computed) before anything is stored, so a rejected
+// request changes nothing; the conversation grows only when a turn finishes.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { jsonObject } from '../body';
+import { badRequest, notFound } from '../errors';
+import type { Fault } from '../faults';
+import { outputText, toStoredItems } from '../items';
+import { paginate } from '../lists';
+import { parseMetadata } from '../metadata';
+import { countInputTokens, expectedReply, lastUserText, splitDeltas } from '../replies';
+import type { Reply, RouteContext, Router } from '../router';
+import { SseWriter } from '../sse';
+import { newId, nowSeconds } from '../store';
+import type { ConversationRecord, Item, Json, JsonObject, ResponseRecord, StandInState } from '../store';
+import { findConversation } from './conversations';
+import { isKnownModel } from './models';
+
+const MIN_OUTPUT_TOKENS = 16;
+
+interface Turn {
+  /** The Response as first announced: in_progress, no output, no usage. */
+  draft: JsonObject & { id: string };
+  conversation: ConversationRecord | undefined;
+  inputItems: Item[];
+  context: Item[];
+  store: boolean;
+  messageId: string;
+  /** The deltas to send, already cut to max_output_tokens. */
+  deltas: string[];
+  truncated: boolean;
+}
+
+export function registerResponseRoutes(router: Router): void {
+  router.add('POST', '/responses', createResponse);
+
+  router.add('GET', '/responses/:response_id', ({ params, query, state }) => {
+    if (query.get('stream') === 'true') throw badRequest('The stand-in cannot resume response streams (stream=true).', 'stream');
+    return { json: findResponse(state, params.response_id).response };
+  });
+
+  router.add('DELETE', '/responses/:response_id', ({ params, state }) => {
+    const { response } = findResponse(state, params.response_id);
+    state.responses.delete(response.id);
+    return { json: { id: response.id, object: 'response.deleted', deleted: true } };
+  });
+
+  router.add('GET', '/responses/:response_id/input_items', ({ params, query, state }) => ({
+    json: paginate(findResponse(state, params.response_id).inputItems, query, { maxLimit: 100, defaultLimit: 20 }),
+  }));
+}
+
+async function createResponse(ctx: RouteContext): Promise<Reply | void> {
+  const params = jsonObject(ctx.body);
+  const turn = planTurn(ctx.state, params);
+  // Streaming is decided by the body, never by Accept: the SDK always sends application/json.
+  if (params.stream === true) return streamTurn(ctx, turn);
+  if (ctx.fault?.failResponse) return { json: fail(ctx.state, turn, ctx.fault) };
+  return { json: finish(ctx.state, turn) };
+}
+
+async function streamTurn(ctx: RouteContext, turn: Turn): Promise<void> {
+  const sse = new SseWriter(ctx.res, ctx.fault, ctx.requestId);
+  for await (const [type, payload] of turnEvents(ctx, turn)) {
+    if (!(await sse.send(type, payload))) break;
+  }
+  sse.end();
+}
+
+/** The events of one turn, in the order §4.4 gives; state is committed just before the end. */
+async function* turnEvents(ctx: RouteContext, turn: Turn): AsyncGenerator<[string, JsonObject]> {
+  remember(ctx.state, turn, turn.draft, []);
+  yield ['response.created', { response: turn.draft }];
+  yield ['response.in_progress', { response: turn.draft }];
+  if (ctx.fault?.failResponse) {
+    yield ['response.failed', { response: fail(ctx.state, turn, ctx.fault) }];
+    return;
+  }
+  const at = { item_id: turn.messageId, output_index: 0, content_index: 0 };
+  yield ['response.output_item.added', { output_index: 0, item: { id: turn.messageId, type: 'message', status: 'in_progress', role: 'assistant', content: [] } }];
+  yield ['response.content_part.added', { ...at, part: outputText('') }];
+  for (const delta of turn.deltas) {
+    if (ctx.deltaDelayMs > 0) await sleep(ctx.deltaDelayMs);
+    yield ['response.output_text.delta', { ...at, delta, logprobs: [] }];
+  }
+  const text = turn.deltas.join('');
+  yield ['response.output_text.done', { ...at, text, logprobs: [] }];
+  yield ['response.content_part.done', { ...at, part: outputText(text) }];
+  const final = finish(ctx.state, turn);
+  const output = final.output as Json[];
+  yield ['response.output_item.done', { output_index: 0, item: output[0] ?? null }];
+  yield [final.status === 'completed' ? 'response.completed' : 'response.incomplete', { response: final }];
+}
+
+function planTurn(state: StandInState, params: JsonObject): Turn {
+  const model = params.model;
+  if (typeof model !== 'string' || !model) throw badRequest("Missing required parameter: 'model'.", 'model', 'missing_required_parameter');
+  if (!isKnownModel(model)) throw badRequest(`The requested model '${model}' does not exist.`, 'model', 'model_not_found');
+  if (params.background === true) throw badRequest('The stand-in does not run background responses.', 'background');
+  if (params.conversation != null && params.previous_response_id != null) {
+    throw badRequest(
+      "Mutually exclusive parameters: Ensure you are only providing one of: 'previous_response_id' or 'conversation'.",
+      null,
+      'mutually_exclusive_parameters',
+    );
+  }
+  const conversation = params.conversation == null ? undefined : findConversation(state, conversationId(params.conversation), 'conversation');
+  const previous = typeof params.previous_response_id === 'string' ? findResponse(state, params.previous_response_id, 'previous_response_id') : undefined;
+  const instructions = typeof params.instructions === 'string' ? params.instructions : null;
+  const maxOutputTokens = parseMaxOutputTokens(params.max_output_tokens);
+
+  const inputItems = toStoredItems(params.input, 'input');
+  const before = conversation?.items ?? (previous ? [...previous.context, ...previous.output] : []);
+  const context = [...before, ...inputItems];
+  const allDeltas = splitDeltas(expectedReply(lastUserText(context)));
+  const deltas = maxOutputTokens === null ? allDeltas : allDeltas.slice(0, maxOutputTokens);
+
+  const draft = {
+    id: newId('resp_'),
+    object: 'response',
+    created_at: nowSeconds(),
+    completed_at: null,
+    status: 'in_progress',
+    background: false,
+    error: null,
+    incomplete_details: null,
+    instructions,
+    model,
+    previous_response_id: previous?.response.id ?? null,
+    conversation: conversation ? { id: conversation.conversation.id } : null,
+    output: [],
+    // No `usage` until the turn finishes: the real API sends null here, but the spec's Response
+    // types usage as an object, and omitting it satisfies both the spec and the SDK.
+    max_output_tokens: maxOutputTokens,
+    max_tool_calls: null,
+    parallel_tool_calls: true,
+    store: params.store !== false,
+    temperature: typeof params.temperature === 'number' ? params.temperature : 1,
+    top_p: typeof params.top_p === 'number' ? params.top_p : 1,
+    text: { format: { type: 'text' } },
+    tool_choice: 'auto',
+    tools: [],
+    truncation: 'disabled',
+    metadata: parseMetadata(params.metadata),
+    service_tier: 'default',
+    reasoning: { effort: null, summary: null },
+  };
+  return {
+    draft,
+    conversation,
+    inputItems,
+    context,
+    store: params.store !== false,
+    messageId: newId('msg_'),
+    deltas,
+    truncated: deltas.length < allDeltas.length,
+  };
+}
+
+/** Completes the turn: builds the final Response and appends the turn to its conversation. */
+function finish(state: StandInState, turn: Turn): JsonObject & { id: string } {
+  const message: Item = {
+    id: turn.messageId,
+    type: 'message',
+    status: turn.truncated ? 'incomplete' : 'completed',
+    role: 'assistant',
+    content: [outputText(turn.deltas.join(''))],
+  };
+  const inputTokens = countInputTokens(turn.context, turn.draft.instructions as string | null);
+  const response = {
+    ...turn.draft,
+    status: turn.truncated ? 'incomplete' : 'completed',
+    completed_at: turn.truncated ? null : nowSeconds(),
+    incomplete_details: turn.truncated ? { reason: 'max_output_tokens' } : null,
+    output: [message],
+    usage: {
+      input_tokens: inputTokens,
+      input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
+      output_tokens: turn.deltas.length,
+      output_tokens_details: { reasoning_tokens: 0 },
+      total_tokens: inputTokens + turn.deltas.length,
+    },
+  };
+  remember(state, turn, response, [message]);
+  turn.conversation?.items.push(...turn.inputItems, message);
+  return response;
+}
+
+/** Ends the turn as `failed`; the conversation is left as it was. */
+function fail(state: StandInState, turn: Turn, fault: Fault): JsonObject & { id: string } {
+  const response = {
+    ...turn.draft,
+    status: 'failed',
+    error: { code: fault.code ?? 'server_error', message: fault.message ?? 'The model failed to generate a response.' },
+  };
+  remember(state, turn, response, []);
+  return response;
+}
+
+function remember(state: StandInState, turn: Turn, response: JsonObject & { id: string }, output: Item[]): void {
+  if (!turn.store) return;
+  const record: ResponseRecord = { response, inputItems: turn.inputItems, context: turn.context, output };
+  state.responses.set(response.id, record);
+}
+
+function findResponse(state: StandInState, id: string | undefined, param: string | null = null): ResponseRecord {
+  const record = id ? state.responses.get(id) : undefined;
+  if (!record) throw notFound(`Response with id '${id}' not found.`, param);
+  return record;
+}
+
+/** `conversation` may be `"conv_…"` or `{id}`. */
+function conversationId(value: Json): string | undefined {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && !Array.isArray(value) && typeof value.id === 'string') return value.id;
+  throw badRequest("Invalid 'conversation': expected a conversation id or an object with an 'id'.", 'conversation', 'invalid_type');
+}
+
+function parseMaxOutputTokens(value: Json | undefined): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw badRequest("Invalid type for 'max_output_tokens': expected an integer.", 'max_output_tokens', 'invalid_type');
+  }
+  if (value < MIN_OUTPUT_TOKENS) {
+    throw badRequest(
+      `Invalid 'max_output_tokens': integer below minimum value. Expected a value >= ${MIN_OUTPUT_TOKENS}, but got ${value} instead.`,
+      'max_output_tokens',
+      'integer_below_min_value',
+    );
+  }
+  return value;
+}
