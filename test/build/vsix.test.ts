@@ -1,0 +1,37 @@
+// Packs the extension as a user would install it and checks what ships: the bundles, media,
+// manifest, README and licence — never the stand-in server, tests or source.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+
+test('the VSIX holds only what runs, and the host bundle is self-contained', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-vsix-'));
+  const vsix = path.join(dir, 'threadline.vsix');
+  try {
+    execFileSync('npm', ['run', '--silent', 'package', '--', '-o', vsix], { stdio: 'pipe' });
+    const listing = execFileSync('unzip', ['-Z1', vsix], { encoding: 'utf8' }).trim().split('\n').sort();
+    assert.deepEqual(
+      listing.filter((f) => f.startsWith('extension/')),
+      [
+        'extension/LICENSE.txt',
+        'extension/dist/extension.js',
+        'extension/dist/webview.js',
+        'extension/media/panel.css',
+        'extension/media/threadline.svg',
+        'extension/package.json',
+        'extension/readme.md',
+      ],
+    );
+    const host = execFileSync('unzip', ['-p', vsix, 'extension/dist/extension.js'], { encoding: 'utf8' });
+    assert.ok(!host.includes('__stand-in'), 'the stand-in server leaked into the shipped bundle');
+    // Everything but `vscode` is bundled, so the VSIX needs no node_modules.
+    const requires = new Set([...host.matchAll(/require\("([^"./][^"]*)"\)/g)].map((m) => m[1]!.replace(/^node:/, '')));
+    const builtins = new Set(require('node:module').builtinModules as string[]);
+    assert.deepEqual([...requires].filter((r) => r !== 'vscode' && !builtins.has(r)), []);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
