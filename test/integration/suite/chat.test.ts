@@ -9,6 +9,7 @@ import { messageText } from '../../../src/core/model';
 import { ThreadStore } from '../../../src/core/threadStore';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
 import { expectedReply } from '../../stand-in/replies';
+import type { RecordedRequest } from './helpers';
 import { activateExtension, clearFaults, injectFault, pointAtStandIn, recordedRequests, showPanel, standInUrl } from './helpers';
 
 const TEST_KEY = 'sk-threadline-integration-secret';
@@ -77,7 +78,7 @@ suite('Threadline chat in a real VS Code', () => {
 
     // The request really went to the stand-in, with the key from SecretStorage.
     const requests = await recordedRequests();
-    const create = requests.filter((r) => r.method === 'POST' && r.path.endsWith('/responses')).at(-1);
+    const create = requests.filter(isResponseCreate).at(-1);
     assert.ok(create, 'no POST /responses reached the stand-in');
     assert.equal(create.headers.authorization, `Bearer ${TEST_KEY}`);
   });
@@ -98,14 +99,17 @@ suite('Threadline chat in a real VS Code', () => {
     assert.equal(messageText(user!), 'Will this fail?');
     assert.equal(reply!.status, 'error');
     assert.match(reply!.error ?? '', /500/);
-    await api.view.waitForRender((r) => r.messageIds.at(-1) === reply!.id);
+    await api.view.waitForRender((r) => r.messageIds.at(-1) === reply!.id && !r.streaming);
   });
 
   test('Stop cancels a streaming reply and keeps what arrived', async () => {
     await injectFault({ path: '/v1/responses', stallMs: 10_000, times: 1 });
     const thread = api.store.list()[0]!;
+    const posted = (await recordedRequests()).filter(isResponseCreate).length;
     const sending = api.view.receive({ type: 'send', text: 'Take your time' });
-    await api.view.waitForRender((r) => r.streaming);
+    // Stop once the request is really at the server (held there by the stall).
+    await until(async () => (await recordedRequests()).filter(isResponseCreate).length > posted);
+    assert.equal((await api.view.waitForRender((r) => r.streaming)).streaming, true);
     await api.view.receive({ type: 'stop' });
     await sending;
     const reply = (await api.store.messages(thread.id)).at(-1)!;
@@ -141,6 +145,18 @@ suite('Threadline chat in a real VS Code', () => {
     }
   });
 });
+
+function isResponseCreate(r: RecordedRequest): boolean {
+  return r.method === 'POST' && r.path.endsWith('/responses');
+}
+
+async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];

@@ -1,0 +1,89 @@
+// Stage 1: the integration suite (out/test/integration/index.js, mocha in the extension host) run by
+// the real workbench. code-server starts with the smoke-test driver, so the workbench honours the
+// `payload` URL parameter (extensionDevelopmentPath + extensionTestsPath) exactly like a desktop
+// test run; when run() settles the workbench calls window.codeAutomationExit(code).
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  REPO, freePort, newRunDir, startCodeServer, launchChromium, writeUserSettings, makeWorkspace,
+  exposeAutomationHooks, workbenchUrl, withTimeout, logger, countLine, shown,
+} from './lib.mjs';
+
+const log = logger('integration');
+
+/** @returns {Promise<{passed:number, failed:number, skipped:number, crashed?:string}>} */
+export async function runIntegration({ standInUrl, timeoutMs = 300_000, keep = false, grep } = {}) {
+  const started = Date.now();
+  const entry = path.join(REPO, 'out', 'test', 'integration', 'index.js');
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  if (!fs.existsSync(entry)) {
+    counts.crashed = `${path.relative(REPO, entry)} is missing (build with: node esbuild.mjs --tests)`;
+    return counts;
+  }
+  const runDir = newRunDir('integration');
+  const resultFile = path.join(runDir, 'test-result.json');
+  const workspace = makeWorkspace(runDir);
+  writeUserSettings(path.join(runDir, 'data'), { 'threadline.baseUrl': standInUrl });
+
+  let server, browser, exitCode;
+  try {
+    const port = await freePort();
+    server = await startCodeServer({
+      runDir, port, smokeDriver: true,
+      env: {
+        THREADLINE_TEST_RESULT: resultFile,
+        THREADLINE_STAND_IN_URL: standInUrl,
+        ...(grep ? { THREADLINE_TEST_GREP: grep } : {}),
+      },
+    });
+    log(`code-server pid ${server.pid} on ${server.base}`);
+    const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+    const url = workbenchUrl(server.base, {
+      folder: workspace,
+      payload: [
+        ['extensionDevelopmentPath', remote(REPO)],
+        ['extensionTestsPath', remote(entry)],
+        ['skipWelcome', 'true'],
+      ],
+    });
+    browser = await launchChromium(runDir);
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    const { exited } = await exposeAutomationHooks(page, { print: (s) => console.log(`  ${s}`) });
+    page.on('pageerror', (e) => log('pageerror', e.message));
+    const resp = await page.goto(url);
+    if (!resp || resp.status() >= 400) throw new Error(`workbench answered HTTP ${resp?.status()}`);
+    try {
+      exitCode = await withTimeout(exited, timeoutMs, 'the integration suite');
+    } catch (e) {
+      await page.screenshot({ path: path.join(runDir, 'timeout.png') }).catch(() => {});
+      throw e;
+    }
+    log(`extension host test run exited with ${exitCode}`);
+  } catch (e) {
+    counts.crashed = e instanceof Error ? e.message : String(e);
+  } finally {
+    await browser?.close().catch(() => {});
+    await server?.stop();
+  }
+
+  if (fs.existsSync(resultFile)) {
+    const result = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+    for (const t of result.tests) {
+      const mark = t.state === 'passed' ? 'ok  ' : t.state === 'skipped' ? 'skip' : 'FAIL';
+      console.log(`  ${mark} ${t.title}${t.durationMs !== undefined ? ` (${t.durationMs} ms)` : ''}`);
+      if (t.error) console.log(t.error.split('\n').slice(0, 8).map((l) => `         ${l}`).join('\n'));
+    }
+    if (result.error) console.log(`  suite error: ${result.error.split('\n').slice(0, 8).join('\n    ')}`);
+    Object.assign(counts, { passed: result.passed, failed: result.failed, skipped: result.skipped ?? 0 });
+    if (!result.done && !counts.crashed) counts.crashed = 'the suite did not finish';
+  } else if (!counts.crashed) {
+    counts.crashed = `the suite wrote no result file (exit code ${exitCode}); see ${path.join(runDir, 'code-server.log')}`;
+  }
+  if (!counts.crashed && exitCode !== 0 && counts.failed === 0) counts.crashed = `extension host exit code ${exitCode} with no failed test`;
+  if (!counts.crashed && counts.passed + counts.failed === 0) counts.crashed = 'the suite ran zero tests';
+  if (counts.crashed) log(`CRASHED: ${counts.crashed}`);
+  log(`run folder ${shown(runDir)}; ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  if (!keep) fs.rmSync(path.join(runDir, 'chromium-profile'), { recursive: true, force: true });
+  console.log(countLine(counts));
+  return counts;
+}

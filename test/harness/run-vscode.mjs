@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// `npm run test:vscode`: the extension's tests inside a real VS Code (code-server's workbench in
+// headless Chromium), on a machine that has no desktop VS Code.
+//   1. sets up what is missing (Node 24 + code-server in .cache/harness, Debian chromium),
+//   2. builds (node esbuild.mjs && node esbuild.mjs --tests),
+//   3. starts the stand-in server (out/test/stand-in/cli.js),
+//   4. stage "integration": mocha suite in the extension host (test/integration),
+//   5. stage "e2e": UI tests in the workbench (test/e2e/*.e2e.mjs), screenshots in test-output/.
+// Prints each stage's "N passed, N failed" and the combined count as the last line.
+//
+// Options: --only integration|e2e   --grep TEXT   --no-build   --keep (keep Chromium profiles)
+//          --timeout SECONDS (integration suite, default 300)
+// Env: THREADLINE_HARNESS_CACHE (tool cache, default <repo>/.cache/harness), CHROMIUM (browser
+//      binary), THREADLINE_STAND_IN_CLI (another stand-in script), VERBOSE=1 (unfiltered workbench
+//      console).
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { REPO, CACHE, ensureTools, startStandIn, logger, countLine } from './lib.mjs';
+import { runIntegration } from './integration.mjs';
+import { runE2e } from './e2e.mjs';
+
+const argv = process.argv.slice(2);
+const opt = (name) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : undefined; };
+const only = opt('only');
+const grep = opt('grep');
+const keep = argv.includes('--keep');
+const timeoutMs = Number(opt('timeout') ?? 300) * 1000;
+if (only && only !== 'integration' && only !== 'e2e') {
+  console.error(`--only takes "integration" or "e2e", not ${JSON.stringify(only)}`);
+  process.exit(2);
+}
+
+const log = logger('test:vscode');
+const started = Date.now();
+const stages = [];
+let standIn;
+let fatal;
+
+try {
+  ensureTools({ quiet: true });
+  if (!argv.includes('--no-build')) {
+    const t = Date.now();
+    for (const args of [['esbuild.mjs'], ['esbuild.mjs', '--tests']]) {
+      const r = spawnSync(process.execPath, args, { cwd: REPO, stdio: 'inherit' });
+      if (r.status !== 0) throw new Error(`build failed: node ${args.join(' ')}`);
+    }
+    log(`built (${((Date.now() - t) / 1000).toFixed(1)}s)`);
+  }
+  standIn = await startStandIn({ logFile: path.join(CACHE, 'stand-in.log') });
+  log(`stand-in server ${standIn.url}`);
+
+  if (!only || only === 'integration') {
+    console.log('\n=== integration suite (extension host) ===');
+    stages.push(['integration', await runIntegration({ standInUrl: standIn.url, timeoutMs, keep, grep })]);
+  }
+  if (!only || only === 'e2e') {
+    console.log('\n=== end-to-end UI tests (workbench) ===');
+    stages.push(['e2e', await runE2e({ standInUrl: standIn.url, keep, grep })]);
+  }
+} catch (e) {
+  fatal = e instanceof Error ? e.message : String(e);
+} finally {
+  await standIn?.stop();
+}
+
+const total = { passed: 0, failed: 0, skipped: 0 };
+console.log('');
+for (const [name, c] of stages) {
+  total.passed += c.passed; total.failed += c.failed; total.skipped += c.skipped;
+  console.log(`${name}: ${countLine(c)}${c.crashed ? `  (CRASHED: ${c.crashed.split('\n')[0]})` : ''}`);
+}
+const crashed = fatal !== undefined || stages.some(([, c]) => c.crashed);
+if (fatal) {
+  console.error(`test:vscode: ${fatal}`);
+  total.failed += 1; // a run that could not start counts as a failure, never as "0 failed"
+}
+if (crashed && !fatal && total.failed === 0) total.failed += 1;
+log(`done in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+console.log(countLine(total));
+process.exit(total.failed > 0 || crashed ? 1 : 0);
