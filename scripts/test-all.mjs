@@ -2,7 +2,7 @@
 // `npm test`: every check, in order, with one combined count as the very last line:
 //   1. type-check      tsc --noEmit -p tsconfig.json
 //   2. build           node esbuild.mjs --tests   (extension, webview, tests, stand-in)
-//   3. unit + backend  node --test over out/test/unit/**/*.test.js and out/test/backend/**/*.test.js
+//   3. unit + backend  node --test over out/test/{unit,backend,build}/**/*.test.js
 //   4. VS Code         npm run test:vscode -- --no-build   (integration suite + e2e UI tests)
 // Last line: "N passed, N failed" (", N skipped" when any). A stage that fails without test counts
 // (type errors, build error, a crash, zero tests) adds one to "failed"; the exit code is then 1.
@@ -73,7 +73,7 @@ let built = false;
 if (built) {
   header('unit + backend tests (node --test)');
   const t = Date.now();
-  const files = [...testFilesUnder('out/test/unit'), ...testFilesUnder('out/test/backend')];
+  const files = [...testFilesUnder('out/test/unit'), ...testFilesUnder('out/test/backend'), ...testFilesUnder('out/test/build')];
   const r = { stage: 'unit+backend', passed: 0, failed: 0, skipped: 0 };
   if (files.length === 0) {
     r.problem = 'no out/test/unit or out/test/backend *.test.js files';
