@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   REPO, CACHE, ensureTools, freePort, startCodeServer, startStandIn, linkExtension, writeUserSettings,
-  workbenchUrl, logger, shown,
+  workbenchUrl, logger, shown, linkShortTmp,
 } from '../test/harness/lib.mjs';
 
 const argv = process.argv.slice(2);
@@ -90,7 +90,8 @@ try {
   await shutdown(1);
 }
 const profile = path.join(CACHE, 'start', withStandIn ? 'stand-in' : 'default');
-for (const d of ['tmp', 'xdg/config', 'xdg/data', 'xdg/cache', 'data/User', 'extensions']) fs.mkdirSync(path.join(profile, d), { recursive: true });
+for (const d of ['xdg/config', 'xdg/data', 'xdg/cache', 'data/User', 'extensions']) fs.mkdirSync(path.join(profile, d), { recursive: true });
+linkShortTmp(profile);
 mergeSettings(path.join(profile, 'data'), withStandIn ? { 'threadline.baseUrl': standIn.url } : {});
 linkExtension(path.join(profile, 'extensions'));
 

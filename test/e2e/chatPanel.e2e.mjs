@@ -96,11 +96,11 @@ export const tests = [
         await stop.click();
         await t.webview().locator('[data-testid=send]').waitFor({ state: 'visible', timeout: 10_000 });
         await t.webview().locator('.message[data-status=streaming]').waitFor({ state: 'detached', timeout: 10_000 });
-        const after = await messages(t, 'assistant').count();
-        if (after > before) {
-          const status = await messages(t, 'assistant').last().getAttribute('data-status');
-          assert.ok(['cancelled', 'incomplete'].includes(status ?? ''), `stopped reply has status ${status}`);
-        }
+        // The stopped reply is kept, marked as stopped, after the user's message.
+        await expectCount(messages(t, 'assistant'), before + 1);
+        assert.equal(await messages(t, 'assistant').last().getAttribute('data-status'), 'cancelled');
+        assert.match(await messages(t, 'assistant').last().innerText(), /Stopped/);
+        assert.equal((await messages(t, 'user').last().locator('.message-text').innerText()).trim(), SECOND);
         await t.screenshot('stopped');
       } finally {
         await fetch(controlUrl(t, 'faults'), { method: 'DELETE' });

@@ -141,10 +141,32 @@ export function newRunDir(label = 'run') {
   const old = fs.readdirSync(runs).map((n) => path.join(runs, n))
     .filter((p) => fs.statSync(p).isDirectory())
     .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
-  for (const p of old.slice(8)) fs.rmSync(p, { recursive: true, force: true });
+  for (const p of old.slice(8)) {
+    fs.rmSync(runTmpDir(p), { recursive: true, force: true });
+    fs.rmSync(p, { recursive: true, force: true });
+  }
   const dir = fs.mkdtempSync(path.join(runs, `${label}-`));
-  for (const d of ['tmp', 'xdg/config', 'xdg/data', 'xdg/cache', 'data/User', 'extensions']) fs.mkdirSync(path.join(dir, d), { recursive: true });
+  for (const d of ['xdg/config', 'xdg/data', 'xdg/cache', 'data/User', 'extensions']) fs.mkdirSync(path.join(dir, d), { recursive: true });
+  // Chromium and code-server put unix sockets in TMPDIR, and a socket path may not exceed 107
+  // bytes: a run folder inside a deep checkout is too long. So the run's temp folder is a short
+  // one under /tmp, reachable from the run folder through the `tmp` link.
+  linkShortTmp(dir);
   return dir;
+}
+
+/** Gives `dir` a `tmp` link to a fresh short temp folder, unless it has a live one already. */
+export function linkShortTmp(dir) {
+  const link = path.join(dir, 'tmp');
+  if (fs.existsSync(link) && fs.lstatSync(link).isSymbolicLink()) return;
+  fs.rmSync(link, { recursive: true, force: true });
+  const shortRoot = fs.existsSync('/tmp') ? '/tmp' : os.tmpdir();
+  fs.symlinkSync(fs.mkdtempSync(path.join(shortRoot, 'tl-')), link);
+}
+
+/** The real (short) temp folder of a run; see newRunDir. */
+function runTmpDir(runDir) {
+  const link = path.join(runDir, 'tmp');
+  try { return fs.readlinkSync(link); } catch { return link; }
 }
 
 /** A free TCP port on 127.0.0.1 (`preferred` if it is free). */
@@ -167,7 +189,7 @@ export function runEnv(runDir, extra = {}) {
     XDG_CONFIG_HOME: path.join(runDir, 'xdg/config'),
     XDG_DATA_HOME: path.join(runDir, 'xdg/data'),
     XDG_CACHE_HOME: path.join(runDir, 'xdg/cache'),
-    TMPDIR: path.join(runDir, 'tmp'),
+    TMPDIR: runTmpDir(runDir),
     ...extra,
   };
 }
