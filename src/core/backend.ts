@@ -1,6 +1,6 @@
 // The one interface every wire dialect implements. The chat service talks only to this, so
 // Assistants v2 and Chat Completions plug in beside Conversations + Responses unchanged.
-import type { BackendKind, Message, MessageStatus, ThreadMeta, Usage } from './model';
+import type { Annotation, BackendKind, ContentPart, ContextLimits, Message, MessageStatus, ThreadMeta, Usage } from './model';
 
 export interface ReplyRequest {
   /** The thread, with its `remoteId` already set by `createThread`. */
@@ -10,6 +10,8 @@ export interface ReplyRequest {
   /** The new user message to send. */
   input: Message;
   model: string;
+  /** Limits for this run (the thread's, possibly overridden); absent = none. */
+  limits?: ContextLimits;
   /** Aborts the request; the reply then ends by throwing (the caller keeps the partial text). */
   signal: AbortSignal;
 }
@@ -26,7 +28,24 @@ export type ReplyEvent =
       /** Server id of the assistant message, when the dialect has one. */
       remoteId?: string;
       model?: string;
+      /** The final text when the server's differs from the joined deltas (e.g. citation markers). */
+      text?: string;
+      /** Citations in the final text, positions relative to `text` (or the joined deltas). */
+      annotations?: Annotation[];
+      /** Local ids of messages the dialect left out of the context to fit the limits. */
+      omittedMessageIds?: string[];
     };
+
+/** A file to upload for a message. */
+export interface UploadRequest {
+  name: string;
+  mime: string;
+  data: Uint8Array;
+  purpose: 'assistants' | 'user_data' | 'vision';
+  signal?: AbortSignal;
+  /** Called as bytes go out, for a progress bar. */
+  onProgress?: (sentBytes: number, totalBytes: number) => void;
+}
 
 export interface Backend {
   readonly kind: BackendKind;
@@ -36,6 +55,12 @@ export interface Backend {
   reply(request: ReplyRequest): AsyncIterable<ReplyEvent>;
   /** Removes the server-side thread. */
   deleteThread(remoteId: string): Promise<void>;
+  /**
+   * Turns a local attachment into the content part this dialect sends: uploaded through the
+   * Files API (returning the part with `fileId`), or inlined. Throws a clear error for a file
+   * the dialect cannot take.
+   */
+  prepareAttachment?(part: Extract<ContentPart, { type: 'file' | 'image' }>, data: Uint8Array, options: Pick<UploadRequest, 'signal' | 'onProgress'>): Promise<ContentPart>;
 }
 
 /** Where to connect. The key is fetched per request so a changed key takes effect at once. */

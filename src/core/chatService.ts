@@ -6,7 +6,7 @@ import type { Backend, ReplyRequest } from './backend';
 import { describeError } from './errors';
 import { newLocalId } from './ids';
 import { titleFromText } from './model';
-import type { BackendKind, Message, MessageStatus, ThreadMeta, Usage } from './model';
+import type { Annotation, BackendKind, ContextLimits, Message, MessageStatus, ThreadMeta, Usage } from './model';
 import { DEFAULT_THREAD_TITLE } from './threadStore';
 import type { ThreadStore } from './threadStore';
 
@@ -46,6 +46,8 @@ interface PreparedSend {
 /** How a reply ended, before it is turned into the stored message; optional fields only when known. */
 interface ReplyOutcome {
   text: string;
+  annotations?: Annotation[];
+  omittedMessageIds?: string[];
   status: MessageStatus;
   error?: string;
   usage?: Usage;
@@ -72,6 +74,24 @@ export class ChatService {
   /** A new, empty local thread; the server-side thread is created by the first send. */
   async createThread(): Promise<ThreadMeta> {
     const thread = await this.options.store.create({ backend: this.options.settings().backend });
+    this.emitThreads();
+    return thread;
+  }
+
+  /** Sets (or, with undefined, clears) the context limits every later run of the thread uses. */
+  async setLimits(threadId: string, limits: ContextLimits | undefined): Promise<ThreadMeta> {
+    const thread = await this.options.store.update(threadId, { limits });
+    this.emitThreads();
+    return thread;
+  }
+
+  /**
+   * Moves a thread to another dialect. Its server-side thread belongs to the old dialect, so the
+   * next send creates a new one; the local history stays.
+   */
+  async setBackend(threadId: string, backend: BackendKind): Promise<ThreadMeta> {
+    if (this.active.has(threadId)) throw new SendError(STILL_STREAMING);
+    const thread = await this.options.store.update(threadId, { backend, remoteId: undefined });
     this.emitThreads();
     return thread;
   }
@@ -170,12 +190,14 @@ export class ChatService {
     const messageId = newLocalId('msg');
     const createdAt = this.now();
     this.emit({ type: 'streamStart', threadId: thread.id, messageId });
-    const { text, model: replyModel, ...ending } = await this.collectReply(backend, { thread, history, input, model, signal: controller.signal }, messageId);
+    const request: ReplyRequest = { thread, history, input, model, signal: controller.signal };
+    if (thread.limits) request.limits = thread.limits;
+    const { text, annotations, model: replyModel, ...ending } = await this.collectReply(backend, request, messageId);
     const message: Message = {
       id: messageId,
       threadId: thread.id,
       role: 'assistant',
-      content: [{ type: 'text', text }],
+      content: [annotations?.length ? { type: 'text', text, annotations } : { type: 'text', text }],
       createdAt,
       ...ending,
       model: replyModel ?? model,
@@ -201,7 +223,10 @@ export class ChatService {
           this.emit({ type: 'streamDelta', threadId: request.thread.id, messageId, text: event.text });
           continue;
         }
-        const ended: ReplyOutcome = { text, status: event.status };
+        // The server's final text wins over the joined deltas: it is what its annotations index into.
+        const ended: ReplyOutcome = { text: event.text ?? text, status: event.status };
+        if (event.annotations?.length) ended.annotations = event.annotations;
+        if (event.omittedMessageIds?.length) ended.omittedMessageIds = event.omittedMessageIds;
         if (event.status === 'incomplete') ended.error = incompleteExplanation(event.reason);
         if (event.usage) ended.usage = event.usage;
         if (event.remoteId) ended.remoteId = event.remoteId;

@@ -17,14 +17,49 @@ export interface ThreadMeta {
   /** Id of the thread on the server (a `conv_…` for Responses), once it exists there. */
   remoteId?: string;
   messageCount: number;
+  /** Per-thread context limits; a run may override them. */
+  limits?: ContextLimits;
 }
 
 export type Role = 'user' | 'assistant';
 
 export type ContentPart =
-  | { type: 'text'; text: string }
-  | { type: 'file'; fileId?: string; name: string; bytes?: number; mime?: string }
+  | { type: 'text'; text: string; annotations?: Annotation[] }
+  | {
+      type: 'file';
+      /** Set once uploaded through the Files API. */
+      fileId?: string;
+      name: string;
+      bytes?: number;
+      mime?: string;
+      /** For dialects without file uploads (Chat Completions): the file's text, inlined. */
+      text?: string;
+    }
   | { type: 'image'; fileId?: string; name: string; mime: string; dataUrl?: string };
+
+/**
+ * A citation in reply text, normalised across dialects. `start`/`end` is the span of text the
+ * footnote marker replaces (Assistants' `【4:0†notes.pdf】`, a Responses url range); a point
+ * annotation (Responses `file_citation.index`) has `start === end`.
+ */
+export interface Annotation {
+  type: 'file_citation' | 'file_path' | 'url_citation' | 'container_file_citation';
+  start: number;
+  end: number;
+  fileId?: string;
+  containerId?: string;
+  filename?: string;
+  quote?: string;
+  url?: string;
+  title?: string;
+}
+
+/** How much context a run may use (Assistants' names; other dialects enforce them client-side). */
+export interface ContextLimits {
+  maxPromptTokens?: number;
+  maxCompletionTokens?: number;
+  truncation?: { type: 'auto' } | { type: 'last_messages'; lastMessages: number };
+}
 
 /**
  * How a message ended. 'complete' is the normal case; the others keep whatever text arrived
@@ -51,6 +86,8 @@ export interface Message {
   usage?: Usage;
   /** Id of the corresponding item on the server, when known. */
   remoteId?: string;
+  /** For a reply: ids of earlier messages left out of its context to fit the limits. */
+  omittedMessageIds?: string[];
 }
 
 /** The plain text of a message: its text parts joined. */

@@ -18,6 +18,7 @@ import { recordRequest } from './recorder';
 import type { RecordedRequest } from './recorder';
 import { Router } from './router';
 import type { Reply, RequestBody } from './router';
+import { registerChatRoutes } from './routes/chat';
 import { registerControlRoutes } from './routes/control';
 import { registerConversationRoutes } from './routes/conversations';
 import { registerFileRoutes } from './routes/files';
@@ -69,6 +70,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
   registerConversationRoutes(api);
   registerResponseRoutes(api);
   registerModelRoutes(api);
+  registerChatRoutes(api);
   const control = new Router();
   registerControlRoutes(control, faults, requests);
 

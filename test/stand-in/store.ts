@@ -64,7 +64,7 @@ export function createState(): StandInState {
 }
 
 /** An id with the real API's prefix, e.g. `conv_…`, `resp_…`, `msg_…`, `file-…`. */
-export function newId(prefix: 'file-' | 'conv_' | 'resp_' | 'msg_' | 'item_' | 'req_'): string {
+export function newId(prefix: 'file-' | 'conv_' | 'resp_' | 'msg_' | 'item_' | 'req_' | 'chatcmpl-'): string {
   return `${prefix}${randomBytes(prefix === 'file-' ? 11 : 24).toString('hex')}`;
 }
 

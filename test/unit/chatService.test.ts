@@ -315,3 +315,51 @@ describe('ChatService', () => {
     await assert.rejects(chat.send(thread.id, 'after shutdown'), SendError);
   });
 });
+
+describe('ChatService: limits, citations and dialect changes', () => {
+  test('a thread\'s limits go with every run, survive a re-open, and can be cleared', async () => {
+    const { dir, store, backend, chat } = await harness();
+    const thread = await chat.createThread();
+    const limits = { maxPromptTokens: 500, maxCompletionTokens: 50, truncation: { type: 'last_messages' as const, lastMessages: 4 } };
+    await chat.setLimits(thread.id, limits);
+    await chat.send(thread.id, 'one');
+    assert.deepEqual(backend.requests[0]!.limits, limits);
+
+    const reopened = await ThreadStore.open(dir);
+    assert.deepEqual(reopened.get(thread.id)!.limits, limits);
+
+    await chat.setLimits(thread.id, undefined);
+    await chat.send(thread.id, 'two');
+    assert.equal(backend.requests[1]!.limits, undefined);
+    assert.equal((await ThreadStore.open(dir)).get(thread.id)!.limits, undefined);
+    assert.equal(store.get(thread.id)!.limits, undefined);
+  });
+
+  test('the server\'s final text, its citations and the left-out context are stored with the reply', async () => {
+    const { store, backend, chat } = await harness();
+    const annotations = [{ type: 'file_citation' as const, start: 6, end: 19, fileId: 'file-1', filename: 'notes.pdf' }];
+    backend.script(
+      { delta: 'See it' },
+      { done: { status: 'complete', text: 'See it【4:0†notes.pdf】', annotations, omittedMessageIds: ['msg_old'] } },
+    );
+    const thread = await chat.createThread();
+    const reply = await chat.send(thread.id, 'cite please');
+    assert.deepEqual(reply.content, [{ type: 'text', text: 'See it【4:0†notes.pdf】', annotations }]);
+    assert.deepEqual(reply.omittedMessageIds, ['msg_old']);
+    assert.deepEqual((await store.messages(thread.id)).at(-1), reply);
+  });
+
+  test('switching a thread\'s dialect keeps its history and creates a new server thread on the next send', async () => {
+    const { store, backend, chat } = await harness();
+    const thread = await chat.createThread();
+    await chat.send(thread.id, 'before');
+    assert.match(store.get(thread.id)!.remoteId ?? '', /^conv_fake_/);
+
+    const moved = await chat.setBackend(thread.id, 'chat');
+    assert.equal(moved.backend, 'chat');
+    assert.equal(moved.remoteId, undefined);
+    await chat.send(thread.id, 'after');
+    assert.equal(backend.createThreadCalls.length, 2);
+    assert.deepEqual((await store.messages(thread.id)).map(messageText), ['before', 'ok', 'after', 'ok']);
+  });
+});

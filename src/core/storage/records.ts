@@ -1,16 +1,19 @@
 // The records of a thread file and how they fold into the thread's index entry. Every record
 // carries what it changes, so replaying a file alone rebuilds its entry exactly.
-import type { BackendKind, Message, MessageStatus, ThreadMeta } from '../model';
+import type { BackendKind, ContextLimits, Message, MessageStatus, ThreadMeta } from '../model';
 
-export type MetaPatch = Partial<Pick<ThreadMeta, 'title' | 'remoteId'>>;
+export type MetaPatch = Partial<Pick<ThreadMeta, 'title' | 'remoteId' | 'backend' | 'limits'>>;
+
+/** A meta patch as written to disk: JSON has no undefined, so null clears a field. */
+type EncodedPatch = { title?: string; remoteId?: string | null; backend?: BackendKind; limits?: ContextLimits | null };
 
 export type ThreadRecord =
   /** First line: the thread as created. */
   | { kind: 'thread'; thread: ThreadMeta }
   /** `at` is the updatedAt the message gave the thread. */
   | { kind: 'message'; at: number; message: Message }
-  /** A title/remoteId change; a `remoteId` of null clears it (JSON has no undefined). */
-  | { kind: 'meta'; at: number; patch: { title?: string; remoteId?: string | null } };
+  /** A title/remoteId/backend/limits change. */
+  | { kind: 'meta'; at: number; patch: EncodedPatch };
 
 export const DEFAULT_THREAD_TITLE = 'New thread';
 
@@ -27,9 +30,11 @@ export function encodeRecord(record: ThreadRecord): string {
 }
 
 export function metaRecord(at: number, patch: MetaPatch): ThreadRecord {
-  const encoded: { title?: string; remoteId?: string | null } = {};
+  const encoded: EncodedPatch = {};
   if (patch.title !== undefined) encoded.title = patch.title;
+  if (patch.backend !== undefined) encoded.backend = patch.backend;
   if ('remoteId' in patch) encoded.remoteId = patch.remoteId ?? null;
+  if ('limits' in patch) encoded.limits = patch.limits ?? null;
   return { kind: 'meta', at, patch: encoded };
 }
 
@@ -52,7 +57,9 @@ export function parseRecord(line: string): ThreadRecord | undefined {
       if (!isFiniteNumber(value.at) || !isObject(patch)) return undefined;
       if (patch.title !== undefined && typeof patch.title !== 'string') return undefined;
       if (patch.remoteId !== undefined && patch.remoteId !== null && typeof patch.remoteId !== 'string') return undefined;
-      return { kind: 'meta', at: value.at, patch: patch as { title?: string; remoteId?: string | null } };
+      if (patch.backend !== undefined && !BACKENDS.includes(patch.backend as BackendKind)) return undefined;
+      if (patch.limits !== undefined && patch.limits !== null && !isLimits(patch.limits)) return undefined;
+      return { kind: 'meta', at: value.at, patch: patch as EncodedPatch };
     }
     default:
       return undefined;
@@ -60,9 +67,14 @@ export function parseRecord(line: string): ThreadRecord | undefined {
 }
 
 /** Applies a patch as given by the API (an explicit `remoteId: undefined` clears it). */
-export function applyPatch(meta: ThreadMeta, patch: MetaPatch | { title?: string; remoteId?: string | null }, at: number): ThreadMeta {
+export function applyPatch(meta: ThreadMeta, patch: MetaPatch | EncodedPatch, at: number): ThreadMeta {
   const next: ThreadMeta = { ...meta, updatedAt: at };
   if (typeof patch.title === 'string') next.title = patch.title;
+  if (patch.backend !== undefined) next.backend = patch.backend;
+  if ('limits' in patch) {
+    if (patch.limits) next.limits = patch.limits;
+    else delete next.limits;
+  }
   if ('remoteId' in patch) {
     if (typeof patch.remoteId === 'string') next.remoteId = patch.remoteId;
     else delete next.remoteId;
@@ -99,6 +111,7 @@ export function isThreadMeta(value: unknown): value is ThreadMeta {
     isFiniteNumber(value.updatedAt) &&
     BACKENDS.includes(value.backend as BackendKind) &&
     (value.remoteId === undefined || typeof value.remoteId === 'string') &&
+    (value.limits === undefined || isLimits(value.limits)) &&
     Number.isInteger(value.messageCount) &&
     (value.messageCount as number) >= 0
   );
@@ -113,6 +126,17 @@ function isMessage(value: unknown): value is Message {
     Array.isArray(value.content) &&
     isFiniteNumber(value.createdAt) &&
     STATUSES.includes(value.status as MessageStatus)
+  );
+}
+
+function isLimits(value: unknown): value is ContextLimits {
+  if (!isObject(value)) return false;
+  const positive = (n: unknown) => n === undefined || (Number.isInteger(n) && (n as number) > 0);
+  const t = value.truncation;
+  return (
+    positive(value.maxPromptTokens) &&
+    positive(value.maxCompletionTokens) &&
+    (t === undefined || (isObject(t) && (t.type === 'auto' || (t.type === 'last_messages' && positive(t.lastMessages) && t.lastMessages !== undefined))))
   );
 }
 

@@ -1,0 +1,66 @@
+// Which messages a Chat Completions request carries. The server keeps no thread, so context
+// limits are enforced here: `last_messages` keeps the newest N, a prompt budget (maxPromptTokens,
+// or `auto` truncation within the context window) drops the oldest history until the estimate
+// fits. The new message itself is never dropped.
+import type { ContextLimits, Message } from '../../model';
+import { estimateMessageTokens, fitNewest, promptBudget, REPLY_PRIMING_TOKENS } from '../../tokens';
+import type { PromptBudget } from '../../tokens';
+import { toChatMessage } from './messages';
+import type { ChatMessage } from './messages';
+
+export interface ChatContext {
+  /** Oldest first, ending with the new message. */
+  messages: ChatMessage[];
+  /** Local ids of history messages left out to fit the limits, oldest first. */
+  omittedMessageIds: string[];
+}
+
+/** The new message alone is over the prompt budget: nothing can be dropped to make it fit. */
+export class PromptTooLargeError extends Error {
+  constructor(
+    readonly tokens: number,
+    readonly budget: PromptBudget,
+    contextWindow: number | undefined,
+  ) {
+    const limit =
+      budget.source === 'maxPromptTokens'
+        ? `this thread's prompt limit of ${format(budget.tokens)} tokens (maxPromptTokens). Shorten it, remove attachments, or raise the limit.`
+        : `the ${format(budget.tokens)} tokens the model's ${format(contextWindow ?? 0)}-token context window leaves for the prompt. Shorten it or remove attachments.`;
+    super(`This message is about ${format(tokens)} tokens, more than ${limit}`);
+    this.name = 'PromptTooLargeError';
+  }
+}
+
+export function selectContext(history: readonly Message[], input: Message, limits: ContextLimits | undefined, contextWindow: number | undefined): ChatContext {
+  const newMessage = toChatMessage(input, true);
+  if (!newMessage) throw new Error('The message to send has no text.');
+  let older = history.flatMap((message) => {
+    const chat = toChatMessage(message, false);
+    return chat ? [{ id: message.id, chat }] : [];
+  });
+  const omitted: string[] = [];
+  const drop = (count: number) => {
+    omitted.push(...older.slice(0, count).map((entry) => entry.id));
+    older = older.slice(count);
+  };
+
+  if (limits?.truncation?.type === 'last_messages') {
+    // N counts the new message too; it is always sent, so at least it goes.
+    const keepOlder = Math.max(0, limits.truncation.lastMessages - 1);
+    drop(Math.max(0, older.length - keepOlder));
+  }
+
+  const budget = promptBudget(limits, contextWindow);
+  if (budget) {
+    const required = estimateMessageTokens(newMessage.content) + REPLY_PRIMING_TOKENS;
+    if (required > budget.tokens) throw new PromptTooLargeError(required, budget, contextWindow);
+    const { dropped } = fitNewest(older, required, budget.tokens, (entry) => estimateMessageTokens(entry.chat.content));
+    drop(dropped.length);
+  }
+
+  return { messages: [...older.map((entry) => entry.chat), newMessage], omittedMessageIds: omitted };
+}
+
+function format(n: number): string {
+  return n.toLocaleString('en-US');
+}
