@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import { ChatService } from './core/chatService';
-import { ResponsesBackend } from './core/backends/responsesBackend';
 import type { Backend } from './core/backend';
 import type { BackendKind } from './core/model';
 import { ThreadStore } from './core/threadStore';
 import { ApiKeyStore } from './host/apiKey';
+import { createBackend } from './host/backends';
 import { ChatViewProvider } from './host/chatViewProvider';
 import { registerCommands } from './host/commands';
 import { onSettingsChanged, readSettings } from './host/settings';
@@ -18,20 +18,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
     onProblem: (message) => output.warn(message),
   });
   const apiKey = new ApiKeyStore(context.secrets);
-  const backendFor = (kind: BackendKind): Backend => {
-    const settings = readSettings();
-    switch (kind) {
-      case 'responses':
-        return new ResponsesBackend({
-          baseUrl: settings.baseUrl,
-          getApiKey: () => apiKey.get(),
-          organization: settings.organization,
-          project: settings.project,
-        });
-      default:
-        throw new Error(`The ${kind} backend is not available yet.`);
-    }
-  };
+  const backendFor = (kind: BackendKind): Backend => createBackend(kind, readSettings(), apiKey);
   const chat = new ChatService({ store, backendFor, settings: () => readSettings() });
   const view = new ChatViewProvider({ extensionUri: context.extensionUri, store, chat, apiKey, state: context.globalState });
 
@@ -39,7 +26,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
     { dispose: () => chat.dispose() },
     view,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view, { webviewOptions: { retainContextWhenHidden: false } }),
-    ...registerCommands(apiKey, view),
+    ...registerCommands(apiKey, view, chat),
     apiKey.onDidChange(() => void view.refresh()),
     onSettingsChanged(() => void view.refresh()),
   );

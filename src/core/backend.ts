@@ -60,7 +60,7 @@ export interface Backend {
    * Files API (returning the part with `fileId`), or inlined. Throws a clear error for a file
    * the dialect cannot take.
    */
-  prepareAttachment?(part: Extract<ContentPart, { type: 'file' | 'image' }>, data: Uint8Array, options: Pick<UploadRequest, 'signal' | 'onProgress'>): Promise<ContentPart>;
+  prepareAttachment?(part: Extract<ContentPart, { type: 'file' | 'image' }>, data: Uint8Array, options: Pick<UploadRequest, 'signal' | 'onProgress'>): Promise<Extract<ContentPart, { type: 'file' | 'image' }>>;
 }
 
 /** Where to connect. The key is fetched per request so a changed key takes effect at once. */
@@ -75,4 +75,8 @@ export interface ConnectionSettings {
   maxRetries?: number;
   /** Milliseconds per attempt. */
   timeoutMs?: number;
+  /** Azure OpenAI takes the key in an `api-key` header rather than `Authorization: Bearer`. */
+  keyHeader?: 'authorization' | 'api-key';
+  /** Sent with every request, e.g. Azure's `api-version`. */
+  query?: Record<string, string>;
 }

@@ -2,11 +2,11 @@
 // streams the reply, and listeners (the host) see each step as an event. Before the user's
 // message is stored a failure throws SendError (nothing kept, so the draft goes back); after
 // it, every path stores exactly one assistant message and emits exactly one streamEnd.
-import type { Backend, ReplyRequest } from './backend';
+import type { Backend, ReplyRequest, UploadRequest } from './backend';
 import { describeError } from './errors';
 import { newLocalId } from './ids';
 import { titleFromText } from './model';
-import type { Annotation, BackendKind, ContextLimits, Message, MessageStatus, ThreadMeta, Usage } from './model';
+import type { Annotation, BackendKind, ContentPart, ContextLimits, Message, MessageStatus, ThreadMeta, Usage } from './model';
 import { DEFAULT_THREAD_TITLE } from './threadStore';
 import type { ThreadStore } from './threadStore';
 
@@ -30,6 +30,11 @@ export interface ChatServiceOptions {
   /** Told about failures that do not stop a send (e.g. the auto-title could not be saved). */
   onProblem?: (message: string) => void;
 }
+
+/** A file or image part of a user message. */
+export type AttachmentPart = Extract<ContentPart, { type: 'file' | 'image' }>;
+
+export type AttachmentOptions = Pick<UploadRequest, 'signal' | 'onProgress'>;
 
 export const STILL_STREAMING = 'A reply is still streaming; stop it or wait.';
 
@@ -78,6 +83,22 @@ export class ChatService {
     return thread;
   }
 
+  /**
+   * Makes a local file ready to send with the thread's dialect: uploaded through the Files API or
+   * inlined. Throws SendError with a message for the user when the dialect cannot take it.
+   */
+  async prepareAttachment(threadId: string, part: AttachmentPart, data: Uint8Array, options: AttachmentOptions = {}): Promise<AttachmentPart> {
+    const thread = this.options.store.get(threadId);
+    if (!thread) throw new SendError('That thread no longer exists.');
+    const backend = this.options.backendFor(thread.backend);
+    if (!backend.prepareAttachment) throw new SendError(`Threads of this dialect (${thread.backend}) cannot take attachments.`);
+    try {
+      return await backend.prepareAttachment(part, data, options);
+    } catch (err) {
+      throw new SendError(describeError(err).message, { cause: err });
+    }
+  }
+
   /** Sets (or, with undefined, clears) the context limits every later run of the thread uses. */
   async setLimits(threadId: string, limits: ContextLimits | undefined): Promise<ThreadMeta> {
     const thread = await this.options.store.update(threadId, { limits });
@@ -100,15 +121,15 @@ export class ChatService {
    * Sends `text` and streams the reply. Throws SendError only when nothing was stored; once the
    * user's message is stored it resolves with the stored assistant message, whatever happened.
    */
-  async send(threadId: string, text: string): Promise<Message> {
+  async send(threadId: string, text: string, attachments: readonly AttachmentPart[] = []): Promise<Message> {
     if (this.disposed) throw new SendError('Threadline is shutting down.');
-    if (!text.trim()) throw new SendError('Type a message to send.');
+    if (!text.trim() && attachments.length === 0) throw new SendError('Type a message to send.');
     if (this.active.has(threadId)) throw new SendError(STILL_STREAMING);
     // Claimed before the first await, so a second send to this thread is refused at once.
     const controller = new AbortController();
     this.active.set(threadId, controller);
     try {
-      const prepared = await this.prepare(threadId, text, controller.signal);
+      const prepared = await this.prepare(threadId, text, attachments, controller.signal);
       return await this.streamReply(prepared, controller);
     } finally {
       this.release(threadId, controller);
@@ -134,7 +155,7 @@ export class ChatService {
   }
 
   /** Steps up to the stored user message. Any failure here throws SendError with nothing stored. */
-  private async prepare(threadId: string, text: string, signal: AbortSignal): Promise<PreparedSend> {
+  private async prepare(threadId: string, text: string, attachments: readonly AttachmentPart[], signal: AbortSignal): Promise<PreparedSend> {
     const { store } = this.options;
     let thread = store.get(threadId);
     if (!thread) throw new SendError('That thread no longer exists.');
@@ -157,7 +178,7 @@ export class ChatService {
       id: newLocalId('msg'),
       threadId,
       role: 'user',
-      content: [{ type: 'text', text }],
+      content: text.trim() ? [...attachments, { type: 'text', text }] : [...attachments],
       createdAt: this.now(),
       status: 'complete',
     };
@@ -170,7 +191,7 @@ export class ChatService {
     }
     this.emit({ type: 'message', message: input });
     if (thread.messageCount === 1 && thread.title === DEFAULT_THREAD_TITLE) {
-      thread = await this.retitle(thread, text);
+      thread = await this.retitle(thread, text.trim() ? text : attachments.map((a) => a.name).join(', '));
     }
     this.emitThreads();
     return { thread, backend, model, input, history };

@@ -4,7 +4,7 @@
 //
 // Counts use OpenAI's o200k_base encoding (GPT-4o, GPT-4.1, o-series), exact for those models'
 // text. Local models (Llama, Qwen, Mistral, …) have their own tokenizers, so for them a count is
-// an estimate, typically within 10–20 %; budgets are therefore best set with some headroom.
+// an estimate (close for English and code, looser for other scripts): set budgets with headroom.
 import type * as O200kBase from 'gpt-tokenizer/encoding/o200k_base';
 import type { ContextLimits } from './model';
 

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import * as path from 'node:path';
 import type { ChatEvent, ChatService } from '../core/chatService';
 import { SendError } from '../core/chatService';
 import type { ThreadStore } from '../core/threadStore';
@@ -6,6 +7,9 @@ import type { HostMessage, RenderReport, StreamingReply, ViewState, WebviewMessa
 import { assertNever, isWebviewMessage } from '../shared/protocol';
 import type { ApiKeyStore } from './apiKey';
 import { Disposable } from './disposable';
+import { connectionFor } from './backends';
+import { mimeFromName, PendingAttachments } from './pendingAttachments';
+import { openReference } from './references';
 import { readSettings } from './settings';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 
@@ -33,10 +37,14 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   private readonly streaming = new Map<string, StreamingReply>();
   private lastReport: RenderReport | undefined;
   private readonly reportWaiters = new Set<(report: RenderReport) => void>();
+  private readonly pending = new PendingAttachments((threadId) => {
+    if (threadId === this.currentThreadId) this.post({ type: 'pending', threadId, pending: this.pending.list(threadId) });
+  });
 
   constructor(private readonly deps: ChatViewDeps) {
     super();
     this.register(deps.chat.onEvent((e) => this.onChatEvent(e)));
+    this.register(this.pending);
   }
 
   get currentThreadId(): string | undefined {
@@ -77,6 +85,56 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     await this.showThread(thread.id);
   }
 
+  /** The open thread, created first when there is none. */
+  async ensureThread(): Promise<string> {
+    const current = this.currentThreadId;
+    if (current) return current;
+    const thread = await this.deps.chat.createThread();
+    await this.deps.state.update(CURRENT_THREAD_KEY, thread.id);
+    await this.refresh();
+    return thread.id;
+  }
+
+  /**
+   * Attaches a local file or image to the open thread's next message: uploads it (or inlines it,
+   * depending on the dialect) with a cancellable progress notification, then shows it as a chip.
+   */
+  async attach(kind: 'file' | 'image', uri: vscode.Uri): Promise<boolean> {
+    const threadId = await this.ensureThread();
+    const name = path.basename(uri.path);
+    const data = await vscode.workspace.fs.readFile(uri);
+    const upload = this.pending.begin(threadId, kind, name, data.byteLength);
+    const mime = mimeFromName(name);
+    const part = kind === 'image' ? { type: 'image' as const, name, mime } : { type: 'file' as const, name, bytes: data.byteLength, mime };
+    try {
+      const prepared = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Threadline: attaching ${name}`, cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => this.pending.remove(upload.id));
+          let reported = 0;
+          return this.deps.chat.prepareAttachment(threadId, part, data, {
+            signal: upload.signal,
+            onProgress: (sent, total) => {
+              const fraction = total > 0 ? sent / total : 1;
+              progress.report({ increment: (fraction - reported) * 100 });
+              reported = fraction;
+              this.pending.progress(threadId, upload.id, fraction);
+            },
+          });
+        },
+      );
+      this.pending.ready(threadId, upload.id, prepared);
+      return true;
+    } catch (err) {
+      this.pending.remove(upload.id);
+      if (upload.signal.aborted) return false;
+      const message = err instanceof Error ? err.message : String(err);
+      this.post({ type: 'problem', message });
+      void vscode.window.showErrorMessage(`Threadline: ${message}`);
+      return false;
+    }
+  }
+
   reveal(): void {
     if (this.view) this.view.show(true);
     else void vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`);
@@ -114,13 +172,15 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     const settings = readSettings();
     const currentThreadId = this.currentThreadId;
     return {
-      hasApiKey: await this.deps.apiKey.has(),
+      needsApiKey: settings.provider.keyRequired && !(await this.deps.apiKey.has()),
+      provider: settings.provider.label,
       baseUrl: settings.baseUrl,
       model: settings.model,
       threads: this.deps.store.list(),
       currentThreadId,
       messages: currentThreadId ? await this.deps.store.messages(currentThreadId) : [],
       streaming: currentThreadId ? this.streaming.get(currentThreadId) : undefined,
+      pending: this.pending.list(currentThreadId),
     };
   }
 
@@ -143,7 +203,16 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
         if (this.deps.store.get(message.threadId)) await this.showThread(message.threadId);
         return;
       case 'command':
-        await vscode.commands.executeCommand(message.command === 'setApiKey' ? 'threadline.setApiKey' : 'threadline.newThread');
+        await vscode.commands.executeCommand(`threadline.${message.command}`);
+        return;
+      case 'removeAttachment':
+        this.pending.remove(message.id);
+        return;
+      case 'openReference':
+        await this.openReference(message.messageId, message.index);
+        return;
+      case 'continue':
+        await this.send('Continue.');
         return;
       case 'rendered':
         this.lastReport = message.report;
@@ -156,20 +225,34 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
 
   private async send(text: string): Promise<void> {
     let threadId = this.currentThreadId;
+    let taken: ReturnType<PendingAttachments['take']> = [];
     try {
-      if (!(await this.deps.apiKey.has())) {
+      if (readSettings().provider.keyRequired && !(await this.deps.apiKey.has())) {
         throw new SendError('No API key is set. Run "Threadline: Set API Key" first; your message is still in the composer.');
       }
-      if (!threadId) {
-        threadId = (await this.deps.chat.createThread()).id;
-        await this.deps.state.update(CURRENT_THREAD_KEY, threadId);
-        await this.refresh();
-      }
-      await this.deps.chat.send(threadId, text);
+      threadId = await this.ensureThread();
+      if (this.pending.isUploading(threadId)) throw new SendError('An attachment is still uploading; send again when it is ready.');
+      taken = this.pending.take(threadId);
+      await this.deps.chat.send(threadId, text, taken.map((t) => t.part!));
     } catch (err) {
-      // Nothing was stored, so the text goes back into the composer: the user loses nothing.
+      // Nothing was stored, so the text and the attachments go back: the user loses nothing.
+      if (threadId) this.pending.restore(threadId, taken);
       const error = err instanceof SendError ? err.message : `Could not send: ${err instanceof Error ? err.message : String(err)}`;
       this.post({ type: 'sendFailed', threadId, error, draft: text });
+    }
+  }
+
+  private async openReference(messageId: string, index: number): Promise<void> {
+    const threadId = this.currentThreadId;
+    if (!threadId) return;
+    const message = (await this.deps.store.messages(threadId)).find((m) => m.id === messageId);
+    if (!message) return;
+    try {
+      await openReference(message, index, connectionFor(readSettings(), this.deps.apiKey));
+    } catch (err) {
+      const text = err instanceof Error ? err.message : String(err);
+      this.post({ type: 'problem', message: text });
+      void vscode.window.showErrorMessage(`Threadline: ${text}`);
     }
   }
 

@@ -1,9 +1,18 @@
 import * as vscode from 'vscode';
+import { listModels } from '../core/backends/models';
+import { describeError } from '../core/errors';
+import type { ChatService } from '../core/chatService';
+import type { BackendKind, ContextLimits } from '../core/model';
+import { BACKEND_LABELS } from '../core/providers';
 import type { ApiKeyStore } from './apiKey';
+import { connectionFor } from './backends';
 import type { ChatViewProvider } from './chatViewProvider';
+import { readSettings, updateUserSetting } from './settings';
 
-/** The palette commands. Each is a thin call into the view or the key store. */
-export function registerCommands(apiKey: ApiKeyStore, view: ChatViewProvider): vscode.Disposable[] {
+const IMAGE_FILTERS = { Images: ['png', 'jpg', 'jpeg', 'gif', 'webp'] };
+
+/** The palette commands. Each is a thin call into the view, the chat service or the key store. */
+export function registerCommands(apiKey: ApiKeyStore, view: ChatViewProvider, chat: ChatService): vscode.Disposable[] {
   return [
     // An explicit argument lets automation (and our integration tests) set the key without the
     // input box; the value is still only ever written to SecretStorage.
@@ -28,5 +37,84 @@ export function registerCommands(apiKey: ApiKeyStore, view: ChatViewProvider): v
       void vscode.window.showInformationMessage('Threadline: API key removed.');
     }),
     vscode.commands.registerCommand('threadline.newThread', () => view.newThread()),
+    vscode.commands.registerCommand('threadline.attachFile', (uri?: unknown) => attach(view, 'file', uri)),
+    vscode.commands.registerCommand('threadline.attachImage', (uri?: unknown) => attach(view, 'image', uri)),
+    vscode.commands.registerCommand('threadline.chooseBackend', async (kind?: unknown) => {
+      const picked = isBackend(kind)
+        ? kind
+        : (
+            await vscode.window.showQuickPick(
+              (Object.keys(BACKEND_LABELS) as BackendKind[]).map((k) => ({ label: BACKEND_LABELS[k], dialect: k })),
+              { title: 'Threadline: dialect for this thread and new threads' },
+            )
+          )?.dialect;
+      if (!picked) return;
+      await updateUserSetting('backend', picked);
+      const threadId = view.currentThreadId;
+      if (threadId) await chat.setBackend(threadId, picked);
+      await view.refresh();
+    }),
+    vscode.commands.registerCommand('threadline.chooseModel', async (model?: unknown) => {
+      let picked = typeof model === 'string' ? model : undefined;
+      if (!picked) {
+        const settings = readSettings();
+        let models: string[] = [];
+        try {
+          models = await listModels(connectionFor(settings, apiKey));
+        } catch (err) {
+          void vscode.window.showWarningMessage(`Threadline: could not list models (${describeError(err).message}). Type a model name instead.`);
+        }
+        picked = models.length
+          ? (await vscode.window.showQuickPick(models, { title: `Threadline: model (${settings.provider.label})`, placeHolder: settings.model }))
+          : await vscode.window.showInputBox({ title: 'Threadline: model', value: settings.model });
+      }
+      if (picked?.trim()) await updateUserSetting('model', picked.trim());
+    }),
+    vscode.commands.registerCommand('threadline.setContextLimits', async (limits?: unknown) => {
+      const threadId = await view.ensureThread();
+      const value = isLimits(limits) ? limits : await askLimits();
+      if (value === null) return;
+      await chat.setLimits(threadId, value);
+      await view.refresh();
+    }),
   ];
+}
+
+async function attach(view: ChatViewProvider, kind: 'file' | 'image', uri: unknown): Promise<boolean> {
+  const target =
+    uri instanceof vscode.Uri
+      ? uri
+      : (await vscode.window.showOpenDialog({ canSelectMany: false, title: kind === 'image' ? 'Attach image' : 'Attach file', ...(kind === 'image' ? { filters: IMAGE_FILTERS } : {}) }))?.[0];
+  if (!target) return false;
+  view.reveal();
+  return view.attach(kind, target);
+}
+
+/** Three small questions; Escape at any point cancels (null), an empty answer means "no limit". */
+async function askLimits(): Promise<ContextLimits | undefined | null> {
+  const positive = (v: string) => (v.trim() === '' || /^[1-9]\d*$/.test(v.trim()) ? undefined : 'A whole number above 0, or empty for no limit.');
+  const prompt = await vscode.window.showInputBox({ title: 'Max prompt tokens (empty: no limit)', validateInput: positive });
+  if (prompt === undefined) return null;
+  const completion = await vscode.window.showInputBox({ title: 'Max completion tokens (empty: no limit)', validateInput: positive });
+  if (completion === undefined) return null;
+  const truncation = await vscode.window.showQuickPick(['auto', 'last messages…', 'none'], { title: 'Truncation' });
+  if (truncation === undefined) return null;
+  const limits: ContextLimits = {};
+  if (prompt.trim()) limits.maxPromptTokens = Number(prompt);
+  if (completion.trim()) limits.maxCompletionTokens = Number(completion);
+  if (truncation === 'auto') limits.truncation = { type: 'auto' };
+  if (truncation === 'last messages…') {
+    const n = await vscode.window.showInputBox({ title: 'Keep the last N messages', validateInput: (v) => (/^[1-9]\d*$/.test(v.trim()) ? undefined : 'A whole number above 0.') });
+    if (n === undefined) return null;
+    limits.truncation = { type: 'last_messages', lastMessages: Number(n) };
+  }
+  return Object.keys(limits).length ? limits : undefined;
+}
+
+function isBackend(value: unknown): value is BackendKind {
+  return typeof value === 'string' && value in BACKEND_LABELS;
+}
+
+function isLimits(value: unknown): value is ContextLimits {
+  return typeof value === 'object' && value !== null;
 }

@@ -1,20 +1,31 @@
 import * as vscode from 'vscode';
 import type { BackendKind } from '../core/model';
-
-export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+import type { ProviderId, ProviderPreset } from '../core/providers';
+import { isProviderId, PROVIDERS, resolveBaseUrl } from '../core/providers';
 
 export interface ThreadlineSettings {
+  provider: ProviderPreset;
   baseUrl: string;
   model: string;
+  /** Dialect of new threads. */
+  backend: BackendKind;
   organization: string | undefined;
   project: string | undefined;
-  backend: BackendKind;
+  /** Azure: sent as the `api-version` query parameter when set. */
+  azureApiVersion: string | undefined;
+  /** Assistants v2: use this assistant instead of Threadline's own. */
+  assistantId: string | undefined;
+  /** The model's context window in tokens (0: unknown), for client-side `auto` truncation. */
+  contextWindow: number;
 }
+
+const BACKENDS: readonly BackendKind[] = ['responses', 'assistants', 'chat'];
 
 /**
  * Reads a setting from the user (global) scope only. The base URL receives the API key, and the
- * organization/project headers go with it, so a workspace's .vscode/settings.json must never be
- * able to change them — even if a future VS Code ignores the `application` scope we declare.
+ * provider, Azure endpoint and organization/project decide where and how it is sent, so a
+ * workspace's .vscode/settings.json must never change them — even if a future VS Code ignored
+ * the `application` scope we declare.
  */
 function userValue(config: vscode.WorkspaceConfiguration, key: string): string | undefined {
   const value = config.inspect<string>(key)?.globalValue;
@@ -23,13 +34,27 @@ function userValue(config: vscode.WorkspaceConfiguration, key: string): string |
 
 export function readSettings(): ThreadlineSettings {
   const config = vscode.workspace.getConfiguration('threadline');
+  const providerId: ProviderId = ((v) => (isProviderId(v) ? v : 'openai'))(userValue(config, 'provider'));
+  const provider = PROVIDERS[providerId];
+  const backend = config.get<string>('backend');
+  const azureDeployment = userValue(config, 'azure.deployment');
   return {
-    baseUrl: (userValue(config, 'baseUrl') ?? DEFAULT_BASE_URL).replace(/\/+$/, ''),
-    model: config.get<string>('model')?.trim() || 'gpt-4.1-mini',
+    provider,
+    baseUrl: resolveBaseUrl(providerId, userValue(config, 'baseUrl'), userValue(config, 'azure.endpoint')),
+    // On Azure's v1 path the deployment name is the model.
+    model: (providerId === 'azure' ? azureDeployment : undefined) ?? (config.get<string>('model')?.trim() || 'gpt-4.1-mini'),
+    backend: BACKENDS.includes(backend as BackendKind) ? (backend as BackendKind) : provider.defaultBackend,
     organization: userValue(config, 'organization'),
     project: userValue(config, 'project'),
-    backend: 'responses',
+    azureApiVersion: userValue(config, 'azure.apiVersion'),
+    assistantId: config.get<string>('assistantId')?.trim() || undefined,
+    contextWindow: Math.max(0, Math.floor(config.get<number>('contextWindow') ?? 0)),
   };
+}
+
+/** Writes a user-level setting (the palette's model and backend pickers). */
+export function updateUserSetting(key: 'model' | 'backend', value: string): Thenable<void> {
+  return vscode.workspace.getConfiguration('threadline').update(key, value, vscode.ConfigurationTarget.Global);
 }
 
 /** Fires `listener` when any Threadline setting changes. */

@@ -4,7 +4,10 @@ import type { Message, ThreadMeta } from '../core/model';
 
 /** What the panel needs to draw itself from scratch; sent in answer to `ready`. */
 export interface ViewState {
-  hasApiKey: boolean;
+  /** The provider needs a key and none is set: the panel offers Set API Key. */
+  needsApiKey: boolean;
+  /** The provider's name, e.g. "OpenAI", "Ollama". */
+  provider: string;
   /** Where requests go, shown so the user knows which server answers. */
   baseUrl: string;
   model: string;
@@ -14,6 +17,20 @@ export interface ViewState {
   messages: Message[];
   /** The reply being streamed into the current thread, if any. */
   streaming: StreamingReply | undefined;
+  /** Files and images waiting to go with the next message of the current thread. */
+  pending: PendingAttachment[];
+}
+
+/** An attachment chip in the composer. */
+export interface PendingAttachment {
+  id: string;
+  kind: 'file' | 'image';
+  name: string;
+  bytes: number;
+  mime: string;
+  /** 'uploading' with a 0..1 fraction, then 'ready'. */
+  state: 'uploading' | 'ready';
+  progress: number;
 }
 
 export interface StreamingReply {
@@ -23,7 +40,9 @@ export interface StreamingReply {
 }
 
 /** Commands the panel may ask the host to run. An allow-list: never an arbitrary command id. */
-export type PanelCommand = 'setApiKey' | 'newThread';
+export type PanelCommand = 'setApiKey' | 'newThread' | 'attachFile' | 'attachImage' | 'chooseBackend' | 'chooseModel' | 'setContextLimits';
+
+export const PANEL_COMMANDS: readonly PanelCommand[] = ['setApiKey', 'newThread', 'attachFile', 'attachImage', 'chooseBackend', 'chooseModel', 'setContextLimits'];
 
 /** Host -> webview. */
 export type HostMessage =
@@ -40,7 +59,11 @@ export type HostMessage =
   /** The stream ended; `message` is what was stored (complete, cancelled, incomplete or error). */
   | { type: 'streamEnd'; threadId: string; message: Message }
   /** A send failed before anything was stored or streamed; `draft` goes back into the composer. */
-  | { type: 'sendFailed'; threadId: string | undefined; error: string; draft: string };
+  | { type: 'sendFailed'; threadId: string | undefined; error: string; draft: string }
+  /** The composer's attachments changed (added, progressing, sent, removed). */
+  | { type: 'pending'; threadId: string | undefined; pending: PendingAttachment[] }
+  /** Something went wrong outside a send (an upload refused, a reference that cannot open). */
+  | { type: 'problem'; message: string };
 
 /** Webview -> host. */
 export type WebviewMessage =
@@ -54,6 +77,12 @@ export type WebviewMessage =
   | { type: 'switchThread'; threadId: string }
   /** Run one of the allowed commands. */
   | { type: 'command'; command: PanelCommand }
+  /** Drop a pending attachment (cancels its upload if still going). */
+  | { type: 'removeAttachment'; id: string }
+  /** Open reference `index` (0-based, in footnote order) of a reply: the cited file or URL. */
+  | { type: 'openReference'; messageId: string; index: number }
+  /** Ask the model to go on after an incomplete reply. */
+  | { type: 'continue' }
   /** What the panel shows now, after each render (tests and diagnostics read it via the host). */
   | { type: 'rendered'; report: RenderReport };
 
@@ -65,13 +94,17 @@ export interface RenderReport {
   lastText: string;
   streaming: boolean;
   notice: string | undefined;
+  /** Names on the composer's attachment chips. */
+  pending: string[];
+  /** Footnote count of the last message. */
+  references: number;
 }
 
 export function assertNever(value: never): never {
   throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
 }
 
-const webviewTypes = new Set<WebviewMessage['type']>(['ready', 'send', 'stop', 'switchThread', 'command', 'rendered']);
+const webviewTypes = new Set<WebviewMessage['type']>(['ready', 'send', 'stop', 'switchThread', 'command', 'removeAttachment', 'openReference', 'continue', 'rendered']);
 
 /** Runtime guard for what arrives from the webview: it is untrusted input. */
 export function isWebviewMessage(value: unknown): value is WebviewMessage {
@@ -84,7 +117,11 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
     case 'switchThread':
       return typeof m.threadId === 'string';
     case 'command':
-      return m.command === 'setApiKey' || m.command === 'newThread';
+      return PANEL_COMMANDS.includes(m.command as PanelCommand);
+    case 'removeAttachment':
+      return typeof m.id === 'string';
+    case 'openReference':
+      return typeof m.messageId === 'string' && Number.isInteger(m.index) && (m.index as number) >= 0;
     case 'rendered':
       return typeof m.report === 'object' && m.report !== null;
     default:

@@ -18,10 +18,12 @@ import { recordRequest } from './recorder';
 import type { RecordedRequest } from './recorder';
 import { Router } from './router';
 import type { Reply, RequestBody } from './router';
+import { registerAssistantsRoutes } from './routes/assistants';
 import { registerChatRoutes } from './routes/chat';
 import { registerControlRoutes } from './routes/control';
 import { registerConversationRoutes } from './routes/conversations';
 import { registerFileRoutes } from './routes/files';
+import { registerInputTokenRoutes } from './routes/inputTokens';
 import { registerModelRoutes } from './routes/models';
 import { registerResponseRoutes } from './routes/responses';
 import { createState, newId } from './store';
@@ -69,8 +71,10 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
   registerFileRoutes(api);
   registerConversationRoutes(api);
   registerResponseRoutes(api);
+  registerInputTokenRoutes(api);
   registerModelRoutes(api);
   registerChatRoutes(api);
+  registerAssistantsRoutes(api);
   const control = new Router();
   registerControlRoutes(control, faults, requests);
 

@@ -1,6 +1,7 @@
 import type { ThreadMeta } from '../../src/core/model';
 import type { HostMessage, ViewState } from '../../src/shared/protocol';
 import { assertNever } from '../../src/shared/protocol';
+import { BACKEND_LABELS } from '../../src/core/providers';
 import { el } from './ui/toolkit';
 import { Composer } from './views/composer';
 import { Notice } from './views/notice';
@@ -16,14 +17,19 @@ export class App {
     switchThread: (threadId) => postToHost({ type: 'switchThread', threadId }),
     newThread: () => postToHost({ type: 'command', command: 'newThread' }),
   });
-  private readonly transcript = new Transcript();
+  private readonly transcript = new Transcript({
+    openReference: (messageId, index) => postToHost({ type: 'openReference', messageId, index }),
+    continueReply: () => postToHost({ type: 'continue' }),
+  });
   private readonly notice = new Notice(() => postToHost({ type: 'command', command: 'setApiKey' }));
   private readonly composer = new Composer(
     {
       send: (text) => {
-        this.notice.show(this.hasApiKey ? undefined : NO_KEY, !this.hasApiKey);
+        this.notice.show(this.needsApiKey ? NO_KEY : undefined, this.needsApiKey);
         postToHost({ type: 'send', text });
       },
+      attach: (kind) => postToHost({ type: 'command', command: kind === 'image' ? 'attachImage' : 'attachFile' }),
+      removeAttachment: (id) => postToHost({ type: 'removeAttachment', id }),
       stop: () => postToHost({ type: 'stop' }),
       draftChanged: (draft) => saveMemory({ draft }),
     },
@@ -31,7 +37,7 @@ export class App {
   );
   private readonly footer = el('div', 'footer');
   private currentThreadId: string | undefined;
-  private hasApiKey = false;
+  private needsApiKey = false;
   private reportScheduled = false;
 
   mount(root: HTMLElement): void {
@@ -66,7 +72,13 @@ export class App {
         break;
       case 'sendFailed':
         this.composer.restore(message.draft);
-        this.notice.show(message.error, !this.hasApiKey);
+        this.notice.show(message.error, this.needsApiKey);
+        break;
+      case 'pending':
+        if (message.threadId === this.currentThreadId) this.composer.setPending(message.pending);
+        break;
+      case 'problem':
+        this.notice.show(message.message, false);
         break;
       default:
         assertNever(message);
@@ -75,14 +87,20 @@ export class App {
   }
 
   private applyState(state: ViewState): void {
-    this.hasApiKey = state.hasApiKey;
+    this.needsApiKey = state.needsApiKey;
     this.currentThreadId = state.currentThreadId;
     this.updateThreads(state.threads, state.currentThreadId);
     this.transcript.reset(state.messages);
     if (state.streaming) this.transcript.startStream(state.streaming.messageId, state.streaming.text);
     this.composer.setStreaming(state.streaming !== undefined);
-    this.notice.show(state.hasApiKey ? undefined : NO_KEY, !state.hasApiKey);
-    this.footer.textContent = `${state.model} · ${state.baseUrl}`;
+    this.composer.setPending(state.pending);
+    this.notice.show(state.needsApiKey ? NO_KEY : undefined, state.needsApiKey);
+    const thread = state.threads.find((t) => t.id === state.currentThreadId);
+    const limits = thread?.limits;
+    const limitText = limits
+      ? ` · limits: ${[limits.maxPromptTokens && `prompt ≤ ${limits.maxPromptTokens}`, limits.maxCompletionTokens && `reply ≤ ${limits.maxCompletionTokens}`, limits.truncation && (limits.truncation.type === 'auto' ? 'truncation auto' : `last ${limits.truncation.lastMessages} messages`)].filter(Boolean).join(', ')}`
+      : '';
+    this.footer.textContent = `${state.provider} · ${BACKEND_LABELS[thread?.backend ?? 'responses']} · ${state.model} · ${state.baseUrl}${limitText}`;
   }
 
   private updateThreads(threads: ThreadMeta[], currentThreadId: string | undefined): void {
@@ -104,6 +122,8 @@ export class App {
           lastText: this.transcript.lastText(),
           streaming: this.transcript.isStreaming,
           notice: this.notice.current,
+          pending: this.composer.pendingNames,
+          references: this.transcript.lastReferenceCount(),
         },
       });
     }, 0);

@@ -19,6 +19,7 @@ export interface ChatCompletionsOptions {
 }
 
 type FinishReason = ChatCompletionChunk.Choice['finish_reason'];
+type AttachmentPart = Extract<ContentPart, { type: 'file' | 'image' }>;
 
 export class ChatCompletionsBackend implements Backend {
   readonly kind = 'chat' as const;
@@ -48,16 +49,22 @@ export class ChatCompletionsBackend implements Backend {
     let usage: Usage | undefined;
     let model: string | undefined;
     // A chunk with a top-level `error` makes the SDK throw APIError here; it propagates as is.
-    for await (const chunk of stream) {
-      model ??= chunk.model || undefined;
-      // OpenAI sends usage on a last `choices: []` chunk; some servers put it on the finish chunk.
-      if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
-      const choice = chunk.choices[0];
-      if (!choice) continue;
-      // A refusal is the model's answer too; showing nothing would look like a broken reply.
-      const text = (choice.delta.content ?? '') + (choice.delta.refusal ?? '');
-      if (text) yield { type: 'delta', text };
-      if (choice.finish_reason) finishReason = choice.finish_reason;
+    try {
+      for await (const chunk of stream) {
+        model ??= chunk.model || undefined;
+        // OpenAI sends usage on a last `choices: []` chunk; some servers put it on the finish chunk.
+        if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens, outputTokens: chunk.usage.completion_tokens };
+        const choice = chunk.choices[0];
+        if (!choice) continue;
+        // A refusal is the model's answer too; showing nothing would look like a broken reply.
+        const text = (choice.delta.content ?? '') + (choice.delta.refusal ?? '');
+        if (text) yield { type: 'delta', text };
+        if (choice.finish_reason) finishReason = choice.finish_reason;
+      }
+    } catch (err) {
+      // Once the finish chunk is in, the reply is whole: a connection lost before the usage
+      // chunk or `[DONE]` costs only the token counts, not the reply.
+      if (!finishReason) throw err;
     }
     if (!finishReason) {
       // The SDK ends iteration quietly when the request is aborted, so tell the two endings apart here.
@@ -79,7 +86,7 @@ export class ChatCompletionsBackend implements Backend {
   async deleteThread(): Promise<void> {}
 
   /** Decided from the bytes alone (no Files API on local servers), so progress jumps straight to done. */
-  async prepareAttachment(part: Extract<ContentPart, { type: 'file' | 'image' }>, data: Uint8Array, options: Pick<UploadRequest, 'signal' | 'onProgress'>): Promise<ContentPart> {
+  async prepareAttachment(part: AttachmentPart, data: Uint8Array, options: Pick<UploadRequest, 'signal' | 'onProgress'>): Promise<AttachmentPart> {
     options.signal?.throwIfAborted();
     const prepared = prepareChatAttachment(part, data);
     options.onProgress?.(data.length, data.length);

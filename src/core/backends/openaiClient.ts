@@ -15,8 +15,25 @@ export function createOpenAIClient(settings: ConnectionSettings): OpenAI {
     },
     organization: settings.organization || null,
     project: settings.project || null,
-    ...(settings.fetch ? { fetch: settings.fetch } : {}),
+    ...(settings.keyHeader === 'api-key' ? { fetch: keyInApiKeyHeader(settings.fetch ?? fetch) } : settings.fetch ? { fetch: settings.fetch } : {}),
+    ...(settings.query ? { defaultQuery: settings.query } : {}),
     ...(settings.maxRetries !== undefined ? { maxRetries: settings.maxRetries } : {}),
     ...(settings.timeoutMs !== undefined ? { timeout: settings.timeoutMs } : {}),
   });
+}
+
+/**
+ * Azure OpenAI wants the key as `api-key: <key>`. The SDK always sends it as a bearer token, so
+ * the header is moved on the way out rather than keeping a second copy of the key around.
+ */
+function keyInApiKeyHeader(inner: typeof fetch): typeof fetch {
+  return (input, init) => {
+    const headers = new Headers(init?.headers);
+    const auth = headers.get('authorization');
+    if (auth?.startsWith('Bearer ')) {
+      headers.set('api-key', auth.slice('Bearer '.length));
+      headers.delete('authorization');
+    }
+    return inner(input, { ...init, headers });
+  };
 }

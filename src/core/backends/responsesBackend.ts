@@ -1,12 +1,21 @@
 // Conversations + Responses: the thread is a server-side conversation (`conv_…`) and each reply is
 // a streamed response appended to it, so only the new user message is sent per turn.
-import { APIUserAbortError } from 'openai';
+//
+// Limits Responses cannot enforce (a prompt-token budget, keeping the last N messages) change
+// that: Threadline then picks the history itself, sends it as explicit input without the
+// conversation, and appends the turn to the conversation afterwards so it stays complete.
 import type OpenAI from 'openai';
-import type { Response, ResponseInputContent, ResponseInputItem } from 'openai/resources/responses/responses';
+import type { ResponseCreateParamsStreaming, ResponseInputItem } from 'openai/resources/responses/responses';
 import type { Backend, ConnectionSettings, ReplyEvent, ReplyRequest } from '../backend';
-import { ResponseFailedError, StreamEndedError } from '../errors';
-import type { ContentPart, Message, ThreadMeta } from '../model';
+import type { ContextLimits, ThreadMeta } from '../model';
 import { createOpenAIClient } from './openaiClient';
+import { needsClientContext, selectHistory, serverPromptCounter } from './responses/context';
+import { toInputItem, toInputItems } from './responses/input';
+import { readResponse } from './responses/stream';
+import type { FinishedResponse } from './responses/stream';
+
+/** The API refuses a smaller `max_output_tokens` (400 integer_below_min_value), so lower limits are raised to it. */
+const MIN_OUTPUT_TOKENS = 16;
 
 export class ResponsesBackend implements Backend {
   readonly kind = 'responses' as const;
@@ -21,37 +30,34 @@ export class ResponsesBackend implements Backend {
   async *reply(request: ReplyRequest): AsyncIterable<ReplyEvent> {
     const conversation = request.thread.remoteId;
     if (!conversation) throw new Error('This thread has no conversation on the server yet.');
-    const stream = await this.client().responses.create(
-      { model: request.model, conversation, input: [toInputItem(request.input)], stream: true },
+    const client = this.client();
+    if (needsClientContext(request.limits)) {
+      yield* this.replyWithTrimmedContext(client, conversation, request);
+      return;
+    }
+    const stream = await client.responses.create(
+      { model: request.model, conversation, input: [toInputItem(request.input)], stream: true, ...limitParams(request.limits) },
       { signal: request.signal },
     );
-    let done: ReplyEvent | undefined;
-    // An `error` event makes the SDK throw APIError here; it propagates to the caller as is.
-    for await (const event of stream) {
-      switch (event.type) {
-        case 'response.output_text.delta':
-          yield { type: 'delta', text: event.delta };
-          break;
-        case 'response.completed':
-          done = doneEvent(event.response, 'complete');
-          break;
-        case 'response.incomplete':
-          done = doneEvent(event.response, 'incomplete');
-          break;
-        case 'response.failed':
-          throw new ResponseFailedError(event.response.error?.message ?? 'The response failed.', event.response.error?.code);
-      }
-    }
-    if (!done) {
-      // The SDK ends iteration quietly when the request is aborted, so tell the two endings apart here.
-      if (request.signal.aborted) throw new APIUserAbortError();
-      throw new StreamEndedError();
-    }
+    const { done } = yield* readResponse(stream, request.signal);
     yield done;
   }
 
   async deleteThread(remoteId: string): Promise<void> {
     await this.client().conversations.delete(remoteId);
+  }
+
+  private async *replyWithTrimmedContext(client: OpenAI, conversation: string, request: ReplyRequest): AsyncGenerator<ReplyEvent> {
+    const { history, input, limits, model, signal } = request;
+    const { kept, omittedMessageIds } = await selectHistory(history, input, limits, serverPromptCounter(client, model, signal));
+    const stream = await client.responses.create({ model, input: toInputItems(kept, input), stream: true, ...limitParams(limits) }, { signal });
+    const finished = yield* readResponse(stream, signal);
+    const remoteId = await appendTurn(client, conversation, toInputItem(input), finished, signal);
+    yield {
+      ...finished.done,
+      ...(remoteId ? { remoteId } : {}),
+      ...(omittedMessageIds.length ? { omittedMessageIds } : {}),
+    };
   }
 
   /** A fresh client per call, so changed settings apply to the next request. */
@@ -60,32 +66,24 @@ export class ResponsesBackend implements Backend {
   }
 }
 
-function toInputItem(message: Message): ResponseInputItem {
-  return { type: 'message', role: 'user', content: message.content.map(toInputContent) };
-}
-
-function toInputContent(part: ContentPart): ResponseInputContent {
-  switch (part.type) {
-    case 'text':
-      return { type: 'input_text', text: part.text };
-    case 'file':
-      if (!part.fileId) throw new Error(`The attachment "${part.name}" has not been uploaded.`);
-      return { type: 'input_file', file_id: part.fileId };
-    case 'image':
-      if (part.fileId) return { type: 'input_image', file_id: part.fileId, detail: 'auto' };
-      if (part.dataUrl) return { type: 'input_image', image_url: part.dataUrl, detail: 'auto' };
-      throw new Error(`The image "${part.name}" has no data to send.`);
-  }
-}
-
-function doneEvent(response: Response, status: 'complete' | 'incomplete'): ReplyEvent {
-  const message = response.output.findLast((item) => item.type === 'message');
+function limitParams(limits: ContextLimits | undefined): Pick<ResponseCreateParamsStreaming, 'max_output_tokens' | 'truncation'> {
   return {
-    type: 'done',
-    status,
-    ...(status === 'incomplete' ? { reason: response.incomplete_details?.reason ?? 'unknown' } : {}),
-    ...(response.usage ? { usage: { inputTokens: response.usage.input_tokens, outputTokens: response.usage.output_tokens } } : {}),
-    ...(message ? { remoteId: message.id } : {}),
-    model: response.model,
+    ...(limits?.maxCompletionTokens !== undefined ? { max_output_tokens: Math.max(MIN_OUTPUT_TOKENS, limits.maxCompletionTokens) } : {}),
+    ...(limits?.truncation?.type === 'auto' ? { truncation: 'auto' } : {}),
   };
+}
+
+/**
+ * Adds the turn the response was made outside the conversation: the user's message and the
+ * reply's messages (tool and reasoning items stay out: they are not part of the thread).
+ * Returns the conversation's id for the reply.
+ */
+async function appendTurn(client: OpenAI, conversation: string, userItem: ResponseInputItem, { response }: FinishedResponse, signal: AbortSignal): Promise<string | undefined> {
+  const replies = response.output.filter((item) => item.type === 'message');
+  try {
+    const created = await client.conversations.items.create(conversation, { items: [userItem, ...replies] }, { signal });
+    return created.data.at(-1)?.id;
+  } catch (err) {
+    throw new Error(`The reply arrived, but it could not be added to the thread's conversation on the server, so later replies will not see it: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
 }

@@ -1,6 +1,11 @@
 // The Responses API (openai-wire.md §4): create (JSON or SSE), retrieve, delete, input_items.
 // A turn is planned (validated, reply computed) before anything is stored, so a rejected
 // request changes nothing; the conversation grows only when a turn finishes.
+//
+// Attachments change the reply (replies.ts gives the text rule) so tests can see they arrived:
+// each distinct image in the context adds ` I see an image (<mime>).`, then each distinct file
+// adds ` [<filename>]` with a `file_citation` annotation whose `index` is the position of `[`,
+// streamed as `response.output_text.annotation.added` once its marker has been sent.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jsonObject } from '../body';
 import { badRequest, notFound } from '../errors';
@@ -12,7 +17,7 @@ import { countInputTokens, expectedReply, lastUserText, splitDeltas } from '../r
 import type { Reply, RouteContext, Router } from '../router';
 import { SseWriter } from '../sse';
 import { newId, nowSeconds } from '../store';
-import type { ConversationRecord, Item, Json, JsonObject, ResponseRecord, StandInState } from '../store';
+import type { ConversationRecord, Item, Json, JsonObject, ResponseRecord, StandInState, StoredFile } from '../store';
 import { findConversation } from './conversations';
 import { isKnownModel } from './models';
 
@@ -28,7 +33,23 @@ interface Turn {
   messageId: string;
   /** The deltas to send, already cut to max_output_tokens. */
   deltas: string[];
+  /** Citations within the text that is sent, in order. */
+  citations: Citation[];
   truncated: boolean;
+}
+
+/** An annotation and where its marker ends in the reply text (it is announced once that much is sent). */
+interface Citation {
+  annotation: JsonObject;
+  end: number;
+}
+
+/** What a request's context is made of: the earlier items plus this request's input. */
+export interface RequestContext {
+  conversation: ConversationRecord | undefined;
+  previous: ResponseRecord | undefined;
+  inputItems: Item[];
+  context: Item[];
 }
 
 export function registerResponseRoutes(router: Router): void {
@@ -79,13 +100,19 @@ async function* turnEvents(ctx: RouteContext, turn: Turn): AsyncGenerator<[strin
   const at = { item_id: turn.messageId, output_index: 0, content_index: 0 };
   yield ['response.output_item.added', { output_index: 0, item: { id: turn.messageId, type: 'message', status: 'in_progress', role: 'assistant', content: [] } }];
   yield ['response.content_part.added', { ...at, part: outputText('') }];
+  let sent = 0;
+  let announced = 0;
   for (const delta of turn.deltas) {
     if (ctx.deltaDelayMs > 0) await sleep(ctx.deltaDelayMs);
     yield ['response.output_text.delta', { ...at, delta, logprobs: [] }];
+    sent += delta.length;
+    for (; announced < turn.citations.length && (turn.citations[announced]?.end ?? Infinity) <= sent; announced++) {
+      yield ['response.output_text.annotation.added', { ...at, annotation_index: announced, annotation: turn.citations[announced]?.annotation ?? null }];
+    }
   }
   const text = turn.deltas.join('');
   yield ['response.output_text.done', { ...at, text, logprobs: [] }];
-  yield ['response.content_part.done', { ...at, part: outputText(text) }];
+  yield ['response.content_part.done', { ...at, part: citedText(text, turn.citations) }];
   const final = finish(ctx.state, turn);
   const output = final.output as Json[];
   yield ['response.output_item.done', { output_index: 0, item: output[0] ?? null }];
@@ -95,25 +122,16 @@ async function* turnEvents(ctx: RouteContext, turn: Turn): AsyncGenerator<[strin
 function planTurn(state: StandInState, params: JsonObject): Turn {
   const model = params.model;
   if (typeof model !== 'string' || !model) throw badRequest("Missing required parameter: 'model'.", 'model', 'missing_required_parameter');
-  if (!isKnownModel(model)) throw badRequest(`The requested model '${model}' does not exist.`, 'model', 'model_not_found');
+  checkModel(model);
   if (params.background === true) throw badRequest('The stand-in does not run background responses.', 'background');
-  if (params.conversation != null && params.previous_response_id != null) {
-    throw badRequest(
-      "Mutually exclusive parameters: Ensure you are only providing one of: 'previous_response_id' or 'conversation'.",
-      null,
-      'mutually_exclusive_parameters',
-    );
-  }
-  const conversation = params.conversation == null ? undefined : findConversation(state, conversationId(params.conversation), 'conversation');
-  const previous = typeof params.previous_response_id === 'string' ? findResponse(state, params.previous_response_id, 'previous_response_id') : undefined;
+  const { conversation, previous, inputItems, context } = requestContext(state, params);
   const instructions = typeof params.instructions === 'string' ? params.instructions : null;
   const maxOutputTokens = parseMaxOutputTokens(params.max_output_tokens);
 
-  const inputItems = toStoredItems(params.input, 'input');
-  const before = conversation?.items ?? (previous ? [...previous.context, ...previous.output] : []);
-  const context = [...before, ...inputItems];
-  const allDeltas = splitDeltas(expectedReply(lastUserText(context)));
+  const reply = composeReply(state, context);
+  const allDeltas = splitDeltas(reply.text);
   const deltas = maxOutputTokens === null ? allDeltas : allDeltas.slice(0, maxOutputTokens);
+  const sentLength = deltas.join('').length;
 
   const draft = {
     id: newId('resp_'),
@@ -153,8 +171,84 @@ function planTurn(state: StandInState, params: JsonObject): Turn {
     store: params.store !== false,
     messageId: newId('msg_'),
     deltas,
+    citations: reply.citations.filter((c) => c.end <= sentLength),
     truncated: deltas.length < allDeltas.length,
   };
+}
+
+/**
+ * The context of a create or input_tokens request: the conversation's items or the previous
+ * response's context and output, then this input. Refuses `conversation` with `previous_response_id`.
+ */
+export function requestContext(state: StandInState, params: JsonObject): RequestContext {
+  if (params.conversation != null && params.previous_response_id != null) {
+    throw badRequest(
+      "Mutually exclusive parameters: Ensure you are only providing one of: 'previous_response_id' or 'conversation'.",
+      null,
+      'mutually_exclusive_parameters',
+    );
+  }
+  const conversation = params.conversation == null ? undefined : findConversation(state, conversationId(params.conversation), 'conversation');
+  const previous = typeof params.previous_response_id === 'string' ? findResponse(state, params.previous_response_id, 'previous_response_id') : undefined;
+  const inputItems = toStoredItems(params.input, 'input');
+  const before = conversation?.items ?? (previous ? [...previous.context, ...previous.output] : []);
+  return { conversation, previous, inputItems, context: [...before, ...inputItems] };
+}
+
+export function checkModel(model: string): void {
+  if (!isKnownModel(model)) throw badRequest(`The requested model '${model}' does not exist.`, 'model', 'model_not_found');
+}
+
+/** The reply text with its image mentions and file citations (see the top of this file). */
+function composeReply(state: StandInState, context: readonly Item[]): { text: string; citations: Citation[] } {
+  let text = expectedReply(lastUserText(context));
+  const parts = userParts(context);
+  for (const image of distinctBy(parts.filter((p) => p.type === 'input_image'), (p) => String(p.file_id ?? p.image_url))) {
+    text += ` I see an image (${imageType(state, image)}).`;
+  }
+  const citations: Citation[] = [];
+  for (const file of distinctBy(parts.filter((p) => p.type === 'input_file'), (p) => String(p.file_id ?? p.filename))) {
+    const fileId = typeof file.file_id === 'string' ? file.file_id : null;
+    const filename = (fileId ? state.files.get(fileId)?.file.filename : undefined) ?? (typeof file.filename === 'string' ? file.filename : (fileId ?? 'file'));
+    const index = text.length + 1;
+    text += ` [${filename}]`;
+    citations.push({ annotation: { type: 'file_citation', file_id: fileId ?? '', filename, index }, end: text.length });
+  }
+  return { text, citations };
+}
+
+function userParts(items: readonly Item[]): JsonObject[] {
+  return items
+    .filter((item) => item.type === 'message' && item.role === 'user' && Array.isArray(item.content))
+    .flatMap((item) => (item.content as Json[]).filter((part): part is JsonObject => !!part && typeof part === 'object' && !Array.isArray(part)));
+}
+
+/** The first of each group of values with the same key, in order. */
+function distinctBy<T>(values: readonly T[], key: (value: T) => string): T[] {
+  const first = new Map<string, T>();
+  for (const value of values) if (!first.has(key(value))) first.set(key(value), value);
+  return [...first.values()];
+}
+
+/** The image's type as a server would find it: sniffed from the uploaded bytes, else from a data URL. */
+function imageType(state: StandInState, part: JsonObject): string {
+  const stored = typeof part.file_id === 'string' ? state.files.get(part.file_id) : undefined;
+  if (stored) return sniffImage(stored) ?? stored.contentType;
+  const url = typeof part.image_url === 'string' ? part.image_url : '';
+  return /^data:([^;,]+)/.exec(url)?.[1] ?? 'image from a URL';
+}
+
+function sniffImage({ content }: StoredFile): string | undefined {
+  const ascii = (start: number, end: number) => content.subarray(start, end).toString('latin1');
+  if (content[0] === 0x89 && ascii(1, 4) === 'PNG') return 'image/png';
+  if (content[0] === 0xff && content[1] === 0xd8 && content[2] === 0xff) return 'image/jpeg';
+  if (ascii(0, 4) === 'GIF8') return 'image/gif';
+  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'image/webp';
+  return undefined;
+}
+
+function citedText(text: string, citations: readonly Citation[]): JsonObject {
+  return { ...outputText(text), annotations: citations.map((c) => c.annotation) };
 }
 
 /** Completes the turn: builds the final Response and appends the turn to its conversation. */
@@ -164,7 +258,7 @@ function finish(state: StandInState, turn: Turn): JsonObject & { id: string } {
     type: 'message',
     status: turn.truncated ? 'incomplete' : 'completed',
     role: 'assistant',
-    content: [outputText(turn.deltas.join(''))],
+    content: [citedText(turn.deltas.join(''), turn.citations)],
   };
   const inputTokens = countInputTokens(turn.context, turn.draft.instructions as string | null);
   const response = {

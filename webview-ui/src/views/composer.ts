@@ -1,9 +1,13 @@
+import type { PendingAttachment } from '../../../src/shared/protocol';
 import { button, el, spinner, textArea } from '../ui/toolkit';
+import { attachmentChip, pendingDetail } from './messageBody';
 
 export interface ComposerActions {
   send(text: string): void;
   stop(): void;
   draftChanged(text: string): void;
+  attach(kind: 'file' | 'image'): void;
+  removeAttachment(id: string): void;
 }
 
 /** The message box with Send and Stop. Enter sends; Shift+Enter starts a new line. */
@@ -13,14 +17,18 @@ export class Composer {
   private readonly sendButton;
   private readonly stopButton;
   private readonly busy = spinner();
+  private readonly chips = el('div', 'composer-attachments');
 
   constructor(private readonly actions: ComposerActions, draft: string) {
     this.input.value = draft;
     this.sendButton = button({ label: 'Send', testId: 'send', onClick: () => this.submit() });
     this.stopButton = button({ label: 'Stop', testId: 'stop', appearance: 'secondary', title: 'Stop the reply', onClick: () => actions.stop() });
     const row = el('div', 'composer-actions');
-    row.append(this.busy, this.stopButton, this.sendButton);
-    this.element.append(this.input, row);
+    const attachFile = button({ label: 'File…', testId: 'attach-file', appearance: 'secondary', title: 'Attach a file', onClick: () => actions.attach('file') });
+    const attachImage = button({ label: 'Image…', testId: 'attach-image', appearance: 'secondary', title: 'Attach an image (PNG, JPEG, GIF, WebP)', onClick: () => actions.attach('image') });
+    row.append(attachFile, attachImage, el('span', 'spacer'), this.busy, this.stopButton, this.sendButton);
+    this.chips.dataset.testid = 'pending';
+    this.element.append(this.chips, this.input, row);
     this.input.addEventListener('input', () => actions.draftChanged(this.input.value));
     this.input.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
@@ -42,6 +50,29 @@ export class Composer {
     this.actions.draftChanged(this.input.value);
   }
 
+  /** Shows the attachments that will go with the next message, with upload progress. */
+  setPending(pending: PendingAttachment[]): void {
+    this.chips.replaceChildren(
+      ...pending.map((p) => {
+        const detail = p.state === 'uploading' ? `uploading ${Math.round(p.progress * 100)}%` : pendingDetail(p.mime, p.bytes);
+        const chip = attachmentChip(p.name, detail);
+        chip.dataset.state = p.state;
+        const remove = el('button', 'chip-remove', '×');
+        remove.type = 'button';
+        remove.title = p.state === 'uploading' ? `Cancel the upload of ${p.name}` : `Remove ${p.name}`;
+        remove.setAttribute('aria-label', remove.title);
+        remove.addEventListener('click', () => this.actions.removeAttachment(p.id));
+        chip.append(remove);
+        return chip;
+      }),
+    );
+    this.chips.hidden = pending.length === 0;
+  }
+
+  get pendingNames(): string[] {
+    return [...this.chips.querySelectorAll('.chip-name')].map((n) => n.textContent ?? '');
+  }
+
   setStreaming(streaming: boolean): void {
     this.stopButton.hidden = !streaming;
     this.busy.hidden = !streaming;
@@ -54,7 +85,7 @@ export class Composer {
 
   private submit(): void {
     const text = this.input.value;
-    if (text.trim() === '' || this.sendButton.disabled) return;
+    if ((text.trim() === '' && this.chips.childElementCount === 0) || this.sendButton.disabled) return;
     this.input.value = '';
     this.actions.draftChanged('');
     this.actions.send(text);

@@ -1,6 +1,7 @@
 import type { Message } from '../../../src/core/model';
-import { messageText } from '../../../src/core/model';
 import { el } from '../ui/toolkit';
+import type { MessageBodyActions } from './messageBody';
+import { renderMessageBody } from './messageBody';
 
 const ROLE_LABEL = { user: 'You', assistant: 'Assistant' } as const;
 
@@ -15,7 +16,7 @@ export class Transcript {
   private streamingText: Text | undefined;
   private streamingId: string | undefined;
 
-  constructor() {
+  constructor(private readonly actions: MessageBodyActions) {
     this.element.dataset.testid = 'transcript';
     this.element.setAttribute('role', 'log');
     this.element.setAttribute('aria-live', 'polite');
@@ -52,7 +53,9 @@ export class Transcript {
   startStream(messageId: string, textSoFar = ''): void {
     const node = this.messageShell(messageId, 'assistant', 'streaming');
     this.streamingText = document.createTextNode(textSoFar);
-    node.querySelector('.message-text')!.append(this.streamingText);
+    const text = el('div', 'message-text');
+    text.append(this.streamingText);
+    node.append(text);
     this.streamingId = messageId;
     this.element.append(node);
     this.updateEmpty();
@@ -75,13 +78,15 @@ export class Transcript {
     return all.length ? (all[all.length - 1]!.textContent ?? '') : '';
   }
 
+  /** Footnote count of the last message, for the render report. */
+  lastReferenceCount(): number {
+    const messages = this.element.querySelectorAll('.message');
+    return messages.length ? messages[messages.length - 1]!.querySelectorAll('.reference').length : 0;
+  }
+
   private renderMessage(message: Message): HTMLElement {
     const node = this.messageShell(message.id, message.role, message.status);
-    node.querySelector('.message-text')!.textContent = messageText(message);
-    if (message.status !== 'complete') {
-      const reason = message.error ?? (message.status === 'cancelled' ? 'Stopped.' : undefined);
-      if (reason) node.append(el('div', 'message-error', reason));
-    }
+    node.append(...renderMessageBody(message, this.actions));
     return node;
   }
 
@@ -92,7 +97,7 @@ export class Transcript {
     node.dataset.status = status;
     node.setAttribute('role', 'article');
     node.setAttribute('aria-label', ROLE_LABEL[role]);
-    node.append(el('div', 'message-author', ROLE_LABEL[role]), el('div', 'message-text'));
+    node.append(el('div', 'message-author', ROLE_LABEL[role]));
     return node;
   }
 

@@ -11,8 +11,8 @@ export const MAX_INLINE_FILE_BYTES = 200 * 1024;
 /** OpenAI's per-image limit; local servers are no more generous. */
 export const MAX_IMAGE_BYTES = 20 * 1024 * 1024;
 
-/** Fence language per extension; also the list of extensions taken as text. */
-const LANGUAGES: Readonly<Record<string, string>> = {
+/** Fence language per extension; also the list of extensions taken as text. A Map, so `x.constructor` is no match. */
+const LANGUAGES: ReadonlyMap<string, string> = new Map(Object.entries({
   ts: 'typescript', tsx: 'tsx', mts: 'typescript', cts: 'typescript',
   js: 'javascript', jsx: 'jsx', mjs: 'javascript', cjs: 'javascript',
   py: 'python', pyi: 'python', rb: 'ruby', php: 'php', pl: 'perl', lua: 'lua', r: 'r',
@@ -28,10 +28,10 @@ const LANGUAGES: Readonly<Record<string, string>> = {
   txt: 'text', log: 'text', csv: 'csv', tsv: 'tsv', diff: 'diff', patch: 'diff',
   dockerfile: 'dockerfile', makefile: 'makefile', cmake: 'cmake', tf: 'hcl', hcl: 'hcl',
   ex: 'elixir', exs: 'elixir', erl: 'erlang', hs: 'haskell', ml: 'ocaml', clj: 'clojure', zig: 'zig', nim: 'nim', jl: 'julia',
-};
+}));
 
 /** Extension-less names that are text by convention. */
-const TEXT_FILE_NAMES: Readonly<Record<string, string>> = { dockerfile: 'dockerfile', makefile: 'makefile', gemfile: 'ruby', rakefile: 'ruby', license: 'text', readme: 'text' };
+const TEXT_FILE_NAMES: ReadonlyMap<string, string> = new Map(Object.entries({ dockerfile: 'dockerfile', makefile: 'makefile', gemfile: 'ruby', rakefile: 'ruby', license: 'text', readme: 'text' }));
 
 const TEXT_MIMES = [/^text\//, /^application\/(json|ld\+json|xml|javascript|typescript|x-sh|x-yaml|yaml|toml|sql|graphql|x-httpd-php|x-python)$/, /\+(json|xml)$/];
 
@@ -56,7 +56,8 @@ export function prepareChatAttachment(part: FilePart | ImagePart, data: Uint8Arr
     if (data.length > MAX_IMAGE_BYTES) throw new Error(`${part.name} is ${formatBytes(data.length)}; images can be at most ${formatBytes(MAX_IMAGE_BYTES)}.`);
     return { type: 'image', name: part.name, mime: imageMime, dataUrl: `data:${imageMime};base64,${Buffer.from(data).toString('base64')}` };
   }
-  if (!isTextName(part.name, part.mime) || data.includes(0)) {
+  const textMime = isTextMime(part.mime);
+  if (!(textMime || isTextFileName(part.name)) || data.includes(0)) {
     throw new Error(
       `${part.name} is not a text file; this server's Chat Completions API cannot take binary files. Use a Responses or Assistants backend for PDFs and other documents.`,
     );
@@ -71,15 +72,16 @@ export function prepareChatAttachment(part: FilePart | ImagePart, data: Uint8Arr
   } catch {
     throw new Error(`${part.name} is not valid UTF-8 text. Save it as UTF-8 and attach it again.`);
   }
-  return { type: 'file', name: part.name, mime: part.mime ?? 'text/plain', bytes: data.length, text };
+  // A text file's declared mime can be misleading (`.ts` is often labelled video/mp2t).
+  return { type: 'file', name: part.name, mime: textMime && part.mime ? part.mime : 'text/plain', bytes: data.length, text };
 }
 
 /** The fence language for a file name (`text` when unknown). */
 export function languageOf(name: string): string {
-  const base = name.split(/[\\/]/).at(-1)?.toLowerCase() ?? '';
+  const base = baseName(name);
   const dot = base.lastIndexOf('.');
-  if (dot <= 0) return TEXT_FILE_NAMES[base] ?? LANGUAGES[base.replace(/^\./, '')] ?? 'text';
-  return LANGUAGES[base.slice(dot + 1)] ?? 'text';
+  if (dot <= 0) return TEXT_FILE_NAMES.get(base) ?? LANGUAGES.get(base.replace(/^\./, '')) ?? 'text';
+  return LANGUAGES.get(base.slice(dot + 1)) ?? 'text';
 }
 
 /** The mime an image really is, from its first bytes; undefined when it is none of the four. */
@@ -87,13 +89,21 @@ export function detectImageMime(data: Uint8Array): string | undefined {
   return IMAGE_SIGNATURES.find((s) => s.matches(data))?.mime;
 }
 
-function isTextName(name: string, mime: string | undefined): boolean {
-  if (mime && TEXT_MIMES.some((pattern) => pattern.test(mime.toLowerCase()))) return true;
-  const base = name.split(/[\\/]/).at(-1)?.toLowerCase() ?? '';
+function isTextMime(mime: string | undefined): boolean {
+  return mime !== undefined && TEXT_MIMES.some((pattern) => pattern.test(mime.toLowerCase()));
+}
+
+function isTextFileName(name: string): boolean {
+  const base = baseName(name);
   const dot = base.lastIndexOf('.');
   // `.env`, `.gitignore`-style dot files are configuration text too.
-  if (dot <= 0) return base in TEXT_FILE_NAMES || base.startsWith('.');
-  return base.slice(dot + 1) in LANGUAGES;
+  if (dot <= 0) return TEXT_FILE_NAMES.has(base) || base.startsWith('.');
+  return LANGUAGES.has(base.slice(dot + 1));
+}
+
+/** The lower-case file name without folders. */
+function baseName(name: string): string {
+  return name.split(/[\\/]/).at(-1)?.toLowerCase() ?? '';
 }
 
 function startsWith(data: Uint8Array, bytes: readonly number[]): boolean {

@@ -33,7 +33,7 @@ export class PromptTooLargeError extends Error {
 
 export function selectContext(history: readonly Message[], input: Message, limits: ContextLimits | undefined, contextWindow: number | undefined): ChatContext {
   const newMessage = toChatMessage(input, true);
-  if (!newMessage) throw new Error('The message to send has no text.');
+  if (newMessage?.role !== 'user') throw new Error('Only a user message can be sent for a reply.');
   let older = history.flatMap((message) => {
     const chat = toChatMessage(message, false);
     return chat ? [{ id: message.id, chat }] : [];

@@ -1,0 +1,49 @@
+// Stored messages as Responses input items. The new message must carry every attachment as
+// uploaded; older messages are resent only when Threadline trims the context itself, and there
+// an attachment that cannot be sent becomes a short note, so one odd old message cannot make
+// the whole thread unusable.
+import type { ResponseInputContent, ResponseInputItem } from 'openai/resources/responses/responses';
+import { messageText } from '../../model';
+import type { ContentPart, Message } from '../../model';
+
+/** The new user message. Throws when an attachment was not uploaded. */
+export function toInputItem(message: Message): ResponseInputItem {
+  return { type: 'message', role: 'user', content: message.content.map((part) => toInputContent(part, true)) };
+}
+
+/**
+ * An earlier message, or undefined for an assistant message without text (a reply that failed
+ * or was stopped before any text: there is nothing to resend).
+ */
+export function toHistoryItem(message: Message): ResponseInputItem | undefined {
+  if (message.role === 'user') return { type: 'message', role: 'user', content: message.content.map((part) => toInputContent(part, false)) };
+  const text = messageText(message);
+  // The SDK types output_text content only on output messages, which need the server's item id;
+  // a string is the documented way to replay an assistant turn and arrives as output_text.
+  return text ? { type: 'message', role: 'assistant', content: text } : undefined;
+}
+
+/** Kept history then the new message, as one request's `input`. */
+export function toInputItems(history: readonly Message[], input: Message): ResponseInputItem[] {
+  return [...history.flatMap((message) => toHistoryItem(message) ?? []), toInputItem(input)];
+}
+
+function toInputContent(part: ContentPart, isInput: boolean): ResponseInputContent {
+  switch (part.type) {
+    case 'text':
+      return { type: 'input_text', text: part.text };
+    case 'file':
+      if (part.fileId) return { type: 'input_file', file_id: part.fileId };
+      if (isInput) throw new Error(`The attachment "${part.name}" has not been uploaded.`);
+      return unsendable('file', part.name);
+    case 'image':
+      if (part.fileId) return { type: 'input_image', file_id: part.fileId, detail: 'auto' };
+      if (part.dataUrl) return { type: 'input_image', image_url: part.dataUrl, detail: 'auto' };
+      if (isInput) throw new Error(`The image "${part.name}" has no data to send.`);
+      return unsendable('image', part.name);
+  }
+}
+
+function unsendable(kind: 'file' | 'image', name: string): ResponseInputContent {
+  return { type: 'input_text', text: `[The ${kind} ${name} was attached here but cannot be sent again.]` };
+}

@@ -1,0 +1,40 @@
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { downloadFile } from '../core/backends/fileDownload';
+import type { ConnectionSettings } from '../core/backend';
+import { describeError } from '../core/errors';
+import { footnote } from '../core/footnotes';
+import type { Message } from '../core/model';
+
+/**
+ * Opens footnote `index` of a reply: a URL through VS Code's own link handling (which asks before
+ * opening an untrusted domain), a cited or generated file by downloading it to a temp folder and
+ * opening it in an editor.
+ */
+export async function openReference(message: Message, index: number, connection: ConnectionSettings): Promise<void> {
+  const text = message.content.find((p) => p.type === 'text');
+  if (!text || text.type !== 'text') return;
+  const reference = footnote(text.text, text.annotations).references[index];
+  if (!reference) return;
+  const a = reference.annotation;
+  if (a.url) {
+    const uri = vscode.Uri.parse(a.url, true);
+    // Only web links: a model must not be able to make us open command: or file: URIs.
+    if (uri.scheme !== 'https' && uri.scheme !== 'http') throw new Error(`Threadline only opens web links, not ${uri.scheme}: links.`);
+    await vscode.env.openExternal(uri);
+    return;
+  }
+  if (!a.fileId) return;
+  let file;
+  try {
+    file = await downloadFile(connection, a.fileId, { ...(a.containerId ? { containerId: a.containerId } : {}), ...(a.filename ? { name: a.filename } : {}) });
+  } catch (err) {
+    throw new Error(`Could not download ${reference.label}: ${describeError(err).message}`);
+  }
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'threadline-'));
+  const target = path.join(dir, path.basename(file.name) || 'file');
+  await fs.writeFile(target, file.data);
+  await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(target));
+}

@@ -1,0 +1,94 @@
+import { footnote } from '../../../src/core/footnotes';
+import type { ContentPart, Message } from '../../../src/core/model';
+import { el } from '../ui/toolkit';
+
+export interface MessageBodyActions {
+  openReference(messageId: string, index: number): void;
+  continueReply(): void;
+}
+
+function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined) return '';
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** A chip for an attached file: name, size and type. */
+export function attachmentChip(name: string, detail: string): HTMLElement {
+  const chip = el('span', 'chip');
+  chip.append(el('span', 'chip-name', name), el('span', 'chip-detail', detail));
+  return chip;
+}
+
+function renderPart(part: Exclude<ContentPart, { type: 'text' }>): HTMLElement {
+  if (part.type === 'image' && part.dataUrl && /^data:image\/(png|jpeg|gif|webp);base64,/.test(part.dataUrl)) {
+    const img = el('img', 'message-image');
+    img.src = part.dataUrl;
+    img.alt = part.name;
+    return img;
+  }
+  const detail = [part.mime, part.type === 'file' ? formatBytes(part.bytes) : ''].filter(Boolean).join(' · ');
+  const chip = attachmentChip(part.name, detail);
+  chip.dataset.kind = part.type;
+  return chip;
+}
+
+/**
+ * The inside of a message: attachments, the text with citation markers turned into numbered
+ * footnotes, the References list, and why a reply stopped early. Text only ever goes in through
+ * textContent / Text nodes, so model output cannot become markup.
+ */
+export function renderMessageBody(message: Message, actions: MessageBodyActions): HTMLElement[] {
+  const nodes: HTMLElement[] = [];
+  const parts = message.content.filter((p): p is Exclude<ContentPart, { type: 'text' }> => p.type !== 'text');
+  if (parts.length) {
+    const row = el('div', 'message-attachments');
+    row.append(...parts.map(renderPart));
+    nodes.push(row);
+  }
+  const body = el('div', 'message-text');
+  const textParts = message.content.filter((p): p is Extract<ContentPart, { type: 'text' }> => p.type === 'text');
+  const refs = el('ol', 'message-references');
+  for (const part of textParts) {
+    const { segments, references } = footnote(part.text, part.annotations);
+    for (const segment of segments) {
+      if ('text' in segment) body.append(document.createTextNode(segment.text));
+      else body.append(el('sup', 'footnote', `[${segment.ref}]`));
+    }
+    for (const reference of references) {
+      const item = el('li', 'reference');
+      const link = el('button', 'reference-link', `[${reference.n}] ${reference.label}`);
+      link.type = 'button';
+      link.dataset.testid = 'reference';
+      link.addEventListener('click', () => actions.openReference(message.id, reference.n - 1));
+      item.append(link);
+      refs.append(item);
+    }
+  }
+  nodes.push(body);
+  if (refs.childElementCount) {
+    refs.setAttribute('aria-label', 'References');
+    nodes.push(el('div', 'message-references-title', 'References'), refs);
+  }
+  if (message.omittedMessageIds?.length) {
+    const n = message.omittedMessageIds.length;
+    nodes.push(el('div', 'message-omitted', `${n} earlier message${n === 1 ? ' was' : 's were'} left out of this reply's context to fit the limits.`));
+  }
+  if (message.status !== 'complete') {
+    const reason = message.error ?? (message.status === 'cancelled' ? 'Stopped.' : undefined);
+    if (reason) nodes.push(el('div', 'message-error', reason));
+    if (message.status === 'incomplete' && message.role === 'assistant') {
+      const more = el('button', 'message-continue', 'Continue');
+      more.type = 'button';
+      more.dataset.testid = 'continue';
+      more.addEventListener('click', () => actions.continueReply());
+      nodes.push(more);
+    }
+  }
+  return nodes;
+}
+
+export function pendingDetail(mime: string, bytes: number): string {
+  return [mime, formatBytes(bytes)].filter(Boolean).join(' · ');
+}
