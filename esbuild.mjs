@@ -3,6 +3,7 @@
 // Flags: --production (minify, no source maps), --watch, --tests.
 import * as esbuild from 'esbuild';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -18,6 +19,17 @@ const common = {
   legalComments: 'none',
 };
 
+// The tokenizer's tables are megabytes: the host bundle loads them from their own file on the
+// first token count, so activation never parses them (src/core/tokens.ts requires lazily).
+const TOKENIZER = 'gpt-tokenizer/encoding/o200k_base';
+/** @type {esbuild.Plugin} */
+const lazyTokenizer = {
+  name: 'lazy-tokenizer',
+  setup(build) {
+    build.onResolve({ filter: /^gpt-tokenizer\/encoding\/o200k_base$/ }, () => ({ path: './tokenizer.js', external: true }));
+  },
+};
+
 /** @type {esbuild.BuildOptions[]} */
 const builds = [
   {
@@ -28,6 +40,16 @@ const builds = [
     format: 'cjs',
     target: 'node22',
     external: ['vscode'],
+    plugins: [lazyTokenizer],
+  },
+  {
+    ...common,
+    sourcemap: false,
+    entryPoints: { tokenizer: createRequire(import.meta.url).resolve(TOKENIZER) },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
   },
   {
     ...common,

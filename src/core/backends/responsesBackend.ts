@@ -7,6 +7,7 @@
 import type OpenAI from 'openai';
 import type { ResponseCreateParamsStreaming, ResponseInputItem } from 'openai/resources/responses/responses';
 import type { Backend, ConnectionSettings, ReplyEvent, ReplyRequest } from '../backend';
+import { describeError } from '../errors';
 import type { ContextLimits, ThreadMeta } from '../model';
 import { createOpenAIClient } from './openaiClient';
 import { needsClientContext, selectHistory, serverPromptCounter } from './responses/context';
@@ -82,8 +83,12 @@ async function appendTurn(client: OpenAI, conversation: string, userItem: Respon
   const replies = response.output.filter((item) => item.type === 'message');
   try {
     const created = await client.conversations.items.create(conversation, { items: [userItem, ...replies] }, { signal });
-    return created.data.at(-1)?.id;
+    return replies.length > 0 ? created.data.at(-1)?.id : undefined;
   } catch (err) {
-    throw new Error(`The reply arrived, but it could not be added to the thread's conversation on the server, so later replies will not see it: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    if (signal.aborted) throw err;
+    // The text has streamed already: say that it is the server's copy of the thread that is now short.
+    throw new Error(`The reply arrived, but the server's copy of the thread could not be updated, so replies without context limits will not see this turn. ${describeError(err).message}`, {
+      cause: err,
+    });
   }
 }
