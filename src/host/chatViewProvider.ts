@@ -126,8 +126,9 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       this.pending.ready(threadId, upload.id, prepared);
       return true;
     } catch (err) {
+      const cancelled = upload.signal.aborted;
       this.pending.remove(upload.id);
-      if (upload.signal.aborted) return false;
+      if (cancelled) return false;
       const message = err instanceof Error ? err.message : String(err);
       this.post({ type: 'problem', message });
       void vscode.window.showErrorMessage(`Threadline: ${message}`);

@@ -88,13 +88,16 @@ export class App {
 
   private applyState(state: ViewState): void {
     this.needsApiKey = state.needsApiKey;
+    const sameThread = state.currentThreadId === this.currentThreadId;
     this.currentThreadId = state.currentThreadId;
     this.updateThreads(state.threads, state.currentThreadId);
     this.transcript.reset(state.messages);
     if (state.streaming) this.transcript.startStream(state.streaming.messageId, state.streaming.text);
     this.composer.setStreaming(state.streaming !== undefined);
     this.composer.setPending(state.pending);
-    this.notice.show(state.needsApiKey ? NO_KEY : undefined, state.needsApiKey);
+    // A problem stays up through a refresh (a setting changed) until the user moves on.
+    if (state.needsApiKey) this.notice.show(NO_KEY, true);
+    else if (!sameThread || this.notice.offersKey) this.notice.show(undefined, false);
     const thread = state.threads.find((t) => t.id === state.currentThreadId);
     const limits = thread?.limits;
     const limitText = limits

@@ -6,10 +6,12 @@
 // conversation, and appends the turn to the conversation afterwards so it stays complete.
 import type OpenAI from 'openai';
 import type { ResponseCreateParamsStreaming, ResponseInputItem } from 'openai/resources/responses/responses';
-import type { Backend, ConnectionSettings, ReplyEvent, ReplyRequest } from '../backend';
+import type { Backend, ConnectionSettings, ReplyEvent, ReplyRequest, UploadRequest } from '../backend';
 import { describeError } from '../errors';
 import type { ContextLimits, ThreadMeta } from '../model';
 import { createOpenAIClient } from './openaiClient';
+import { prepareAttachment } from './responses/attachments';
+import type { AttachmentPart } from './responses/attachments';
 import { needsClientContext, selectHistory, serverPromptCounter } from './responses/context';
 import { toInputItem, toInputItems } from './responses/input';
 import { readResponse } from './responses/stream';
@@ -46,6 +48,10 @@ export class ResponsesBackend implements Backend {
 
   async deleteThread(remoteId: string): Promise<void> {
     await this.client().conversations.delete(remoteId);
+  }
+
+  prepareAttachment(part: AttachmentPart, data: Uint8Array, options: Pick<UploadRequest, 'signal' | 'onProgress'>): Promise<AttachmentPart> {
+    return prepareAttachment(this.client(), part, data, options);
   }
 
   private async *replyWithTrimmedContext(client: OpenAI, conversation: string, request: ReplyRequest): AsyncGenerator<ReplyEvent> {

@@ -19,6 +19,11 @@ export class Notice {
     return this.message;
   }
 
+  /** True while the notice is about the missing key (it goes once a key is set). */
+  get offersKey(): boolean {
+    return this.message !== undefined && !this.setKey.hidden;
+  }
+
   /** Shows `message` (or hides the notice); `offerKey` adds the Set API Key button. */
   show(message: string | undefined, offerKey: boolean): void {
     this.message = message;
