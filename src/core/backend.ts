@@ -55,6 +55,8 @@ export interface Backend {
   reply(request: ReplyRequest): AsyncIterable<ReplyEvent>;
   /** Removes the server-side thread. */
   deleteThread(remoteId: string): Promise<void>;
+  /** The name of an uploaded or generated file, for citations that carry only its id. */
+  fileName?(fileId: string): Promise<string>;
   /**
    * Turns a local attachment into the content part this dialect sends: uploaded through the
    * Files API (returning the part with `fileId`), or inlined. Throws a clear error for a file

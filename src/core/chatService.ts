@@ -66,6 +66,8 @@ export class ChatService {
   private readonly active = new Map<string, AbortController>();
   private readonly now: () => number;
   private disposed = false;
+  /** File names by dialect and file id (see nameCitedFiles). */
+  private readonly fileNames = new Map<string, Promise<string | undefined>>();
 
   constructor(private readonly options: ChatServiceOptions) {
     this.now = options.now ?? Date.now;
@@ -223,6 +225,7 @@ export class ChatService {
       ...ending,
       model: replyModel ?? model,
     };
+    await this.nameCitedFiles(backend, message);
     const stored = await this.store(message);
     // Released before streamEnd so a listener may send the next message straight away.
     this.release(thread.id, controller);
@@ -259,6 +262,31 @@ export class ChatService {
     }
     if (signal.aborted) return { text, status: 'cancelled', error: 'Stopped.' };
     return { text, status: 'incomplete', error: 'The server ended the reply without finishing it.' };
+  }
+
+  /**
+   * Gives citations that carry only a file id the file's name: one lookup per distinct file,
+   * cached for the life of the service, never one per citation. A failed lookup leaves the id.
+   */
+  private async nameCitedFiles(backend: Backend, message: Message): Promise<void> {
+    if (!backend.fileName) return;
+    const lookup = backend.fileName.bind(backend);
+    for (const part of message.content) {
+      if (part.type !== 'text' || !part.annotations) continue;
+      await Promise.all(
+        part.annotations.map(async (a) => {
+          if (a.filename || !a.fileId || a.containerId) return;
+          const key = `${backend.kind}:${a.fileId}`;
+          let name = this.fileNames.get(key);
+          if (!name) {
+            name = lookup(a.fileId).catch(() => undefined);
+            this.fileNames.set(key, name);
+          }
+          const resolved = await name;
+          if (resolved) a.filename = resolved;
+        }),
+      );
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 // Builds the backend a thread's dialect needs from the current settings. Called per send, so a
 // changed setting or key applies to the next request.
 import type { Backend, ConnectionSettings } from '../core/backend';
+import { AssistantsBackend } from '../core/backends/assistantsBackend';
 import { ChatCompletionsBackend } from '../core/backends/chatCompletionsBackend';
 import { ResponsesBackend } from '../core/backends/responsesBackend';
 import type { BackendKind } from '../core/model';
@@ -35,6 +36,6 @@ export function createBackend(kind: BackendKind, settings: ThreadlineSettings, a
         ...(settings.contextWindow ? { contextWindow: settings.contextWindow } : {}),
       });
     case 'assistants':
-      throw new Error(`The ${kind} dialect is not available yet.`);
+      return new AssistantsBackend(connection, settings.assistantId ? { assistantId: settings.assistantId } : {});
   }
 }

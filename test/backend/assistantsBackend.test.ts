@@ -1,7 +1,7 @@
 // AssistantsBackend end to end: the real SDK over real HTTP against the stand-in.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { APIUserAbortError, NotFoundError } from 'openai';
+import { APIUserAbortError, InternalServerError, NotFoundError } from 'openai';
 import type OpenAI from 'openai';
 import type { ConnectionSettings, ReplyEvent, ReplyRequest } from '../../src/core/backend';
 import { AssistantsBackend } from '../../src/core/backends/assistantsBackend';
@@ -365,12 +365,14 @@ describe('AssistantsBackend', () => {
     assert.equal(describeError(errored.error).kind, 'server');
     assert.match(describeError(errored.error).message, /The model crashed halfway\./);
 
+    const cancels = () => requestsTo(standIn.current, 'POST', new RegExp(`${runs}/run_[^/]+/cancel$`)).length;
+    const cancelsBefore = cancels();
     standIn.current.injectFault({ path: runs, cutAfterEvents: 9 });
     const cut = await failing(b, request(thread, 'three more words'));
     assert.equal(cut.events.filter((e) => e.type === 'delta').length, 2);
     assert.equal(describeError(cut.error).kind, 'network');
     // The run had not ended, so the backend tried to cancel it (it may have finished meanwhile).
-    assert.equal(requestsTo(standIn.current, 'POST', new RegExp(`${runs}/run_[^/]+/cancel$`)).length, 1);
+    assert.equal(cancels(), cancelsBefore + 1);
   });
 
   test("api.openai.com's 404 says the Assistants API was turned off; other servers' 404s do not", async () => {
@@ -380,8 +382,8 @@ describe('AssistantsBackend', () => {
     assert.equal(describeAssistantsGone(notFound, 'http://localhost:1234/v1'), undefined);
     assert.equal(describeAssistantsGone(notFound, 'https://api.openai.com.evil.example/v1'), undefined);
     assert.equal(describeAssistantsGone(notFound, 'not a url'), undefined);
-    const server = new NotFoundError(500 as 404, undefined, undefined, new Headers());
-    assert.equal(describeAssistantsGone(Object.assign(server, { status: 500 }), 'https://api.openai.com/v1'), undefined);
+    const serverError = new InternalServerError(500, { message: 'boom', type: 'server_error', param: null, code: null }, undefined, new Headers());
+    assert.equal(describeAssistantsGone(serverError, 'https://api.openai.com/v1'), undefined);
     assert.equal(describeAssistantsGone(new Error('404'), 'https://api.openai.com/v1'), undefined);
     assert.match(ASSISTANTS_GONE_MESSAGE, /2026-08-26.*Conversations \+ Responses \(Threadline: Choose Backend\)/);
 

@@ -363,3 +363,27 @@ describe('ChatService: limits, citations and dialect changes', () => {
     assert.deepEqual((await store.messages(thread.id)).map(messageText), ['before', 'ok', 'after', 'ok']);
   });
 });
+
+describe('ChatService: naming cited files', () => {
+  test('citations with only a file id get the file name, with one lookup per distinct file across replies', async () => {
+    const backend = new FakeBackend();
+    const lookups: string[] = [];
+    backend.fileName = async (fileId: string) => {
+      lookups.push(fileId);
+      return `${fileId}.pdf`;
+    };
+    const { chat } = await harness(backend);
+    const cite = (start: number, fileId: string) => ({ type: 'file_citation' as const, start, end: start, fileId });
+    backend.script({ done: { status: 'complete', text: 'abc', annotations: [cite(0, 'file-a'), cite(1, 'file-a'), cite(2, 'file-b')] } });
+    backend.script({ done: { status: 'complete', text: 'x', annotations: [cite(0, 'file-a'), { ...cite(1, 'file-c'), filename: 'given.md' }] } });
+    const thread = await chat.createThread();
+
+    const first = await chat.send(thread.id, 'one');
+    const second = await chat.send(thread.id, 'two');
+
+    const names = (m: Message) => m.content.flatMap((p) => (p.type === 'text' ? (p.annotations ?? []).map((a) => a.filename) : []));
+    assert.deepEqual(names(first), ['file-a.pdf', 'file-a.pdf', 'file-b.pdf']);
+    assert.deepEqual(names(second), ['file-a.pdf', 'given.md']);
+    assert.deepEqual(lookups.sort(), ['file-a', 'file-b']);
+  });
+});

@@ -17,3 +17,8 @@ export async function downloadFile(settings: ConnectionSettings, fileId: string,
   const [meta, response] = await Promise.all([options.name ? undefined : client.files.retrieve(fileId), client.files.content(fileId)]);
   return { name: options.name ?? meta?.filename ?? fileId, data: new Uint8Array(await response.arrayBuffer()) };
 }
+
+/** An uploaded or generated file's name (one request; callers cache). */
+export async function fetchFileName(settings: ConnectionSettings, fileId: string): Promise<string> {
+  return (await createOpenAIClient(settings).files.retrieve(fileId)).filename;
+}

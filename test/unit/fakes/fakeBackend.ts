@@ -21,6 +21,8 @@ export class FakeBackend implements Backend {
   readonly requests: ReplyRequest[] = [];
   /** When set, createThread throws it. */
   createThreadError: unknown;
+  /** When set, the backend can name files (Backend.fileName). */
+  fileName?: (fileId: string) => Promise<string>;
   private readonly scripts: ScriptStep[][] = [];
   private remoteCount = 0;
 
