@@ -200,8 +200,10 @@ describe('AssistantsBackend', () => {
     assert.equal(done.text, `${expectedReply('Summarise')}${marker}`);
     assert.equal(text, done.text, 'the marker streamed as a delta too');
     assert.deepEqual(done.annotations, [
-      { type: 'file_citation', start: expectedReply('Summarise').length, end: expectedReply('Summarise').length + marker.length, fileId: part.fileId, filename: 'notes.md', quote: 'Threads keep their history on the server.' },
+      { type: 'file_citation', start: expectedReply('Summarise').length, end: expectedReply('Summarise').length + marker.length, fileId: part.fileId, quote: 'Threads keep their history on the server.' },
     ]);
+    // The marker's name is the model's to write; the file's real name comes from the Files API.
+    assert.equal(await b.fileName(part.fileId!), 'notes.md');
     const [annotation] = done.annotations!;
     assert.equal(done.text!.slice(annotation!.start, annotation!.end), marker);
 

@@ -106,6 +106,7 @@ describe('ResponsesBackend attachments', () => {
     const txt = await backend.prepareAttachment({ type: 'file', name: 'todo.txt', mime: 'text/plain' }, new TextEncoder().encode('ship it'), {});
     assert.ok(pdf.type === 'file' && pdf.fileId && txt.type === 'file' && txt.fileId);
     assert.equal(pdf.bytes, PDF.length);
+    assert.equal(await backend.fileName(pdf.fileId), 'notes.pdf', 'a citation with only the id can be named');
 
     const thread = await newThread(backend, 'th_docs');
     const { text, done } = await reply(backend, thread, [{ type: 'text', text: 'Summarise these' }, pdf, txt]);

@@ -52,7 +52,7 @@ function creates(requests: RecordedRequest[]): Array<Record<string, unknown>> {
 /** The input a create sent, as [role, text] pairs. */
 function sentInput(body: Record<string, unknown> | undefined): Array<[string, string]> {
   assert.ok(body && Array.isArray(body.input));
-  return body.input.map((item: { role: string; content: unknown }) => [item.role, typeof item.content === 'string' ? item.content : itemText(item as { type: string; content: unknown })]);
+  return body.input.map((item: { type: string; role: string; content: unknown }) => [item.role, typeof item.content === 'string' ? item.content : itemText(item)]);
 }
 
 describe('ResponsesBackend limits sent as parameters', () => {

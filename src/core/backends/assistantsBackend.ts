@@ -17,6 +17,7 @@ import type { AssistantLookup } from './assistants/assistantCache';
 import { AssistantsApiGoneError, describeAssistantsGone } from './assistants/gone';
 import { ASSISTANTS_IMAGE_TYPES, sniffImageType } from './assistants/imageTypes';
 import { toMessageParams } from './assistants/messageParams';
+import { fetchFileName } from './fileDownload';
 import { uploadFile } from './files';
 import { createOpenAIClient } from './openaiClient';
 
@@ -65,6 +66,10 @@ export class AssistantsBackend implements Backend {
       if (request.signal.aborted && !(err instanceof APIUserAbortError)) throw new APIUserAbortError();
       throw this.explain(err);
     }
+  }
+
+  async fileName(fileId: string): Promise<string> {
+    return this.explained(() => fetchFileName(this.settings, fileId));
   }
 
   async prepareAttachment(part: AttachmentPart, data: Uint8Array, options: { signal?: AbortSignal; onProgress?: (sent: number, total: number) => void }): Promise<AttachmentPart> {

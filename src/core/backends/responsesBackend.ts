@@ -9,6 +9,7 @@ import type { ResponseCreateParamsStreaming, ResponseInputItem } from 'openai/re
 import type { Backend, ConnectionSettings, ReplyEvent, ReplyRequest, UploadRequest } from '../backend';
 import { describeError } from '../errors';
 import type { ContextLimits, ThreadMeta } from '../model';
+import { fetchFileName } from './fileDownload';
 import { createOpenAIClient } from './openaiClient';
 import { prepareAttachment } from './responses/attachments';
 import type { AttachmentPart } from './responses/attachments';
@@ -48,6 +49,11 @@ export class ResponsesBackend implements Backend {
 
   async deleteThread(remoteId: string): Promise<void> {
     await this.client().conversations.delete(remoteId);
+  }
+
+  /** For `file_path` citations, which carry only the file's id. */
+  fileName(fileId: string): Promise<string> {
+    return fetchFileName(this.settings, fileId);
   }
 
   prepareAttachment(part: AttachmentPart, data: Uint8Array, options: Pick<UploadRequest, 'signal' | 'onProgress'>): Promise<AttachmentPart> {

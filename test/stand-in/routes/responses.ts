@@ -106,8 +106,8 @@ async function* turnEvents(ctx: RouteContext, turn: Turn): AsyncGenerator<[strin
     if (ctx.deltaDelayMs > 0) await sleep(ctx.deltaDelayMs);
     yield ['response.output_text.delta', { ...at, delta, logprobs: [] }];
     sent += delta.length;
-    for (; announced < turn.citations.length && (turn.citations[announced]?.end ?? Infinity) <= sent; announced++) {
-      yield ['response.output_text.annotation.added', { ...at, annotation_index: announced, annotation: turn.citations[announced]?.annotation ?? null }];
+    for (let next = turn.citations[announced]; next && next.end <= sent; next = turn.citations[++announced]) {
+      yield ['response.output_text.annotation.added', { ...at, annotation_index: announced, annotation: next.annotation }];
     }
   }
   const text = turn.deltas.join('');

@@ -28,10 +28,11 @@ export function replyText(message: AssistantsMessage, quotes: DeltaQuotes): { te
       const [start, end] = locate(value, annotation.start_index, annotation.end_index, annotation.text);
       const span = { start: text.length + start, end: text.length + end };
       if (annotation.type === 'file_citation') {
+        // No filename from the marker: models write `【4:0†source】` as often as the file's name.
         const quote = quoteOf(annotation.file_citation) ?? quotes.get(`${blockIndex}:${i}`);
-        const filename = /†([^】]+)】/.exec(annotation.text)?.[1];
-        annotations.push({ type: 'file_citation', ...span, fileId: annotation.file_citation.file_id, ...(filename ? { filename } : {}), ...(quote ? { quote } : {}) });
+        annotations.push({ type: 'file_citation', ...span, fileId: annotation.file_citation.file_id, ...(quote ? { quote } : {}) });
       } else {
+        // The sandbox path names the generated file as the reply shows it.
         const filename = /\/([^/]+)$/.exec(annotation.text)?.[1];
         annotations.push({ type: 'file_path', ...span, fileId: annotation.file_path.file_id, ...(filename ? { filename } : {}) });
       }

@@ -63,7 +63,7 @@ export async function selectHistory(history: readonly Message[], input: Message,
     let hi = older.length;
     while (hi - lo > 1) {
       const mid = Math.floor((lo + hi) / 2);
-      if ((await count(older.slice(older.length - mid), input)) <= budget) lo = mid - 1;
+      if ((await count(older.slice(older.length - mid), input)) <= budget) lo = mid;
       else hi = mid;
     }
     dropOldest(older.length - lo);
