@@ -1,0 +1,89 @@
+// Issue flows 3, 4 and 6 through the panel with the default dialect (Conversations + Responses):
+// an uploaded file is cited, the citation becomes footnote [1] with a References entry, and
+// opening the reference downloads the file into an editor.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { messageText } from '../../../src/core/model';
+import type { ThreadlineTestApi } from '../../../src/host/testApi';
+import { activateExtension, pointAtStandIn, recordedRequests, showPanel } from './helpers';
+
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+const NOTES = '# Threads\nA thread keeps the messages of one conversation.\n';
+
+suite('Files, images and citations through the panel (Conversations + Responses)', () => {
+  let api: ThreadlineTestApi;
+  let folder: string;
+
+  suiteSetup(async () => {
+    api = await activateExtension();
+    await pointAtStandIn();
+    await showPanel(api);
+    await vscode.commands.executeCommand('threadline.setApiKey', 'sk-citations');
+    folder = fs.mkdtempSync(path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'cite-'));
+  });
+
+  suiteTeardown(() => fs.rmSync(folder, { recursive: true, force: true }));
+
+  setup(async () => {
+    await vscode.commands.executeCommand('threadline.newThread');
+    await vscode.commands.executeCommand('threadline.chooseBackend', 'responses');
+  });
+
+  const file = (name: string, content: string | Buffer) => {
+    const target = path.join(folder, name);
+    fs.writeFileSync(target, content);
+    return vscode.Uri.file(target);
+  };
+
+  test('an attached file is uploaded, cited as footnote [1], and its reference opens the file', async () => {
+    assert.equal(await vscode.commands.executeCommand<boolean>('threadline.attachFile', file('notes.md', NOTES)), true);
+    const upload = (await recordedRequests()).filter((r) => r.method === 'POST' && r.path.endsWith('/files')).at(-1);
+    assert.ok(upload, 'the file was not uploaded through the Files API');
+
+    await api.view.receive({ type: 'send', text: 'What do my notes say about threads?' });
+    const [user, reply] = (await api.store.messages(api.view.currentThreadId!)).slice(-2);
+    assert.equal(user!.content[0]!.type, 'file');
+    assert.equal(reply!.status, 'complete', reply!.error);
+    const text = reply!.content.find((p) => p.type === 'text');
+    assert.ok(text && text.type === 'text');
+    assert.deepEqual(text.annotations?.map((a) => [a.type, a.filename]), [['file_citation', 'notes.md']]);
+
+    const report = await api.view.waitForRender((r) => r.messageIds.at(-1) === reply!.id && !r.streaming);
+    assert.equal(report.references, 1);
+    assert.match(report.lastText, /\[1\]/);
+
+    const opened = new Promise<vscode.TextDocument>((resolve) => {
+      const sub = vscode.workspace.onDidOpenTextDocument((doc) => {
+        if (path.basename(doc.uri.fsPath) === 'notes.md' && doc.uri.fsPath.includes('threadline-')) {
+          sub.dispose();
+          resolve(doc);
+        }
+      });
+    });
+    await api.view.receive({ type: 'openReference', messageId: reply!.id, index: 0 });
+    assert.equal((await opened).getText(), NOTES);
+  });
+
+  test('an attached image is uploaded for vision and reaches the model', async () => {
+    assert.equal(await vscode.commands.executeCommand<boolean>('threadline.attachImage', file('dot.png', PNG)), true);
+    await api.view.receive({ type: 'send', text: 'Describe this.' });
+    const [user, reply] = (await api.store.messages(api.view.currentThreadId!)).slice(-2);
+    const image = user!.content.find((p) => p.type === 'image');
+    assert.ok(image && image.type === 'image' && image.fileId, 'the image was not uploaded');
+    const uploads = (await recordedRequests()).filter((r) => r.method === 'POST' && r.path.endsWith('/files'));
+    assert.match(JSON.stringify(uploads.at(-1)), /vision/);
+    assert.match(messageText(reply!), /image\/png/);
+  });
+
+  test('context limits: an incomplete reply says why and the limits are sent', async () => {
+    await vscode.commands.executeCommand('threadline.setContextLimits', { maxCompletionTokens: 16 });
+    await api.view.receive({ type: 'send', text: 'Please give me a very long answer with many many words in it so that it cannot fit' });
+    const reply = (await api.store.messages(api.view.currentThreadId!)).at(-1)!;
+    assert.equal(reply.status, 'incomplete');
+    assert.match(reply.error ?? '', /maximum output length/);
+    const create = (await recordedRequests()).filter((r) => r.method === 'POST' && r.path.endsWith('/responses')).at(-1) as unknown as { body: { max_output_tokens?: number } };
+    assert.equal(create.body.max_output_tokens, 16);
+  });
+});
