@@ -6,7 +6,7 @@ import { APIUserAbortError, NotFoundError } from 'openai';
 import type OpenAI from 'openai';
 import type { Message as AssistantsMessage } from 'openai/resources/beta/threads/messages';
 import type { Run, RunCreateParamsStreaming } from 'openai/resources/beta/threads/runs/runs';
-import type { Backend, ConnectionSettings, ReplyEvent, ReplyRequest } from '../backend';
+import type { Backend, ConnectionSettings, ReplyEvent, ReplyRequest, UploadRequest } from '../backend';
 import { ResponseFailedError, StreamEndedError } from '../errors';
 import type { ContentPart, ContextLimits, ThreadMeta } from '../model';
 import { whenThreadIsFree } from './assistants/activeRun';
@@ -72,7 +72,7 @@ export class AssistantsBackend implements Backend {
     return this.explained(() => fetchFileName(this.settings, fileId));
   }
 
-  async prepareAttachment(part: AttachmentPart, data: Uint8Array, options: { signal?: AbortSignal; onProgress?: (sent: number, total: number) => void }): Promise<AttachmentPart> {
+  async prepareAttachment(part: AttachmentPart, data: Uint8Array, options: Pick<UploadRequest, 'signal' | 'onProgress'>): Promise<AttachmentPart> {
     const client = this.client();
     if (part.type === 'image') {
       const mime = sniffImageType(data);

@@ -13,7 +13,7 @@ const MAX_WAITS = 5;
 const ACTIVE_STATUSES: readonly Run['status'][] = ['queued', 'in_progress', 'requires_action', 'cancelling'];
 
 /** "Can't add messages to thread_… while a run run_… is active." or "… already has an active run …" (400, or 409 on some servers). */
-export function isActiveRunError(err: unknown): boolean {
+function isActiveRunError(err: unknown): boolean {
   return err instanceof APIError && (err.status === 400 || err.status === 409) && /while a run .* is active|already has an active run/i.test(err.message);
 }
 

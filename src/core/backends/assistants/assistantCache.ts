@@ -6,7 +6,7 @@ import type { ConnectionSettings } from '../../backend';
 
 const known = new Map<string, Promise<string>>();
 
-export const THREADLINE_ASSISTANT_NAME = 'Threadline';
+const THREADLINE_ASSISTANT_NAME = 'Threadline';
 
 export interface AssistantLookup {
   settings: ConnectionSettings;

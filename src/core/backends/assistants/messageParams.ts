@@ -30,7 +30,7 @@ export function toMessageParams(message: Message): MessageCreateParams {
   return { role: 'user', content, ...(attachments.length ? { attachments } : {}) };
 }
 
-export function isDataFile(part: Pick<Extract<ContentPart, { type: 'file' }>, 'name' | 'mime'>): boolean {
+function isDataFile(part: Pick<Extract<ContentPart, { type: 'file' }>, 'name' | 'mime'>): boolean {
   const extension = /\.([^.]+)$/.exec(part.name)?.[1]?.toLowerCase();
   return (extension !== undefined && DATA_EXTENSIONS.includes(extension)) || (part.mime !== undefined && DATA_MIME_TYPES.includes(part.mime.toLowerCase()));
 }

@@ -1,6 +1,7 @@
 // Attachments for Chat Completions, which has no Files API on local servers: text files are
 // inlined into the prompt and images go as base64 data URLs (the only form Ollama accepts).
 // Everything is decided locally from the bytes, so a bad attachment fails before any request.
+import { detectImageMime, unsupportedImageMessage } from '../../imageTypes';
 import type { ContentPart } from '../../model';
 
 type FilePart = Extract<ContentPart, { type: 'file' }>;
@@ -35,13 +36,6 @@ const TEXT_FILE_NAMES: ReadonlyMap<string, string> = new Map(Object.entries({ do
 
 const TEXT_MIMES = [/^text\//, /^application\/(json|ld\+json|xml|javascript|typescript|x-sh|x-yaml|yaml|toml|sql|graphql|x-httpd-php|x-python)$/, /\+(json|xml)$/];
 
-const IMAGE_SIGNATURES: ReadonlyArray<{ mime: string; matches: (b: Uint8Array) => boolean }> = [
-  { mime: 'image/png', matches: (b) => startsWith(b, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) },
-  { mime: 'image/jpeg', matches: (b) => startsWith(b, [0xff, 0xd8, 0xff]) },
-  { mime: 'image/gif', matches: (b) => ascii(b, 0, 6) === 'GIF87a' || ascii(b, 0, 6) === 'GIF89a' },
-  { mime: 'image/webp', matches: (b) => ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 12) === 'WEBP' },
-];
-
 /**
  * The part to send for a local attachment: an image as a data URL, a text file with its text
  * inlined. Throws an Error the user can act on for anything else.
@@ -51,7 +45,7 @@ export function prepareChatAttachment(part: FilePart | ImagePart, data: Uint8Arr
   const imageMime = detectImageMime(data);
   if (part.type === 'image' || imageMime) {
     if (!imageMime) {
-      throw new Error(`${part.name} is not a PNG, JPEG, GIF or WebP image; only those image types can be sent to this server.`);
+      throw new Error(unsupportedImageMessage(part.name));
     }
     if (data.length > MAX_IMAGE_BYTES) throw new Error(`${part.name} is ${formatBytes(data.length)}; images can be at most ${formatBytes(MAX_IMAGE_BYTES)}.`);
     return { type: 'image', name: part.name, mime: imageMime, dataUrl: `data:${imageMime};base64,${Buffer.from(data).toString('base64')}` };
@@ -84,11 +78,6 @@ export function languageOf(name: string): string {
   return LANGUAGES.get(base.slice(dot + 1)) ?? 'text';
 }
 
-/** The mime an image really is, from its first bytes; undefined when it is none of the four. */
-export function detectImageMime(data: Uint8Array): string | undefined {
-  return IMAGE_SIGNATURES.find((s) => s.matches(data))?.mime;
-}
-
 function isTextMime(mime: string | undefined): boolean {
   return mime !== undefined && TEXT_MIMES.some((pattern) => pattern.test(mime.toLowerCase()));
 }
@@ -104,14 +93,6 @@ function isTextFileName(name: string): boolean {
 /** The lower-case file name without folders. */
 function baseName(name: string): string {
   return name.split(/[\\/]/).at(-1)?.toLowerCase() ?? '';
-}
-
-function startsWith(data: Uint8Array, bytes: readonly number[]): boolean {
-  return data.length >= bytes.length && bytes.every((b, i) => data[i] === b);
-}
-
-function ascii(data: Uint8Array, start: number, end: number): string {
-  return data.length >= end ? String.fromCharCode(...data.subarray(start, end)) : '';
 }
 
 function formatBytes(bytes: number): string {
