@@ -258,7 +258,7 @@ describe('AssistantsBackend', () => {
     const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>');
     for (const [name, data] of [['icon.bmp', bmp], ['logo.png', svg]] as const) {
       await assert.rejects(b.prepareAttachment({ type: 'image', name, mime: 'image/png' }, data, {}), (err: Error) => {
-        assert.equal(err.message, `"${name}" is not an image the Assistants API accepts. Allowed types: PNG, JPEG, GIF, WebP.`);
+        assert.equal(err.message, `${name} is not a PNG, JPEG, GIF or WebP image; only those image types can be attached.`);
         return true;
       });
     }

@@ -8,6 +8,7 @@ import type { Message as AssistantsMessage } from 'openai/resources/beta/threads
 import type { Run, RunCreateParamsStreaming } from 'openai/resources/beta/threads/runs/runs';
 import type { Backend, ConnectionSettings, ReplyEvent, ReplyRequest, UploadRequest } from '../backend';
 import { ResponseFailedError, StreamEndedError } from '../errors';
+import { detectImageMime, unsupportedImageMessage } from '../imageTypes';
 import type { ContentPart, ContextLimits, ThreadMeta } from '../model';
 import { whenThreadIsFree } from './assistants/activeRun';
 import { collectQuotes, replyText } from './assistants/annotations';
@@ -15,7 +16,6 @@ import type { DeltaQuotes } from './assistants/annotations';
 import { forgetThreadlineAssistant, threadlineAssistant } from './assistants/assistantCache';
 import type { AssistantLookup } from './assistants/assistantCache';
 import { AssistantsApiGoneError, describeAssistantsGone } from './assistants/gone';
-import { ASSISTANTS_IMAGE_TYPES, sniffImageType } from './assistants/imageTypes';
 import { toMessageParams } from './assistants/messageParams';
 import { fetchFileName } from './fileDownload';
 import { uploadFile } from './files';
@@ -75,8 +75,8 @@ export class AssistantsBackend implements Backend {
   async prepareAttachment(part: AttachmentPart, data: Uint8Array, options: Pick<UploadRequest, 'signal' | 'onProgress'>): Promise<AttachmentPart> {
     const client = this.client();
     if (part.type === 'image') {
-      const mime = sniffImageType(data);
-      if (!mime) throw new Error(`"${part.name}" is not an image the Assistants API accepts. Allowed types: ${ASSISTANTS_IMAGE_TYPES.join(', ')}.`);
+      const mime = detectImageMime(data);
+      if (!mime) throw new Error(unsupportedImageMessage(part.name));
       const { fileId } = await this.explained(() => uploadFile(client, { name: part.name, mime, data, purpose: 'vision', ...options }));
       return { ...part, mime, fileId };
     }
