@@ -329,8 +329,12 @@ export class ChatService {
 function incompleteExplanation(reason: string | undefined): string {
   switch (reason) {
     case 'max_output_tokens':
+    case 'max_completion_tokens':
+    case 'max_tokens':
     case 'length':
       return 'The reply reached the maximum output length and was cut short.';
+    case 'max_prompt_tokens':
+      return "The conversation no longer fits this thread's prompt-token limit; the reply was cut short.";
     case 'content_filter':
       return 'The reply was cut short by the content filter.';
     case undefined:

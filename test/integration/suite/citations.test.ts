@@ -87,3 +87,47 @@ suite('Files, images and citations through the panel (Conversations + Responses)
     assert.equal(create.body.max_output_tokens, 16);
   });
 });
+
+suite('Files and citations through the panel (Assistants v2)', () => {
+  let api: ThreadlineTestApi;
+  let folder: string;
+
+  suiteSetup(async () => {
+    api = await activateExtension();
+    await pointAtStandIn();
+    await showPanel(api);
+    await vscode.commands.executeCommand('threadline.setApiKey', 'sk-assistants');
+    folder = fs.mkdtempSync(path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'asst-'));
+  });
+
+  suiteTeardown(async () => {
+    fs.rmSync(folder, { recursive: true, force: true });
+    await vscode.workspace.getConfiguration('threadline').update('backend', undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  test('a run cites the attached file as a numbered footnote named after the file', async () => {
+    await vscode.commands.executeCommand('threadline.newThread');
+    await vscode.commands.executeCommand('threadline.chooseBackend', 'assistants');
+    const target = path.join(folder, 'guide.md');
+    fs.writeFileSync(target, NOTES);
+    assert.equal(await vscode.commands.executeCommand<boolean>('threadline.attachFile', vscode.Uri.file(target)), true);
+
+    await api.view.receive({ type: 'send', text: 'Summarise the guide.' });
+    const thread = api.store.get(api.view.currentThreadId!)!;
+    assert.match(thread.remoteId ?? '', /^thread_/);
+    const reply = (await api.store.messages(thread.id)).at(-1)!;
+    assert.equal(reply.status, 'complete', reply.error);
+    const text = reply.content.find((p) => p.type === 'text');
+    assert.ok(text && text.type === 'text');
+    assert.deepEqual(text.annotations?.map((a) => [a.type, a.filename]), [['file_citation', 'guide.md']]);
+
+    const report = await api.view.waitForRender((r) => r.messageIds.at(-1) === reply.id && !r.streaming);
+    assert.equal(report.references, 1);
+    // The marker the model wrote is replaced by the footnote number.
+    assert.match(report.lastText, /\[1\]/);
+    assert.doesNotMatch(report.lastText, /【/);
+    const runs = (await recordedRequests()).filter((r) => r.method === 'POST' && /\/threads\/[^/]+\/runs$/.test(r.path));
+    assert.ok(runs.length > 0, 'no run was created');
+    assert.equal(runs.at(-1)!.headers['openai-beta'], 'assistants=v2');
+  });
+});
