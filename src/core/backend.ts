@@ -1,6 +1,6 @@
 // The one interface every wire dialect implements. The chat service talks only to this, so
 // Assistants v2 and Chat Completions plug in beside Conversations + Responses unchanged.
-import type { Annotation, BackendKind, ContentPart, ContextLimits, Message, MessageStatus, ThreadMeta, Usage } from './model';
+import type { Annotation, BackendKind, ContentPart, ContextLimits, Message, MessageStatus, Role, ThreadMeta, Usage } from './model';
 
 export interface ReplyRequest {
   /** The thread, with its `remoteId` already set by `createThread`. */
@@ -36,6 +36,19 @@ export type ReplyEvent =
       omittedMessageIds?: string[];
     };
 
+/**
+ * A message as the server holds it, read back into Threadline's model. Attachments carry their
+ * `fileId`; the server keeps no name for most of them, so `name` is then the file id (resolve
+ * it with `Backend.fileName` where a real name matters).
+ */
+export interface RemoteMessage {
+  remoteId: string;
+  role: Role;
+  content: ContentPart[];
+  /** Unix milliseconds, when the dialect records it (conversation items carry no time). */
+  createdAt?: number;
+}
+
 /** A file to upload for a message. */
 export interface UploadRequest {
   name: string;
@@ -49,12 +62,22 @@ export interface UploadRequest {
 
 export interface Backend {
   readonly kind: BackendKind;
-  /** Creates the server-side thread (a conversation, an Assistants thread, or nothing for chat). */
-  createThread(thread: ThreadMeta): Promise<{ remoteId?: string }>;
+  /**
+   * Creates the server-side thread (a conversation, an Assistants thread, or nothing for chat),
+   * holding `initialMessages` (oldest first, e.g. imported history) when given. Attachments go
+   * by their `fileId`; one that was never uploaded becomes a short note. Fails as a whole: a
+   * thread that could not take every message is removed again.
+   */
+  createThread(thread: ThreadMeta, initialMessages?: readonly Message[]): Promise<{ remoteId?: string }>;
   /** Streams the assistant's reply to `input`. Throws on failure; see `describeError`. */
   reply(request: ReplyRequest): AsyncIterable<ReplyEvent>;
   /** Removes the server-side thread. */
   deleteThread(remoteId: string): Promise<void>;
+  /**
+   * The user and assistant messages of a server-side thread, oldest first, fetched page by page
+   * as the caller iterates. Absent where the server keeps no thread (chat: the local store is all).
+   */
+  listMessages?(remoteId: string, options?: { signal?: AbortSignal }): AsyncIterable<RemoteMessage>;
   /** The name of an uploaded or generated file, for citations that carry only its id. */
   fileName?(fileId: string): Promise<string>;
   /**

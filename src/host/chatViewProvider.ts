@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import type { ChatEvent, ChatService } from '../core/chatService';
+import type { AttachmentPart, ChatEvent, ChatService } from '../core/chatService';
+import { detectImageMime } from '../core/imageTypes';
 import { SendError } from '../core/chatService';
 import type { ThreadStore } from '../core/threadStore';
 import type { HostMessage, RenderReport, StreamingReply, ViewState, WebviewMessage } from '../shared/protocol';
@@ -14,6 +15,8 @@ import { readSettings } from './settings';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 
 const CURRENT_THREAD_KEY = 'threadline.currentThreadId';
+/** Images up to this size are kept in the thread as a preview (bigger ones show as a chip). */
+const MAX_PREVIEW_BYTES = 1024 * 1024;
 
 export interface ChatViewDeps {
   extensionUri: vscode.Uri;
@@ -105,7 +108,12 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     const data = await vscode.workspace.fs.readFile(uri);
     const upload = this.pending.begin(threadId, kind, name, data.byteLength);
     const mime = mimeFromName(name);
-    const part = kind === 'image' ? { type: 'image' as const, name, mime } : { type: 'file' as const, name, bytes: data.byteLength, mime };
+    const part: AttachmentPart = kind === 'image' ? { type: 'image', name, mime } : { type: 'file', name, bytes: data.byteLength, mime };
+    // Small images keep a data: URL so the panel can show them whatever the dialect sends.
+    const imageMime = detectImageMime(data);
+    if (part.type === 'image' && imageMime && data.byteLength <= MAX_PREVIEW_BYTES) {
+      part.dataUrl = `data:${imageMime};base64,${Buffer.from(data).toString('base64')}`;
+    }
     try {
       const prepared = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Threadline: attaching ${name}`, cancellable: true },

@@ -1,5 +1,6 @@
 // Shared helpers for the backend tests: a stand-in per test file, SDK clients pointed at it,
-// and a raw SSE reader for checking the wire framing the SDK hides.
+// plain-fetch calls, and a raw SSE reader for checking the wire framing the SDK hides.
+import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import OpenAI from 'openai';
 import type { ConnectionSettings } from '../../src/core/backend';
@@ -7,6 +8,8 @@ import { startStandIn } from '../stand-in/index';
 import type { StandIn, StandInOptions } from '../stand-in/index';
 
 export const TEST_KEY = 'sk-test-threadline-0001';
+/** The header every Assistants v2 request carries. */
+export const ASSISTANTS_BETA = { 'openai-beta': 'assistants=v2' } as const;
 
 /** Starts a stand-in before the file's tests and closes it after; read `.current` inside tests. */
 export function standInForFile(options: StandInOptions = {}): { readonly current: StandIn } {
@@ -45,15 +48,20 @@ export interface RawSseEvent {
   data: string;
 }
 
-/** POSTs JSON with plain fetch and splits the SSE body into frames, exactly as sent. */
-export async function postRawSse(standIn: StandIn, path: string, body: unknown): Promise<{ contentType: string | null; events: RawSseEvent[] }> {
+/** POSTs JSON with plain fetch (plus `headers`), expects a 200 and splits the SSE body into frames, exactly as sent. */
+export async function postRawSse(standIn: StandIn, path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ contentType: string | null; events: RawSseEvent[] }> {
   const res = await fetch(`${standIn.baseUrl}${path}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json', accept: 'application/json' },
+    headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json', accept: 'application/json', ...headers },
     body: JSON.stringify(body),
   });
-  const text = await res.text();
-  const events = text
+  assert.equal(res.status, 200, await res.clone().text());
+  return { contentType: res.headers.get('content-type'), events: parseSseFrames(await res.text()) };
+}
+
+/** Splits an SSE body into its frames; a frame's data lines are joined with newlines. */
+export function parseSseFrames(text: string): RawSseEvent[] {
+  return text
     .split('\n\n')
     .filter((frame) => frame.trim() !== '')
     .map((frame) => {
@@ -63,7 +71,36 @@ export async function postRawSse(standIn: StandIn, path: string, body: unknown):
         data: lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice('data: '.length)).join('\n'),
       };
     });
-  return { contentType: res.headers.get('content-type'), events };
+}
+
+/**
+ * Calls the stand-in with plain fetch (FormData as is, anything else as JSON), checks the status
+ * and that the answer is JSON, and returns the parsed body.
+ */
+export async function fetchJson(
+  standIn: StandIn,
+  method: string,
+  apiPath: string,
+  options: { body?: unknown; expectStatus?: number; headers?: Record<string, string> } = {},
+): Promise<Record<string, unknown>> {
+  const { body, expectStatus = 200 } = options;
+  const headers: Record<string, string> = { authorization: `Bearer ${TEST_KEY}`, ...options.headers };
+  const init: RequestInit = { method, headers };
+  if (body instanceof FormData) init.body = body;
+  else if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    headers['content-type'] = 'application/json';
+  }
+  const res = await fetch(`${standIn.baseUrl}${apiPath}`, init);
+  assert.equal(res.status, expectStatus, `${method} ${apiPath}`);
+  assert.equal(res.headers.get('content-type'), 'application/json');
+  return (await res.json()) as Record<string, unknown>;
+}
+
+/** The `id` of an API object, asserting it has one. */
+export function idOf(value: unknown): string {
+  assert.ok(value && typeof value === 'object' && 'id' in value && typeof value.id === 'string', `no id in ${JSON.stringify(value)}`);
+  return value.id;
 }
 
 /** The text of a conversation item, for assertions. */

@@ -8,7 +8,9 @@
 // [data-testid=transcript] .message[data-role=user|assistant][data-status=…] .message-text
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
+import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
@@ -141,7 +143,88 @@ export const tests = [
       await t.screenshot('switched-thread');
     },
   },
+  {
+    name: 'an image attached from the panel shows in the message and reaches the model',
+    async run(t) {
+      const png = path.join(t.workspace, 'checker.png');
+      fs.writeFileSync(png, checkerPng());
+      await t.webview().locator('[data-testid=attach-image]').click();
+      await pickFile(t, png);
+      await t.webview().locator('[data-testid=pending] .chip', { hasText: 'checker.png' }).waitFor({ timeout: 20_000 });
+      await send(t, 'What is in this picture?');
+      const image = messages(t, 'user').last().locator('img.message-image');
+      await image.waitFor({ timeout: 20_000 });
+      assert.ok((await image.evaluate((img) => img.naturalWidth)) === 32, 'the image did not load in the panel');
+      const reply = messages(t, 'assistant').last();
+      await reply.and(t.webview().locator('[data-status=complete]')).waitFor({ timeout: 30_000 });
+      assert.match(await reply.locator('.message-text').innerText(), /image\/png/);
+      await t.screenshot('image');
+    },
+  },
+  {
+    name: 'a cited file becomes footnote [1] whose reference opens the file',
+    async run(t) {
+      await t.webview().locator('[data-testid=attach-file]').click();
+      await pickFile(t, path.join(t.workspace, 'notes.md'));
+      await t.webview().locator('[data-testid=pending] .chip', { hasText: 'notes.md' }).waitFor({ timeout: 20_000 });
+      await send(t, 'What do my notes say?');
+      const reply = messages(t, 'assistant').last();
+      await reply.and(t.webview().locator('[data-status=complete]')).waitFor({ timeout: 30_000 });
+      assert.equal(await reply.locator('sup.footnote').first().innerText(), '[1]');
+      const reference = reply.locator('[data-testid=reference]');
+      assert.match(await reference.innerText(), /\[1\] notes\.md/);
+      await t.screenshot('citation');
+      await reference.click();
+      await t.page.locator('.tabs-container .tab', { hasText: 'notes.md' }).waitFor({ timeout: 20_000 });
+      await t.page.locator('.monaco-editor .view-lines', { hasText: 'Ask Threadline about' }).waitFor({ timeout: 20_000 });
+      await t.screenshot('reference-opened');
+    },
+  },
 ];
+
+/**
+ * The simple file dialog VS Code shows in the browser is a quick input holding a path: type the
+ * file's absolute path and accept it (a second Enter if the dialog first only navigates to it).
+ */
+async function pickFile(t, file) {
+  const input = t.page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  // The dialog fills in its starting folder once it has listed it; typing earlier is overwritten.
+  await t.page.waitForFunction(() => (document.querySelector('.quick-input-widget input')?.value ?? '').endsWith('/'), undefined, { timeout: 15_000 });
+  await input.fill(file);
+  await t.page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(file) }).first().waitFor({ timeout: 10_000 });
+  await t.page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/** A 32×32 two-colour PNG, built by hand so the screenshot shows a real picture. */
+function checkerPng() {
+  const size = 32;
+  const rows = [];
+  for (let y = 0; y < size; y++) {
+    const row = [0];
+    for (let x = 0; x < size; x++) row.push(...((x >> 3) + (y >> 3)) % 2 ? [0x1e, 0x88, 0xe5] : [0xff, 0xc1, 0x07]);
+    rows.push(...row);
+  }
+  const chunk = (type, data) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(size, 0);
+  header.writeUInt32BE(size, 4);
+  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', zlib.deflateSync(Buffer.from(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
 
 /** Polls until `locator` matches `n` elements. */
 async function expectCount(locator, n, timeoutMs = 10_000) {

@@ -1,16 +1,61 @@
-// Server-sent events in the Responses dialect (openai-wire.md §0.4, §4.4): `event: <type>` plus
-// `data: {type, …, sequence_number}`, numbered from 0, no `[DONE]`. The writer also plays the
-// stream faults, so route modules only describe the happy path.
+// Server-sent events for every family (openai-wire.md §0.4). One writer plays the stream faults
+// (cutAfterEvents, errorEventAfter; both count events sent, from 0) so routes only describe the
+// happy path; a dialect says how one event, an injected error and the end look on the wire.
+// `stallMs` and the cut of a JSON reply happen before and after the route, in index.ts.
 import type { ServerResponse } from 'node:http';
 import type { Fault } from './faults';
 import type { JsonObject } from './store';
 
-export class SseWriter {
-  private sequence = 0;
+/** How one API family frames its events. */
+export interface SseDialect<E> {
+  /** The frame of one event; `index` counts the events sent before it. */
+  frame(event: E, index: number): string;
+  /** The frame of an injected error event, sent as event number `index`. */
+  errorFrame(error: StreamError, fault: Fault, index: number): string;
+  /** Sent after the last event of a stream that ran its course ('' for none). */
+  terminator: string;
+}
+
+/** What an injected error event reports: the fault's fields, OpenAI's defaults for the rest. */
+export interface StreamError {
+  code: string;
+  message: string;
+  param: string | null;
+  type: string;
+}
+
+/** Responses (§4.4): `event: <type>` + `data: {type, …, sequence_number}`, numbered from 0, no `[DONE]`. */
+export const responsesDialect: SseDialect<[type: string, payload: JsonObject]> = {
+  frame: ([type, payload], index) => responsesFrame(type, { type, ...payload }, index),
+  errorFrame: (error, _fault, index) => responsesFrame('error', { type: 'error', code: error.code, message: error.message, param: error.param }, index),
+  terminator: '',
+};
+
+/** Assistants (§2.6): `event: <name>` + the bare object, ended by `event: done` / `data: [DONE]`. */
+export const assistantsDialect: SseDialect<readonly [event: string, data: object]> = {
+  frame: ([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`,
+  // A bare Error object, no `{error: …}` wrapper (spec ErrorEvent).
+  errorFrame: (error) => `event: error\ndata: ${JSON.stringify(error)}\n\n`,
+  terminator: 'event: done\ndata: [DONE]\n\n',
+};
+
+/** Chat Completions (§5.1): data-only frames, one chunk each, ended by `data: [DONE]`. */
+export const chatDialect: SseDialect<JsonObject> = {
+  frame: (chunk) => `data: ${JSON.stringify(chunk)}\n\n`,
+  // What OpenAI sends when it fails mid-reply: a data-only frame with a top-level `error`, whose
+  // code is null unless the fault names one.
+  errorFrame: (error, fault) => `data: ${JSON.stringify({ error: { message: error.message, type: error.type, param: error.param, code: fault.code ?? null } })}\n\n`,
+  terminator: 'data: [DONE]\n\n',
+};
+
+export class SseWriter<E> {
+  private sent = 0;
   private over = false;
+  private injected: StreamError | undefined;
 
   constructor(
     private readonly res: ServerResponse,
+    private readonly dialect: SseDialect<E>,
     private readonly fault: Fault | undefined,
     requestId: string,
   ) {
@@ -30,36 +75,56 @@ export class SseWriter {
     return !this.over && !this.res.destroyed;
   }
 
-  /** Sends one event; resolves false when a fault ended the stream instead. */
-  async send(type: string, payload: JsonObject): Promise<boolean> {
+  /** Set once an injected error event ended the stream (Assistants then fails the run server-side). */
+  get errorSent(): StreamError | undefined {
+    return this.injected;
+  }
+
+  /** Sends one event; resolves false when the stream is over instead (a fault, the client gone). */
+  async send(event: E): Promise<boolean> {
     if (!this.open) return false;
-    if (this.fault?.cutAfterEvents === this.sequence) {
+    if (this.fault?.cutAfterEvents === this.sent) {
       // Flushed events stay delivered; the client then sees the connection drop mid-body.
       this.over = true;
       this.res.socket?.destroy();
       return false;
     }
-    if (this.fault?.errorEventAfter === this.sequence) {
-      await this.write('error', {
-        type: 'error',
-        code: this.fault.code ?? 'server_error',
-        message: this.fault.message ?? 'The server had an error while processing your request.',
-        param: this.fault.param ?? null,
-      });
+    if (this.fault?.errorEventAfter === this.sent) {
+      this.injected = streamError(this.fault);
+      await this.write(this.dialect.errorFrame(this.injected, this.fault, this.sent));
       this.end();
       return false;
     }
-    await this.write(type, { type, ...payload });
+    await this.write(this.dialect.frame(event, this.sent));
+    this.sent += 1;
     return this.open;
   }
 
-  end(): void {
+  /** Ends the body, with the dialect's terminator when the stream ran its course. */
+  async finish(): Promise<void> {
+    if (this.open && this.dialect.terminator) await this.write(this.dialect.terminator);
+    this.end();
+  }
+
+  private end(): void {
     this.over = true;
     if (!this.res.writableEnded) this.res.end();
   }
 
-  private write(type: string, data: JsonObject): Promise<void> {
-    const frame = `event: ${type}\ndata: ${JSON.stringify({ ...data, sequence_number: this.sequence++ })}\n\n`;
+  private write(frame: string): Promise<void> {
     return new Promise((resolve) => this.res.write(frame, () => resolve()));
   }
+}
+
+function streamError(fault: Fault): StreamError {
+  return {
+    code: fault.code ?? 'server_error',
+    message: fault.message ?? 'The server had an error while processing your request.',
+    param: fault.param ?? null,
+    type: fault.type ?? 'server_error',
+  };
+}
+
+function responsesFrame(type: string, data: JsonObject, sequenceNumber: number): string {
+  return `event: ${type}\ndata: ${JSON.stringify({ ...data, sequence_number: sequenceNumber })}\n\n`;
 }

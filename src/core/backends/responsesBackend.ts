@@ -6,15 +6,17 @@
 // conversation, and appends the turn to the conversation afterwards so it stays complete.
 import type OpenAI from 'openai';
 import type { ResponseCreateParamsStreaming, ResponseInputItem } from 'openai/resources/responses/responses';
-import type { Backend, ConnectionSettings, ReplyEvent, ReplyRequest, UploadRequest } from '../backend';
+import type { Backend, ConnectionSettings, RemoteMessage, ReplyEvent, ReplyRequest, UploadRequest } from '../backend';
 import { describeError } from '../errors';
-import type { ContextLimits, ThreadMeta } from '../model';
+import type { ContextLimits, Message, ThreadMeta } from '../model';
 import { fetchFileName } from './fileDownload';
 import { createOpenAIClient } from './openaiClient';
 import { prepareAttachment } from './responses/attachments';
 import type { AttachmentPart } from './responses/attachments';
 import { needsClientContext, selectHistory, serverPromptCounter } from './responses/context';
 import { toInputItem, toInputItems } from './responses/input';
+import { listConversationMessages } from './responses/listing';
+import { createConversation } from './responses/seed';
 import { readResponse } from './responses/stream';
 import type { FinishedResponse } from './responses/stream';
 
@@ -26,9 +28,8 @@ export class ResponsesBackend implements Backend {
 
   constructor(private readonly settings: ConnectionSettings) {}
 
-  async createThread(thread: ThreadMeta): Promise<{ remoteId?: string }> {
-    const conversation = await this.client().conversations.create({ metadata: { threadline_thread: thread.id } });
-    return { remoteId: conversation.id };
+  async createThread(thread: ThreadMeta, initialMessages: readonly Message[] = []): Promise<{ remoteId?: string }> {
+    return { remoteId: await createConversation(this.client(), thread, initialMessages) };
   }
 
   async *reply(request: ReplyRequest): AsyncIterable<ReplyEvent> {
@@ -49,6 +50,10 @@ export class ResponsesBackend implements Backend {
 
   async deleteThread(remoteId: string): Promise<void> {
     await this.client().conversations.delete(remoteId);
+  }
+
+  listMessages(remoteId: string, options: { signal?: AbortSignal } = {}): AsyncIterable<RemoteMessage> {
+    return listConversationMessages(this.client(), remoteId, options.signal);
   }
 
   /** For `file_path` citations, which carry only the file's id. */

@@ -72,6 +72,8 @@ suite('Files, images and citations through the panel (Conversations + Responses)
     const [user, reply] = (await api.store.messages(api.view.currentThreadId!)).slice(-2);
     const image = user!.content.find((p) => p.type === 'image');
     assert.ok(image && image.type === 'image' && image.fileId, 'the image was not uploaded');
+    // …and the panel can still show it.
+    assert.equal(image.dataUrl, `data:image/png;base64,${PNG.toString('base64')}`);
     const uploads = (await recordedRequests()).filter((r) => r.method === 'POST' && r.path.endsWith('/files'));
     assert.match(JSON.stringify(uploads.at(-1)), /vision/);
     assert.match(messageText(reply!), /image\/png/);

@@ -8,13 +8,12 @@
 //
 // A request header `x-stand-in-chat-usage: finish-chunk` puts `usage` on the finish_reason chunk
 // instead of a separate `choices: []` chunk, as some compatible servers do (§5.1, last bullet).
-import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jsonObject } from '../body';
 import { ApiError, badRequest } from '../errors';
-import type { Fault } from '../faults';
 import { expectedReply, splitDeltas } from '../replies';
 import type { Reply, RouteContext, Router } from '../router';
+import { chatDialect, SseWriter } from '../sse';
 import { newId, nowSeconds } from '../store';
 import type { Json, JsonObject } from '../store';
 import { isKnownModel } from './models';
@@ -50,11 +49,11 @@ async function createCompletion(ctx: RouteContext): Promise<Reply | void> {
   }
   const includeUsage = isObject(params.stream_options) && params.stream_options.include_usage === true;
   const usageOnFinish = ctx.req.headers[USAGE_HEADER] === 'finish-chunk';
-  const sse = new ChunkWriter(ctx.res, ctx.fault, ctx.requestId);
+  const sse = new SseWriter(ctx.res, chatDialect, ctx.fault, ctx.requestId);
   for await (const chunk of chunks(completion, { includeUsage, usageOnFinish, deltaDelayMs: ctx.deltaDelayMs })) {
-    if (!(await sse.send(chunk))) return;
+    if (!(await sse.send(chunk))) break;
   }
-  sse.done();
+  await sse.finish();
 }
 
 /** The chunks of one streamed completion, in the order §5.1 gives. */
@@ -183,69 +182,4 @@ function countWords(text: string): number {
 
 function isObject(value: Json | undefined): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** Data-only SSE frames (§0.4) that also play the stream faults, counting chunks from 0. */
-class ChunkWriter {
-  private sent = 0;
-  private over = false;
-
-  constructor(
-    private readonly res: ServerResponse,
-    private readonly fault: Fault | undefined,
-    requestId: string,
-  ) {
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-      'x-request-id': requestId,
-    });
-    res.on('close', () => {
-      this.over = true;
-    });
-  }
-
-  /** Sends one chunk; resolves false when a fault or a departed client ended the stream. */
-  async send(chunk: JsonObject): Promise<boolean> {
-    if (this.over || this.res.destroyed) return false;
-    if (this.fault?.cutAfterEvents === this.sent) {
-      // Flushed chunks stay delivered; the client then sees the connection drop mid-body.
-      this.over = true;
-      this.res.socket?.destroy();
-      return false;
-    }
-    if (this.fault?.errorEventAfter === this.sent) {
-      // What OpenAI sends when it fails mid-reply: a data-only frame with a top-level `error`.
-      await this.write({
-        error: {
-          message: this.fault.message ?? 'The server had an error while processing your request.',
-          type: this.fault.type ?? 'server_error',
-          param: this.fault.param ?? null,
-          code: this.fault.code ?? null,
-        },
-      });
-      this.end();
-      return false;
-    }
-    await this.write(chunk);
-    this.sent += 1;
-    return !this.over;
-  }
-
-  /** The terminator, then the end of the body. */
-  done(): void {
-    if (this.over || this.res.destroyed) return;
-    this.res.write('data: [DONE]\n\n');
-    this.end();
-  }
-
-  private end(): void {
-    this.over = true;
-    if (!this.res.writableEnded) this.res.end();
-  }
-
-  private write(data: JsonObject): Promise<void> {
-    return new Promise((resolve) => this.res.write(`data: ${JSON.stringify(data)}\n\n`, () => resolve()));
-  }
 }

@@ -15,7 +15,7 @@ import { paginate } from '../lists';
 import { parseMetadata } from '../metadata';
 import { countInputTokens, expectedReply, lastUserText, splitDeltas } from '../replies';
 import type { Reply, RouteContext, Router } from '../router';
-import { SseWriter } from '../sse';
+import { responsesDialect, SseWriter } from '../sse';
 import { newId, nowSeconds } from '../store';
 import type { ConversationRecord, Item, Json, JsonObject, ResponseRecord, StandInState, StoredFile } from '../store';
 import { findConversation } from './conversations';
@@ -81,11 +81,11 @@ async function createResponse(ctx: RouteContext): Promise<Reply | void> {
 }
 
 async function streamTurn(ctx: RouteContext, turn: Turn): Promise<void> {
-  const sse = new SseWriter(ctx.res, ctx.fault, ctx.requestId);
-  for await (const [type, payload] of turnEvents(ctx, turn)) {
-    if (!(await sse.send(type, payload))) break;
+  const sse = new SseWriter(ctx.res, responsesDialect, ctx.fault, ctx.requestId);
+  for await (const event of turnEvents(ctx, turn)) {
+    if (!(await sse.send(event))) break;
   }
-  sse.end();
+  await sse.finish();
 }
 
 /** The events of one turn, in the order §4.4 gives; state is committed just before the end. */

@@ -3,8 +3,8 @@
 // or `auto` truncation within the context window) drops the oldest history until the estimate
 // fits. The new message itself is never dropped.
 import type { ContextLimits, Message } from '../../model';
+import { PromptTooLargeError } from '../../promptTooLarge';
 import { estimateMessageTokens, fitNewest, promptBudget, REPLY_PRIMING_TOKENS } from '../../tokens';
-import type { PromptBudget } from '../../tokens';
 import { toChatMessage } from './messages';
 import type { ChatMessage } from './messages';
 
@@ -13,22 +13,6 @@ export interface ChatContext {
   messages: ChatMessage[];
   /** Local ids of history messages left out to fit the limits, oldest first. */
   omittedMessageIds: string[];
-}
-
-/** The new message alone is over the prompt budget: nothing can be dropped to make it fit. */
-export class PromptTooLargeError extends Error {
-  constructor(
-    readonly tokens: number,
-    readonly budget: PromptBudget,
-    contextWindow: number | undefined,
-  ) {
-    const limit =
-      budget.source === 'maxPromptTokens'
-        ? `this thread's prompt limit of ${format(budget.tokens)} tokens (maxPromptTokens). Shorten it, remove attachments, or raise the limit.`
-        : `the ${format(budget.tokens)} tokens the model's ${format(contextWindow ?? 0)}-token context window leaves for the prompt. Shorten it or remove attachments.`;
-    super(`This message is about ${format(tokens)} tokens, more than ${limit}`);
-    this.name = 'PromptTooLargeError';
-  }
 }
 
 export function selectContext(history: readonly Message[], input: Message, limits: ContextLimits | undefined, contextWindow: number | undefined): ChatContext {
@@ -59,8 +43,4 @@ export function selectContext(history: readonly Message[], input: Message, limit
   }
 
   return { messages: [...older.map((entry) => entry.chat), newMessage], omittedMessageIds: omitted };
-}
-
-function format(n: number): string {
-  return n.toLocaleString('en-US');
 }

@@ -6,6 +6,7 @@ import { NotFoundError } from 'openai';
 import type OpenAI from 'openai';
 import { messageText } from '../../model';
 import type { ContextLimits, Message } from '../../model';
+import { PromptTooLargeError } from '../../promptTooLarge';
 import { countTextTokens, IMAGE_TOKENS, REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE } from '../../tokens';
 import { toHistoryItem, toInputItems } from './input';
 
@@ -17,20 +18,6 @@ export interface SelectedHistory {
   kept: Message[];
   /** Local ids of history messages left out to fit the limits, oldest first. */
   omittedMessageIds: string[];
-}
-
-/** The new message alone is over `maxPromptTokens`: nothing can be dropped to make it fit. */
-export class PromptTooLargeError extends Error {
-  constructor(
-    readonly tokens: number,
-    readonly maxPromptTokens: number,
-  ) {
-    super(
-      `This message is about ${format(tokens)} tokens, more than this thread's prompt limit of ${format(maxPromptTokens)} tokens (maxPromptTokens). ` +
-        'Shorten it, remove attachments, or raise the limit.',
-    );
-    this.name = 'PromptTooLargeError';
-  }
 }
 
 /** True when the limits ask for trimming only the client can do. */
@@ -57,7 +44,7 @@ export async function selectHistory(history: readonly Message[], input: Message,
   const budget = limits?.maxPromptTokens;
   if (budget !== undefined && (await count(older, input)) > budget) {
     const alone = await count([], input);
-    if (alone > budget) throw new PromptTooLargeError(alone, budget);
+    if (alone > budget) throw new PromptTooLargeError(alone, { tokens: budget, source: 'maxPromptTokens' });
     // Binary search for the most history that fits: `fits` holds with `lo` kept, fails with `hi`.
     let lo = 0;
     let hi = older.length;
@@ -113,8 +100,4 @@ function estimateMessageTokens(message: Message): number {
         return sum + (part.text !== undefined ? countTextTokens(part.text) : Math.ceil((part.bytes ?? 0) / 4));
     }
   }, TOKENS_PER_MESSAGE);
-}
-
-function format(n: number): string {
-  return n.toLocaleString('en-US');
 }

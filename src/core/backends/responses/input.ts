@@ -5,6 +5,7 @@
 import type { ResponseInputContent, ResponseInputItem } from 'openai/resources/responses/responses';
 import { messageText } from '../../model';
 import type { ContentPart, Message } from '../../model';
+import { unsendableNote } from '../unsendable';
 
 /** The new user message. Throws when an attachment was not uploaded. */
 export function toInputItem(message: Message): ResponseInputItem {
@@ -12,11 +13,14 @@ export function toInputItem(message: Message): ResponseInputItem {
 }
 
 /**
- * An earlier message, or undefined for an assistant message without text (a reply that failed
- * or was stopped before any text: there is nothing to resend).
+ * An earlier message, or undefined when there is nothing to resend: a user message without
+ * content (the server refuses an empty one), or an assistant message without text (a reply
+ * that failed or was stopped before any text).
  */
 export function toHistoryItem(message: Message): ResponseInputItem | undefined {
-  if (message.role === 'user') return { type: 'message', role: 'user', content: message.content.map((part) => toInputContent(part, false)) };
+  if (message.role === 'user') {
+    return message.content.length > 0 ? { type: 'message', role: 'user', content: message.content.map((part) => toInputContent(part, false)) } : undefined;
+  }
   const text = messageText(message);
   // The SDK types output_text content only on output messages, which need the server's item id;
   // a string is the documented way to replay an assistant turn and arrives as output_text.
@@ -35,15 +39,11 @@ function toInputContent(part: ContentPart, isInput: boolean): ResponseInputConte
     case 'file':
       if (part.fileId) return { type: 'input_file', file_id: part.fileId };
       if (isInput) throw new Error(`The attachment "${part.name}" has not been uploaded.`);
-      return unsendable('file', part.name);
+      return { type: 'input_text', text: unsendableNote(part) };
     case 'image':
       if (part.fileId) return { type: 'input_image', file_id: part.fileId, detail: 'auto' };
       if (part.dataUrl) return { type: 'input_image', image_url: part.dataUrl, detail: 'auto' };
       if (isInput) throw new Error(`The image "${part.name}" has no data to send.`);
-      return unsendable('image', part.name);
+      return { type: 'input_text', text: unsendableNote(part) };
   }
-}
-
-function unsendable(kind: 'file' | 'image', name: string): ResponseInputContent {
-  return { type: 'input_text', text: `[The ${kind} ${name} was attached here but cannot be sent again.]` };
 }

@@ -4,13 +4,13 @@ import { jsonObject } from '../../body';
 import { badRequest, notFound } from '../../errors';
 import { parseMetadata } from '../../metadata';
 import type { Reply, RouteContext } from '../../router';
+import { assistantsDialect, SseWriter } from '../../sse';
 import type { Json, JsonObject } from '../../store';
 import { activeRun, findAssistant, findRun, findThread } from './family';
 import type { AssistantsFamily, BetaRouter, RunEvent, RunRecord, ThreadRecord } from './family';
 import { advance, createRun, runLifecycle } from './execution';
 import { paginateBothWays } from './lists';
 import { parseMessages } from './messages';
-import { AssistantsSseWriter } from './sse';
 import { newThread } from './threadRecords';
 
 export function registerRunRoutes(add: BetaRouter, family: AssistantsFamily): void {
@@ -94,12 +94,13 @@ async function start(ctx: RouteContext, thread: ThreadRecord, record: RunRecord,
     record.pending = lifecycle;
     return { json: record.run };
   }
-  const sse = new AssistantsSseWriter(ctx.res, ctx.fault, ctx.requestId);
-  for (const [event, data] of prefix) await sse.send(event, data);
+  const sse = new SseWriter(ctx.res, assistantsDialect, ctx.fault, ctx.requestId);
+  for (const event of prefix) await sse.send(event);
   // The run goes on when the client leaves (as OpenAI's do), so it always reaches an end state.
-  for await (const [event, data] of lifecycle) {
-    await sse.send(event, data);
-    if (sse.failure && !record.failure) record.failure = sse.failure;
+  for await (const event of lifecycle) {
+    await sse.send(event);
+    const error = sse.errorSent;
+    if (error && !record.failure) record.failure = { code: error.code, message: error.message };
   }
   await sse.finish();
 }
