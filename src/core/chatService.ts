@@ -55,6 +55,7 @@ interface ReplyOutcome {
   omittedMessageIds?: string[];
   status: MessageStatus;
   error?: string;
+  errorKind?: string;
   usage?: Usage;
   remoteId?: string;
   model?: string;
@@ -258,7 +259,10 @@ export class ChatService {
         return ended;
       }
     } catch (err) {
-      if (!signal.aborted) return { text, status: 'error', error: describeError(err).message };
+      if (!signal.aborted) {
+        const described = describeError(err);
+        return { text, status: 'error', error: described.message, errorKind: described.kind };
+      }
     }
     if (signal.aborted) return { text, status: 'cancelled', error: 'Stopped.' };
     return { text, status: 'incomplete', error: 'The server ended the reply without finishing it.' };

@@ -2,7 +2,15 @@
 // carry the HTTP status; the message says what happened and what to do about it.
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, OpenAIError } from 'openai';
 
-export type ErrorKind = 'auth' | 'notFound' | 'rateLimit' | 'server' | 'network' | 'cancelled' | 'badRequest' | 'noKey' | 'unknown';
+export type ErrorKind = 'auth' | 'notFound' | 'rateLimit' | 'server' | 'network' | 'cancelled' | 'badRequest' | 'noKey' | 'retired' | 'unknown';
+
+/** The server no longer offers this dialect (OpenAI's Assistants API after 2026-08-26); the message says what to switch to. */
+export class DialectRetiredError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DialectRetiredError';
+  }
+}
 
 export interface DescribedError {
   kind: ErrorKind;
@@ -43,6 +51,7 @@ export class StreamEndedError extends Error {
 const RETRY_LATER = 'Try again in a moment.';
 
 export function describeError(err: unknown): DescribedError {
+  if (err instanceof DialectRetiredError) return { kind: 'retired', message: err.message };
   // Also the SDK's own "Missing credentials", from a client built without a key provider.
   if (hasCause(err, (e) => e instanceof NoApiKeyError || (e instanceof OpenAIError && e.message.startsWith('Missing credentials')))) {
     return { kind: 'noKey', message: 'No API key is set. Run "Threadline: Set API Key".' };

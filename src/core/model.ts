@@ -82,6 +82,8 @@ export interface Message {
   status: MessageStatus;
   /** Human-readable reason for a non-complete status. */
   error?: string;
+  /** What kind of failure an 'error' status was, so the UI can offer the right way out. */
+  errorKind?: string;
   model?: string;
   usage?: Usage;
   /** Id of the corresponding item on the server, when known. */

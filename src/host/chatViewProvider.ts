@@ -286,10 +286,19 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       case 'streamEnd':
         this.streaming.delete(e.threadId);
         if (e.threadId === this.currentThreadId) this.post(e);
+        if (e.message.errorKind === 'retired') void this.offerSwitch(e.threadId, e.message.error ?? '');
         return;
       default:
         assertNever(e);
     }
+  }
+
+  /** The server dropped this thread's dialect: say so, and switch it to Responses in one click. */
+  private async offerSwitch(threadId: string, message: string): Promise<void> {
+    const action = 'Switch to Conversations + Responses';
+    if ((await vscode.window.showWarningMessage(`Threadline: ${message}`, action)) !== action) return;
+    await this.deps.chat.setBackend(threadId, 'responses');
+    await this.refresh();
   }
 
   /** Posts only to a webview that said `ready`; earlier state arrives whole with the `ready` answer. */

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import type { Backend } from '../../src/core/backend';
 import { ChatService, SendError, STILL_STREAMING } from '../../src/core/chatService';
 import type { ChatEvent } from '../../src/core/chatService';
-import { describeError } from '../../src/core/errors';
+import { describeError, DialectRetiredError } from '../../src/core/errors';
 import { messageText } from '../../src/core/model';
 import type { Message } from '../../src/core/model';
 import { ThreadStore } from '../../src/core/threadStore';
@@ -385,5 +385,19 @@ describe('ChatService: naming cited files', () => {
     assert.deepEqual(names(first), ['file-a.pdf', 'file-a.pdf', 'file-b.pdf']);
     assert.deepEqual(names(second), ['file-a.pdf', 'given.md']);
     assert.deepEqual(lookups.sort(), ['file-a', 'file-b']);
+  });
+});
+
+describe('ChatService: a retired dialect', () => {
+  test('a reply refused because the dialect is gone is stored with that kind, so the UI can offer a switch', async () => {
+    const backend = new FakeBackend('assistants');
+    backend.script({ fail: new DialectRetiredError('OpenAI turned the Assistants API off on 2026-08-26. Switch …') });
+    const { store, chat } = await harness(backend);
+    const thread = await chat.createThread();
+    const reply = await chat.send(thread.id, 'hello?');
+    assert.equal(reply.status, 'error');
+    assert.equal(reply.errorKind, 'retired');
+    assert.match(reply.error ?? '', /turned the Assistants API off/);
+    assert.deepEqual((await store.messages(thread.id)).at(-1), reply);
   });
 });

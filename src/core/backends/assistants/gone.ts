@@ -1,6 +1,7 @@
 // OpenAI removed the Assistants API on 2026-08-26; since then api.openai.com answers 404 for
 // /assistants and /threads. Said plainly, with the way out, instead of a generic "not found".
 import { APIError } from 'openai';
+import { DialectRetiredError } from '../../errors';
 
 export const ASSISTANTS_GONE_MESSAGE =
   "OpenAI turned the Assistants API off on 2026-08-26. Switch this thread's backend to Conversations + Responses (Threadline: Choose Backend).";
@@ -13,11 +14,10 @@ export function describeAssistantsGone(err: unknown, baseUrl: string): string | 
   return hostOf(baseUrl) === 'api.openai.com' ? ASSISTANTS_GONE_MESSAGE : undefined;
 }
 
-/** Thrown instead of the 404, so describeError shows the sentence as is. */
-export class AssistantsApiGoneError extends Error {
+/** Thrown instead of the 404, so describeError shows the sentence as is (kind 'retired'). */
+export class AssistantsApiGoneError extends DialectRetiredError {
   constructor(cause: unknown) {
     super(ASSISTANTS_GONE_MESSAGE, { cause });
-    this.name = 'AssistantsApiGoneError';
   }
 }
 
