@@ -11,6 +11,7 @@ import { describeError } from '../../src/core/errors';
 import type { ContentPart, ContextLimits, Message, ThreadMeta } from '../../src/core/model';
 import type { StandIn } from '../stand-in/index';
 import { expectedReply, splitDeltas } from '../stand-in/index';
+import { failing, splitReply } from './replies';
 import { collect, sdkClient, settingsFor, standInForFile } from './support';
 
 const standIn = standInForFile();
@@ -20,8 +21,6 @@ const slowStandIn = standInForFile({ deltaDelayMs: 10 });
 const MODEL = 'stand-in-echo';
 const LONG_TEXT = Array.from({ length: 40 }, (_, i) => `word${i}`).join(' ');
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
-
-type Done = Extract<ReplyEvent, { type: 'done' }>;
 
 function backend(target: StandIn = standIn.current, options: AssistantsOptions = {}, overrides: Partial<ConnectionSettings> = {}): AssistantsBackend {
   return new AssistantsBackend(settingsFor(target, overrides), options);
@@ -41,27 +40,6 @@ function userMessage(thread: ThreadMeta, content: ContentPart[]): Message {
 function request(thread: ThreadMeta, content: string | ContentPart[], extra: { signal?: AbortSignal; limits?: ContextLimits } = {}): ReplyRequest {
   const parts: ContentPart[] = typeof content === 'string' ? [{ type: 'text', text: content }] : content;
   return { thread, history: [], input: userMessage(thread, parts), model: MODEL, signal: extra.signal ?? new AbortController().signal, ...(extra.limits ? { limits: extra.limits } : {}) };
-}
-
-function split(events: ReplyEvent[]): { text: string; done: Done } {
-  const done = events.at(-1);
-  assert.ok(done?.type === 'done', 'the last event is done');
-  assert.equal(events.filter((e) => e.type === 'done').length, 1, 'exactly one done');
-  return { text: events.flatMap((e) => (e.type === 'delta' ? [e.text] : [])).join(''), done };
-}
-
-/** Runs one reply that must fail; returns what the consumer saw and the error. */
-async function failing(b: AssistantsBackend, req: ReplyRequest, onDelta?: () => void): Promise<{ events: ReplyEvent[]; error: unknown }> {
-  const events: ReplyEvent[] = [];
-  try {
-    for await (const event of b.reply(req)) {
-      events.push(event);
-      if (event.type === 'delta') onDelta?.();
-    }
-  } catch (error) {
-    return { events, error };
-  }
-  assert.fail(`the reply did not fail; it ended with ${JSON.stringify(events.at(-1))}`);
 }
 
 function textOf(message: OpenAI.Beta.Threads.Message): string {
@@ -86,7 +64,7 @@ describe('AssistantsBackend', () => {
     const client = sdkClient(standIn.current);
     assert.deepEqual((await client.beta.threads.retrieve(thread.remoteId!)).metadata, { threadline_thread: 'th_two_turns' });
 
-    const first = split(await collect(b.reply(request(thread, 'What is a thread?'))));
+    const first = splitReply(await collect(b.reply(request(thread, 'What is a thread?'))));
     assert.equal(first.text, expectedReply('What is a thread?'));
     assert.equal(first.done.status, 'complete');
     assert.equal(first.done.model, MODEL);
@@ -96,7 +74,7 @@ describe('AssistantsBackend', () => {
 
     const events = await collect(b.reply(request(thread, 'And a second question')));
     assert.ok(events.filter((e) => e.type === 'delta').length > 1, 'the reply streams in several deltas');
-    const second = split(events);
+    const second = splitReply(events);
     assert.equal(second.text, expectedReply('And a second question'));
     assert.ok(second.done.usage!.inputTokens > first.done.usage!.inputTokens, 'the whole thread is the prompt');
 
@@ -150,7 +128,7 @@ describe('AssistantsBackend', () => {
     await client.beta.assistants.delete(made);
     const b = backend(standIn.current, {}, org);
     const thread = await newThread(b);
-    const reply = split(await collect(b.reply({ ...request(thread, 'still there?'), model: 'gpt-4.1-mini' })));
+    const reply = splitReply(await collect(b.reply({ ...request(thread, 'still there?'), model: 'gpt-4.1-mini' })));
     assert.equal(reply.text, expectedReply('still there?'));
     assert.notEqual(await b.ensureAssistant('gpt-4.1-mini'), made);
   });
@@ -160,7 +138,7 @@ describe('AssistantsBackend', () => {
     const thread = await newThread(b);
     const words = Array.from({ length: 300 }, (_, i) => `w${i}`).join(' ');
     const limits: ContextLimits = { maxPromptTokens: 4000, maxCompletionTokens: 256, truncation: { type: 'last_messages', lastMessages: 6 } };
-    const { text, done } = split(await collect(b.reply(request(thread, words, { limits }))));
+    const { text, done } = splitReply(await collect(b.reply(request(thread, words, { limits }))));
     assert.equal(done.status, 'incomplete');
     assert.equal(done.reason, 'max_completion_tokens');
     assert.equal(text, splitDeltas(expectedReply(words)).slice(0, 256).join(''));
@@ -178,7 +156,7 @@ describe('AssistantsBackend', () => {
     });
 
     // The prompt cannot shrink below one 300-word message.
-    const prompt = split(await collect(b.reply(request(thread, words, { limits: { maxPromptTokens: 256, truncation: { type: 'auto' } } }))));
+    const prompt = splitReply(await collect(b.reply(request(thread, words, { limits: { maxPromptTokens: 256, truncation: { type: 'auto' } } }))));
     assert.equal(prompt.done.status, 'incomplete');
     assert.equal(prompt.done.reason, 'max_prompt_tokens');
     assert.equal(prompt.text, '');
@@ -195,7 +173,7 @@ describe('AssistantsBackend', () => {
     const upload = requestsTo(standIn.current, 'POST', /\/files$/).at(-1);
     assert.deepEqual((upload?.body as { fields: unknown }).fields, { purpose: 'assistants' });
 
-    const { text, done } = split(await collect(b.reply(request(thread, [{ type: 'text', text: 'Summarise' }, part]))));
+    const { text, done } = splitReply(await collect(b.reply(request(thread, [{ type: 'text', text: 'Summarise' }, part]))));
     const marker = '【4:0†notes.md】';
     assert.equal(done.text, `${expectedReply('Summarise')}${marker}`);
     assert.equal(text, done.text, 'the marker streamed as a delta too');
@@ -217,7 +195,7 @@ describe('AssistantsBackend', () => {
     const part = await b.prepareAttachment({ type: 'file', name: 'sales.csv', mime: 'text/csv' }, Buffer.from('month,total\njan,3\nfeb,5\n'), {});
     assert.ok(part.type === 'file' && part.fileId);
     // A message of attachments only still sends some text.
-    const { done } = split(await collect(b.reply(request(thread, [part]))));
+    const { done } = splitReply(await collect(b.reply(request(thread, [part]))));
     const sent = requestsTo(standIn.current, 'POST', new RegExp(`/threads/${thread.remoteId}/messages$`)).at(-1);
     assert.deepEqual(sent?.body, { role: 'user', content: [{ type: 'text', text: 'Attached: sales.csv' }], attachments: [{ file_id: part.fileId, tools: [{ type: 'code_interpreter' }] }] });
 
@@ -240,7 +218,7 @@ describe('AssistantsBackend', () => {
     assert.deepEqual(upload.fields, { purpose: 'vision' });
     assert.deepEqual([upload.files[0]?.filename, upload.files[0]?.contentType], ['shot.png', 'image/png']);
 
-    split(await collect(b.reply(request(thread, [{ type: 'text', text: 'What is this?' }, part]))));
+    splitReply(await collect(b.reply(request(thread, [{ type: 'text', text: 'What is this?' }, part]))));
     const sent = requestsTo(standIn.current, 'POST', new RegExp(`/threads/${thread.remoteId}/messages$`)).at(-1);
     assert.deepEqual(sent?.body, {
       role: 'user',
@@ -293,7 +271,7 @@ describe('AssistantsBackend', () => {
     const other = await client.beta.threads.runs.create(thread.remoteId!, { assistant_id: await b.ensureAssistant(MODEL) });
     assert.equal(other.status, 'queued');
 
-    const { text } = split(await collect(b.reply(request(thread, 'queued behind it'))));
+    const { text } = splitReply(await collect(b.reply(request(thread, 'queued behind it'))));
     assert.equal(text, expectedReply('queued behind it'));
     assert.equal((await client.beta.threads.runs.retrieve(other.id, { thread_id: thread.remoteId! })).status, 'completed');
     assert.deepEqual(await threadMessages(standIn.current, thread.remoteId!), [
@@ -320,7 +298,7 @@ describe('AssistantsBackend', () => {
     await firstRun;
     const secondEvents = await second!;
     assert.deepEqual(finished, ['first', 'second']);
-    assert.equal(split(secondEvents).text, expectedReply('me next'));
+    assert.equal(splitReply(secondEvents).text, expectedReply('me next'));
     assert.deepEqual((await threadMessages(slowStandIn.current, thread.remoteId!)).map(([role, text]) => `${role}: ${text}`), [
       `user: ${LONG_TEXT}`,
       `assistant: ${expectedReply(LONG_TEXT)}`,
@@ -333,7 +311,7 @@ describe('AssistantsBackend', () => {
     const b = backend(slowStandIn.current);
     const thread = await newThread(b);
     const controller = new AbortController();
-    const { events, error } = await failing(b, request(thread, LONG_TEXT, { signal: controller.signal }), () => controller.abort());
+    const { events, error } = await failing(b.reply(request(thread, LONG_TEXT, { signal: controller.signal })), () => controller.abort());
     assert.ok(events.length >= 1 && !events.some((e) => e.type === 'done'));
     assert.ok(error instanceof APIUserAbortError);
     assert.equal(describeError(error).kind, 'cancelled');
@@ -358,11 +336,11 @@ describe('AssistantsBackend', () => {
     const runs = `/threads/${thread.remoteId}/runs`;
 
     standIn.current.injectFault({ path: runs, failResponse: true, code: 'rate_limit_exceeded', message: 'Too many runs right now.' });
-    const failed = await failing(b, request(thread, 'one'));
+    const failed = await failing(b.reply(request(thread, 'one')));
     assert.deepEqual(describeError(failed.error), { kind: 'server', message: 'The server could not finish the reply (rate_limit_exceeded): Too many runs right now. Try again in a moment.' });
 
     standIn.current.injectFault({ path: runs, errorEventAfter: 8, message: 'The model crashed halfway.' });
-    const errored = await failing(b, request(thread, 'two words'));
+    const errored = await failing(b.reply(request(thread, 'two words')));
     assert.equal(errored.events.filter((e) => e.type === 'delta').length, 1);
     assert.equal(describeError(errored.error).kind, 'server');
     assert.match(describeError(errored.error).message, /The model crashed halfway\./);
@@ -370,7 +348,7 @@ describe('AssistantsBackend', () => {
     const cancels = () => requestsTo(standIn.current, 'POST', new RegExp(`${runs}/run_[^/]+/cancel$`)).length;
     const cancelsBefore = cancels();
     standIn.current.injectFault({ path: runs, cutAfterEvents: 9 });
-    const cut = await failing(b, request(thread, 'three more words'));
+    const cut = await failing(b.reply(request(thread, 'three more words')));
     assert.equal(cut.events.filter((e) => e.type === 'delta').length, 2);
     assert.equal(describeError(cut.error).kind, 'network');
     // The run had not ended, so the backend tried to cancel it (it may have finished meanwhile).
@@ -398,7 +376,7 @@ describe('AssistantsBackend', () => {
     );
     standIn.current.injectFault({ path: '/threads', status: 404, message: 'Invalid URL (POST /v1/threads)' });
     const gone = await viaOpenAI.createThread({ id: 't', title: 't', createdAt: 0, updatedAt: 0, backend: 'assistants', messageCount: 0 }).then(() => assert.fail('expected a 404'), (err: unknown) => err);
-    assert.deepEqual(describeError(gone), { kind: 'unknown', message: ASSISTANTS_GONE_MESSAGE });
+    assert.deepEqual(describeError(gone), { kind: 'retired', message: ASSISTANTS_GONE_MESSAGE });
 
     standIn.current.injectFault({ path: '/threads', status: 404, message: 'Invalid URL (POST /v1/threads)' });
     const local = await backend().createThread({ id: 't', title: 't', createdAt: 0, updatedAt: 0, backend: 'assistants', messageCount: 0 }).then(() => assert.fail('expected a 404'), (err: unknown) => err);

@@ -7,9 +7,8 @@ import { APIError, BadRequestError, NotFoundError, toFile } from 'openai';
 import type OpenAI from 'openai';
 import type { AssistantStreamEvent } from 'openai/resources/beta/assistants';
 import type { Message } from 'openai/resources/beta/threads/messages';
-import type { StandIn } from '../stand-in/index';
 import { expectedReply, splitDeltas } from '../stand-in/index';
-import { collect, sdkClient, standInForFile, TEST_KEY } from './support';
+import { ASSISTANTS_BETA, collect, fetchJson, postRawSse, sdkClient, standInForFile } from './support';
 
 const standIn = standInForFile();
 // A few milliseconds between deltas, so a cancel sent after the first delta lands mid-run.
@@ -31,32 +30,6 @@ const STREAM_ORDER = [
   'thread.run.step.completed',
   'thread.run.completed',
 ];
-
-interface RawEvent {
-  event: string | undefined;
-  data: string;
-}
-
-/** POSTs JSON with plain fetch (beta header included) and splits the SSE body into frames as sent. */
-async function rawSse(target: StandIn, path: string, body: unknown): Promise<{ contentType: string | null; events: RawEvent[] }> {
-  const res = await fetch(`${target.baseUrl}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json', 'openai-beta': 'assistants=v2' },
-    body: JSON.stringify(body),
-  });
-  assert.equal(res.status, 200, await res.clone().text());
-  const events = (await res.text())
-    .split('\n\n')
-    .filter((frame) => frame.trim() !== '')
-    .map((frame) => {
-      const lines = frame.split('\n');
-      return {
-        event: lines.find((l) => l.startsWith('event: '))?.slice('event: '.length),
-        data: lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice('data: '.length)).join('\n'),
-      };
-    });
-  return { contentType: res.headers.get('content-type'), events };
-}
 
 /** Event names with consecutive repeats collapsed, so the order can be compared. */
 function order(names: readonly (string | undefined)[]): (string | undefined)[] {
@@ -85,13 +58,11 @@ async function finish(client: OpenAI, threadId: string, runId: string): Promise<
 describe('stand-in: assistants v2', () => {
   test('every /assistants and /threads route needs OpenAI-Beta: assistants=v2', async () => {
     for (const [path, beta] of [['/assistants', undefined], ['/threads', undefined], ['/assistants', 'assistants=v1']] as const) {
-      const res = await fetch(`${standIn.current.baseUrl}${path}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json', ...(beta ? { 'openai-beta': beta } : {}) },
-        body: JSON.stringify({ model: 'stand-in-echo' }),
-      });
-      assert.equal(res.status, 400);
-      const body = (await res.json()) as { error: { type: string; code: string; message: string } };
+      const body = (await fetchJson(standIn.current, 'POST', path, {
+        body: { model: 'stand-in-echo' },
+        expectStatus: 400,
+        headers: beta ? { 'openai-beta': beta } : {},
+      })) as { error: { type: string; code: string; message: string } };
       assert.equal(body.error.type, 'invalid_request_error');
       assert.equal(body.error.code, 'invalid_beta');
       assert.match(body.error.message, /OpenAI-Beta: assistants=v2/);
@@ -186,7 +157,7 @@ describe('stand-in: assistants v2', () => {
   test('a streamed run: the full event order, event lines, bare objects, event: done + [DONE]', async () => {
     const client = sdkClient(standIn.current);
     const { assistantId, threadId } = await setup(client, 'stream this please');
-    const { contentType, events } = await rawSse(standIn.current, `/threads/${threadId}/runs`, { assistant_id: assistantId, stream: true });
+    const { contentType, events } = await postRawSse(standIn.current, `/threads/${threadId}/runs`, { assistant_id: assistantId, stream: true }, ASSISTANTS_BETA);
     assert.match(contentType ?? '', /^text\/event-stream/);
     assert.deepEqual(order(events.map((e) => e.event)), [...STREAM_ORDER, 'done']);
     assert.deepEqual(events.at(-1), { event: 'done', data: '[DONE]' });
@@ -371,7 +342,7 @@ describe('stand-in: assistants v2', () => {
     const client = sdkClient(standIn.current);
     const { assistantId, threadId } = await setup(client, 'fault me');
     standIn.current.injectFault({ path: `/threads/${threadId}/runs`, errorEventAfter: 3, message: 'The model crashed.' });
-    const { events } = await rawSse(standIn.current, `/threads/${threadId}/runs`, { assistant_id: assistantId, stream: true });
+    const { events } = await postRawSse(standIn.current, `/threads/${threadId}/runs`, { assistant_id: assistantId, stream: true }, ASSISTANTS_BETA);
     assert.deepEqual(events.map((e) => e.event), ['thread.run.created', 'thread.run.queued', 'thread.run.in_progress', 'error']);
     assert.deepEqual(JSON.parse(events[3]!.data), { code: 'server_error', message: 'The model crashed.', param: null, type: 'server_error' });
     const runs = await client.beta.threads.runs.list(threadId, { limit: 1 });

@@ -5,12 +5,13 @@ import { describe, test } from 'node:test';
 import { ChatCompletionsBackend } from '../../src/core/backends/chatCompletionsBackend';
 import type { ChatCompletionsOptions } from '../../src/core/backends/chatCompletionsBackend';
 import { listModels } from '../../src/core/backends/models';
-import type { ConnectionSettings, ReplyEvent, ReplyRequest } from '../../src/core/backend';
+import type { ConnectionSettings, ReplyRequest } from '../../src/core/backend';
 import { messageText } from '../../src/core/model';
 import type { ContentPart, ContextLimits, Message, MessageStatus, ThreadMeta } from '../../src/core/model';
 import { estimateMessageTokens, REPLY_PRIMING_TOKENS } from '../../src/core/tokens';
 import { expectedReply, MODELS, splitDeltas } from '../stand-in/index';
 import type { Json } from '../stand-in/store';
+import { splitReply } from './replies';
 import { collect, settingsFor, standInForFile } from './support';
 
 const standIn = standInForFile();
@@ -43,13 +44,6 @@ function request(input: Message, options: { history?: Message[]; limits?: Contex
   return { thread: THREAD, history: options.history ?? [], input, model: options.model ?? 'stand-in-echo', signal: new AbortController().signal, ...(options.limits ? { limits: options.limits } : {}) };
 }
 
-function split(events: ReplyEvent[]): { text: string; done: Extract<ReplyEvent, { type: 'done' }> } {
-  const done = events.at(-1);
-  assert.ok(done?.type === 'done', 'the last event is done');
-  assert.equal(events.filter((e) => e.type === 'done').length, 1, 'exactly one done');
-  return { text: events.flatMap((e) => (e.type === 'delta' ? [e.text] : [])).join(''), done };
-}
-
 type SentBody = { model: string; messages: Array<{ role: string; content: Json }>; [key: string]: Json };
 
 /** The body of the last request the stand-in got for /chat/completions. */
@@ -80,7 +74,7 @@ describe('ChatCompletionsBackend', () => {
   test('two turns: the second request carries the first turn; usage and model are reported', async () => {
     const b = backend();
     const first = message('user', 'What is a thread?');
-    const turn1 = split(await collect(b.reply(request(first))));
+    const turn1 = splitReply(await collect(b.reply(request(first))));
     assert.equal(turn1.text, expectedReply('What is a thread?'));
     assert.equal(turn1.done.status, 'complete');
     assert.equal(turn1.done.model, 'stand-in-echo');
@@ -90,7 +84,7 @@ describe('ChatCompletionsBackend', () => {
     const answer = message('assistant', turn1.text);
     const events = await collect(b.reply(request(message('user', 'And a second question'), { history: [first, answer] })));
     assert.ok(events.filter((e) => e.type === 'delta').length > 1, 'the reply streams in several deltas');
-    assert.equal(split(events).text, expectedReply('And a second question'));
+    assert.equal(splitReply(events).text, expectedReply('And a second question'));
     assert.deepEqual(lastSent(), {
       model: 'stand-in-echo',
       messages: [
@@ -120,13 +114,13 @@ describe('ChatCompletionsBackend', () => {
       headers.set('x-stand-in-chat-usage', 'finish-chunk');
       return fetch(input, { ...init, headers });
     };
-    const { done } = split(await collect(backend({}, { fetch: withHeader }).reply(request(message('user', LONG_TEXT)))));
+    const { done } = splitReply(await collect(backend({}, { fetch: withHeader }).reply(request(message('user', LONG_TEXT)))));
     assert.deepEqual(done.usage, { inputTokens: 10, outputTokens: splitDeltas(expectedReply(LONG_TEXT)).length });
   });
 
   test('maxCompletionTokens goes in the configured field; a cut reply is incomplete with reason length', async () => {
     for (const field of ['max_completion_tokens', 'max_tokens'] as const) {
-      const { text, done } = split(await collect(backend({ maxTokensField: field }).reply(request(message('user', LONG_TEXT), { limits: { maxCompletionTokens: 3 } }))));
+      const { text, done } = splitReply(await collect(backend({ maxTokensField: field }).reply(request(message('user', LONG_TEXT), { limits: { maxCompletionTokens: 3 } }))));
       const sent = lastSent();
       assert.equal(sent[field], 3, field);
       assert.equal(Object.keys(sent).filter((k) => k.startsWith('max_')).length, 1, `only ${field} is sent`);
@@ -154,7 +148,7 @@ describe('ChatCompletionsBackend attachments', () => {
     assert.deepEqual(part, { type: 'file', name: 'src/answer.ts', mime: 'text/plain', bytes: code.length, text: code });
     assert.deepEqual(progress, [[code.length, code.length]]);
 
-    const { text } = split(await collect(b.reply(request(message('user', [{ type: 'text', text: 'Explain this' }, part])))));
+    const { text } = splitReply(await collect(b.reply(request(message('user', [{ type: 'text', text: 'Explain this' }, part])))));
     const expected = 'Explain this\n\nFile `src/answer.ts` (typescript):\n```typescript\nexport const answer = 42;\n```';
     assert.deepEqual(lastSent().messages, [{ role: 'user', content: expected }]);
     assert.equal(text, expectedReply(expected));
@@ -201,7 +195,7 @@ describe('ChatCompletionsBackend attachments', () => {
       assert.deepEqual(part, { type: 'image', name, mime, dataUrl: `data:${mime};base64,${data.toString('base64')}` });
       parts.push(part);
     }
-    const { text } = split(await collect(b.reply(request(message('user', parts)))));
+    const { text } = splitReply(await collect(b.reply(request(message('user', parts)))));
     assert.equal(text, expectedReply('What are these?[image: image/png][image: image/jpeg][image: image/gif][image: image/webp]'));
     const content = lastSent().messages[0]?.content;
     assert.ok(Array.isArray(content));
@@ -245,11 +239,11 @@ describe('ChatCompletionsBackend context limits', () => {
   test('truncation last_messages N sends only the newest N messages, the new one included', async () => {
     const h = history();
     const input = message('user', 'latest');
-    const { done } = split(await collect(backend().reply(request(input, { history: h, limits: { truncation: { type: 'last_messages', lastMessages: 3 } } }))));
+    const { done } = splitReply(await collect(backend().reply(request(input, { history: h, limits: { truncation: { type: 'last_messages', lastMessages: 3 } } }))));
     assert.deepEqual(lastSent().messages.map((m) => m.content), [h[2], h[3], input].map((m) => (m ? messageText(m) : '')));
     assert.deepEqual(done.omittedMessageIds, [h[0]?.id, h[1]?.id]);
 
-    const only = split(await collect(backend().reply(request(input, { history: h, limits: { truncation: { type: 'last_messages', lastMessages: 1 } } }))));
+    const only = splitReply(await collect(backend().reply(request(input, { history: h, limits: { truncation: { type: 'last_messages', lastMessages: 1 } } }))));
     assert.equal(lastSent().messages.length, 1, 'N = 1 sends just the new message');
     assert.equal(only.done.omittedMessageIds?.length, 4);
   });
@@ -259,7 +253,7 @@ describe('ChatCompletionsBackend context limits', () => {
     const input = message('user', 'what now?');
     // Room for the new message and the two newest history messages, not the third.
     const budget = tokensOf(input) + REPLY_PRIMING_TOKENS + tokensOf(h[2]) + tokensOf(h[3]) + 5;
-    const { done } = split(await collect(backend().reply(request(input, { history: h, limits: { maxPromptTokens: budget } }))));
+    const { done } = splitReply(await collect(backend().reply(request(input, { history: h, limits: { maxPromptTokens: budget } }))));
     assert.deepEqual(lastSent().messages.map((m) => m.role), ['user', 'assistant', 'user']);
     assert.equal(lastSent().messages[0]?.content, 'charlie '.repeat(25));
     assert.deepEqual(done.omittedMessageIds, [h[0]?.id, h[1]?.id]);
@@ -272,7 +266,7 @@ describe('ChatCompletionsBackend context limits', () => {
     // A window that holds exactly the newest history message beside the new one and the reply.
     const contextWindow = tokensOf(input) + REPLY_PRIMING_TOKENS + tokensOf(h[3]) + completion;
     const b = backend({ contextWindow, maxTokensField: 'max_tokens' });
-    const { done } = split(await collect(b.reply(request(input, { history: h, limits: { truncation: { type: 'auto' }, maxCompletionTokens: completion } }))));
+    const { done } = splitReply(await collect(b.reply(request(input, { history: h, limits: { truncation: { type: 'auto' }, maxCompletionTokens: completion } }))));
     assert.deepEqual(lastSent().messages.map((m) => m.content), ['delta '.repeat(15), 'what now?']);
     assert.equal(lastSent().max_tokens, completion);
     assert.deepEqual(done.omittedMessageIds, [h[0]?.id, h[1]?.id, h[2]?.id]);

@@ -5,10 +5,9 @@ import { afterEach, describe, test } from 'node:test';
 import { APIError } from 'openai';
 import { ChatCompletionsBackend } from '../../src/core/backends/chatCompletionsBackend';
 import type { ConnectionSettings, ReplyEvent } from '../../src/core/backend';
-import { describeError } from '../../src/core/errors';
-import type { ErrorKind } from '../../src/core/errors';
 import type { Message, ThreadMeta } from '../../src/core/model';
 import { expectedReply, splitDeltas } from '../stand-in/index';
+import { assertDescribed, deltasOf, settle } from './replies';
 import { settingsFor, standInForFile } from './support';
 
 // A few milliseconds between deltas, so an abort after the first delta lands mid-stream.
@@ -24,28 +23,8 @@ function backend(overrides: Partial<ConnectionSettings> = {}): ChatCompletionsBa
 }
 
 /** Runs one reply to the end; returns what the consumer saw and the error it ended with, if any. */
-async function run(b: ChatCompletionsBackend, options: { signal?: AbortSignal; onDelta?: () => void } = {}): Promise<{ events: ReplyEvent[]; error: unknown }> {
-  const events: ReplyEvent[] = [];
-  try {
-    for await (const event of b.reply({ thread: THREAD, history: [], input: INPUT, model: 'gpt-4o', signal: options.signal ?? new AbortController().signal })) {
-      events.push(event);
-      if (event.type === 'delta') options.onDelta?.();
-    }
-  } catch (error) {
-    return { events, error };
-  }
-  return { events, error: undefined };
-}
-
-function deltasOf(events: ReplyEvent[]): string[] {
-  return events.flatMap((e) => (e.type === 'delta' ? [e.text] : []));
-}
-
-function assertDescribed(error: unknown, kind: ErrorKind, ...phrases: RegExp[]): void {
-  assert.ok(error, 'the reply failed');
-  const described = describeError(error);
-  assert.equal(described.kind, kind, `kind for ${String(error)}: ${described.message}`);
-  for (const phrase of phrases) assert.match(described.message, phrase);
+function run(b: ChatCompletionsBackend, options: { signal?: AbortSignal; onDelta?: () => void } = {}): Promise<{ events: ReplyEvent[]; error: unknown }> {
+  return settle(b.reply({ thread: THREAD, history: [], input: INPUT, model: 'gpt-4o', signal: options.signal ?? new AbortController().signal }), options.onDelta);
 }
 
 function retryCounts(): string[] {

@@ -2,33 +2,22 @@
 // the reply rule, the max-tokens cut and the validation errors, seen through the real SDK and
 // raw off the wire (the framing the SDK hides).
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import { APIError } from 'openai';
 import { expectedReply, splitDeltas } from '../stand-in/index';
-import { loadSpecValidator } from './openapi';
-import type { SpecValidator } from './openapi';
-import { postRawSse, sdkClient, standInForFile, TEST_KEY } from './support';
+import { assertConforms, referenceSpec } from './referenceSpec';
+import { postRawSse, sdkClient, standInForFile } from './support';
 
 const standIn = standInForFile();
-const SPEC_FILE = path.resolve(process.cwd(), '../shared/reference/openai-openapi.yaml');
 const PNG_DATA_URL = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 const LONG_TEXT = 'one two three four five six seven eight nine ten';
 
 afterEach(() => standIn.current.clearFaults());
 
-let validator: SpecValidator | undefined;
-/** The spec validator when the reference spec sits beside the repo; shapes are checked by hand as well. */
-function spec(): SpecValidator | undefined {
-  if (!fs.existsSync(SPEC_FILE)) return undefined;
-  validator ??= loadSpecValidator(SPEC_FILE);
-  return validator;
-}
-
+/** Checked against the spec when it sits beside the repo; shapes are checked by hand as well. */
 function conforms(schema: string, value: unknown): void {
-  const v = spec();
-  if (v) assert.deepEqual(v.check(schema, value), [], `${schema}: ${JSON.stringify(value).slice(0, 800)}`);
+  const spec = referenceSpec();
+  if (spec) assertConforms(spec, schema, value);
 }
 
 /**
@@ -143,15 +132,13 @@ describe('stand-in: POST /chat/completions', () => {
   });
 
   test('the header x-stand-in-chat-usage: finish-chunk moves usage onto the finish chunk', async () => {
-    const res = await fetch(`${standIn.current.baseUrl}/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json', 'x-stand-in-chat-usage': 'finish-chunk' },
-      body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } }),
-    });
-    const chunks = (await res.text())
-      .split('\n\n')
-      .filter((f) => f.startsWith('data: {'))
-      .map((f) => JSON.parse(f.slice('data: '.length)) as Chunk);
+    const { events } = await postRawSse(
+      standIn.current,
+      '/chat/completions',
+      { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } },
+      { 'x-stand-in-chat-usage': 'finish-chunk' },
+    );
+    const chunks = events.filter((e) => e.data.startsWith('{')).map((e) => JSON.parse(e.data) as Chunk);
     const last = chunks.at(-1);
     assert.equal(last?.choices[0]?.finish_reason, 'stop');
     assert.ok(last?.usage && typeof last.usage === 'object', 'usage rides on the finish chunk');

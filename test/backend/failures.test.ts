@@ -4,10 +4,9 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { ResponsesBackend } from '../../src/core/backends/responsesBackend';
 import type { ConnectionSettings, ReplyEvent } from '../../src/core/backend';
-import { describeError } from '../../src/core/errors';
-import type { DescribedError, ErrorKind } from '../../src/core/errors';
 import type { ThreadMeta } from '../../src/core/model';
 import { expectedReply, splitDeltas } from '../stand-in/index';
+import { assertDescribed, deltasOf, failing } from './replies';
 import { settingsFor, standInForFile } from './support';
 
 // A few milliseconds between deltas, so an abort after the first delta lands mid-stream.
@@ -26,30 +25,10 @@ async function newThread(b = backend()): Promise<ThreadMeta> {
   return thread;
 }
 
-/** Runs one reply; returns the events the consumer saw before it threw, and the error. */
-async function failingReply(b: ResponsesBackend, thread: ThreadMeta, options: { signal?: AbortSignal; onDelta?: () => void } = {}): Promise<{ events: ReplyEvent[]; error: unknown }> {
-  const events: ReplyEvent[] = [];
+/** Runs one reply that must fail; returns the events the consumer saw before it threw, and the error. */
+function failingReply(b: ResponsesBackend, thread: ThreadMeta, options: { signal?: AbortSignal; onDelta?: () => void } = {}): Promise<{ events: ReplyEvent[]; error: unknown }> {
   const input = { id: 'm1', threadId: thread.id, role: 'user' as const, content: [{ type: 'text' as const, text: LONG_TEXT }], createdAt: 0, status: 'complete' as const };
-  try {
-    for await (const event of b.reply({ thread, history: [], input, model: 'gpt-4.1-mini', signal: options.signal ?? new AbortController().signal })) {
-      events.push(event);
-      if (event.type === 'delta') options.onDelta?.();
-    }
-  } catch (error) {
-    return { events, error };
-  }
-  assert.fail(`the reply did not fail; it ended with ${JSON.stringify(events.at(-1))}`);
-}
-
-function assertDescribed(error: unknown, kind: ErrorKind, ...phrases: RegExp[]): DescribedError {
-  const described = describeError(error);
-  assert.equal(described.kind, kind, `kind for ${String(error)}: ${described.message}`);
-  for (const phrase of phrases) assert.match(described.message, phrase);
-  return described;
-}
-
-function deltasOf(events: ReplyEvent[]): string[] {
-  return events.flatMap((e) => (e.type === 'delta' ? [e.text] : []));
+  return failing(b.reply({ thread, history: [], input, model: 'gpt-4.1-mini', signal: options.signal ?? new AbortController().signal }), options.onDelta);
 }
 
 function retryCounts(path: string): string[] {

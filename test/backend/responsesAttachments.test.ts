@@ -3,20 +3,18 @@
 // the final text. The mapping of citation kinds the stand-in never sends is checked on
 // Response objects built from a real one.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, test } from 'node:test';
 import { toFile } from 'openai';
 import type { Response, ResponseOutputMessage, ResponseOutputText, ResponseStreamEvent } from 'openai/resources/responses/responses';
-import type { ReplyEvent } from '../../src/core/backend';
 import { ResponsesBackend } from '../../src/core/backends/responsesBackend';
 import { finalText, StreamedAnnotations } from '../../src/core/backends/responses/annotations';
 import { readResponse } from '../../src/core/backends/responses/stream';
 import { describeError } from '../../src/core/errors';
 import type { ContentPart, Message, ThreadMeta } from '../../src/core/model';
 import { expectedReply } from '../stand-in/index';
-import { loadSpecValidator } from './openapi';
-import type { SpecValidator } from './openapi';
+import { assertConforms, specOrSkip } from './referenceSpec';
+import { splitReply } from './replies';
+import type { Done } from './replies';
 import { collect, postRawSse, sdkClient, settingsFor, standInForFile } from './support';
 
 const standIn = standInForFile();
@@ -28,7 +26,6 @@ const BMP = Uint8Array.from([0x42, 0x4d, 0x3a, 0, 0, 0, 0, 0, 0, 0]);
 const PDF = new TextEncoder().encode('%PDF-1.4\n% release notes\n');
 
 type AttachmentPart = Extract<ContentPart, { type: 'file' | 'image' }>;
-type Done = Extract<ReplyEvent, { type: 'done' }>;
 
 async function newThread(backend: ResponsesBackend, id: string): Promise<ThreadMeta> {
   const thread: ThreadMeta = { id, title: 'Test', createdAt: 0, updatedAt: 0, backend: 'responses', messageCount: 0 };
@@ -41,10 +38,7 @@ function userMessage(threadId: string, content: ContentPart[]): Message {
 }
 
 async function reply(backend: ResponsesBackend, thread: ThreadMeta, content: ContentPart[]): Promise<{ text: string; done: Done }> {
-  const events = await collect(backend.reply({ thread, history: [], input: userMessage(thread.id, content), model: 'stand-in-echo', signal: new AbortController().signal }));
-  const done = events.at(-1);
-  assert.ok(done?.type === 'done');
-  return { text: events.flatMap((e) => (e.type === 'delta' ? [e.text] : [])).join(''), done };
+  return splitReply(await collect(backend.reply({ thread, history: [], input: userMessage(thread.id, content), model: 'stand-in-echo', signal: new AbortController().signal })));
 }
 
 function lastRequest(method: string, requestPath: string) {
@@ -213,11 +207,6 @@ describe('Responses citations', () => {
 });
 
 describe('stand-in: attachments in Responses', () => {
-  // Tests run from the repo root; the reference folder sits beside the repo.
-  const specFile = path.resolve(process.cwd(), '../shared/reference/openai-openapi.yaml');
-  let validator: SpecValidator | undefined;
-  const spec = (): SpecValidator => (validator ??= loadSpecValidator(specFile));
-
   test('citations stream as annotation.added after their marker, and every event matches the spec', async (t) => {
     const client = sdkClient(standIn.current);
     const file = await client.files.create({ file: await toFile(Buffer.from(PDF), 'spec.pdf', { type: 'application/pdf' }), purpose: 'user_data' });
@@ -234,11 +223,9 @@ describe('stand-in: attachments in Responses', () => {
     assert.equal(data[added]?.annotation_index, 0);
     assert.equal(sentBefore.indexOf('[spec.pdf]'), data[added]?.annotation?.index);
 
-    if (!fs.existsSync(specFile)) {
-      t.skip('openai-openapi.yaml not found; conformance not checked');
-      return;
-    }
-    for (const event of data) assert.deepEqual(spec().check('ResponseStreamEvent', event), [], event.type);
+    const spec = specOrSkip(t);
+    if (!spec) return;
+    for (const event of data) assertConforms(spec, 'ResponseStreamEvent', event);
   });
 
   test('input_tokens counts what a create with the same body reports as usage', async (t) => {
@@ -252,10 +239,8 @@ describe('stand-in: attachments in Responses', () => {
     assert.equal(counted.input_tokens, 8);
     await assert.rejects(client.responses.inputTokens.count({ model: 'no-such-model', input: 'x' }), { status: 400, code: 'model_not_found' });
 
-    if (!fs.existsSync(specFile)) {
-      t.skip('openai-openapi.yaml not found; conformance not checked');
-      return;
-    }
-    assert.deepEqual(spec().check('TokenCountsResource', counted), []);
+    const spec = specOrSkip(t);
+    if (!spec) return;
+    assertConforms(spec, 'TokenCountsResource', counted);
   });
 });

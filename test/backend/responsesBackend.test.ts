@@ -2,10 +2,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ResponsesBackend } from '../../src/core/backends/responsesBackend';
-import type { ReplyEvent, ReplyRequest } from '../../src/core/backend';
+import type { ReplyRequest } from '../../src/core/backend';
 import type { Message, ThreadMeta } from '../../src/core/model';
 import { expectedReply } from '../stand-in/index';
-import { collect, itemText, sdkClient, settingsFor, standInForFile, TEST_KEY } from './support';
+import { splitReply } from './replies';
+import { collect, sdkClient, settingsFor, standInForFile, TEST_KEY, transcript } from './support';
 
 const standIn = standInForFile();
 
@@ -21,13 +22,6 @@ function request(thread: ThreadMeta, text: string, signal = new AbortController(
   return { thread, history: [], input: userMessage(text, thread.id), model: 'stand-in-echo', signal };
 }
 
-function split(events: ReplyEvent[]): { text: string; done: Extract<ReplyEvent, { type: 'done' }> } {
-  const done = events.at(-1);
-  assert.ok(done?.type === 'done', 'the last event is done');
-  assert.equal(events.filter((e) => e.type === 'done').length, 1, 'exactly one done');
-  return { text: events.flatMap((e) => (e.type === 'delta' ? [e.text] : [])).join(''), done };
-}
-
 describe('ResponsesBackend', () => {
   test('createThread, two reply turns, then deleteThread', async () => {
     const backend = new ResponsesBackend(settingsFor(standIn.current));
@@ -39,7 +33,7 @@ describe('ResponsesBackend', () => {
     const client = sdkClient(standIn.current);
     assert.deepEqual((await client.conversations.retrieve(remoteId!)).metadata, { threadline_thread: 'th_two_turns' });
 
-    const first = split(await collect(backend.reply(request(thread, 'What is a thread?'))));
+    const first = splitReply(await collect(backend.reply(request(thread, 'What is a thread?'))));
     assert.equal(first.text, expectedReply('What is a thread?'));
     assert.equal(first.done.status, 'complete');
     assert.equal(first.done.model, 'stand-in-echo');
@@ -48,11 +42,11 @@ describe('ResponsesBackend', () => {
 
     const events = await collect(backend.reply(request(thread, 'And a second question')));
     assert.ok(events.filter((e) => e.type === 'delta').length > 1, 'the reply streams in several deltas');
-    const second = split(events);
+    const second = splitReply(events);
     assert.equal(second.text, expectedReply('And a second question'));
 
     const items = await client.conversations.items.list(remoteId!, { order: 'asc' });
-    assert.deepEqual(items.data.map((item) => [item.type === 'message' ? item.role : item.type, itemText(item)]), [
+    assert.deepEqual(transcript(items.data), [
       ['user', 'What is a thread?'],
       ['assistant', expectedReply('What is a thread?')],
       ['user', 'And a second question'],

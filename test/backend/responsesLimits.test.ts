@@ -3,17 +3,17 @@
 // newest history that fits itself and then bring the server's conversation up to date.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ReplyEvent, ReplyRequest } from '../../src/core/backend';
+import type { ReplyRequest } from '../../src/core/backend';
 import { ResponsesBackend } from '../../src/core/backends/responsesBackend';
 import { describeError } from '../../src/core/errors';
 import type { ContextLimits, Message, ThreadMeta } from '../../src/core/model';
 import { expectedReply } from '../stand-in/index';
 import type { RecordedRequest } from '../stand-in/index';
-import { collect, itemText, sdkClient, settingsFor, standInForFile } from './support';
+import { splitReply } from './replies';
+import type { Done } from './replies';
+import { collect, itemText, sdkClient, settingsFor, standInForFile, transcript } from './support';
 
 const standIn = standInForFile();
-
-type Done = Extract<ReplyEvent, { type: 'done' }>;
 
 function words(count: number, stem: string): string {
   return Array.from({ length: count }, (_, i) => `${stem}${i}`).join(' ');
@@ -32,10 +32,7 @@ async function newThread(backend: ResponsesBackend): Promise<ThreadMeta> {
 async function reply(backend: ResponsesBackend, thread: ThreadMeta, text: string, limits?: ContextLimits, history: Message[] = []): Promise<{ text: string; done: Done }> {
   const request: ReplyRequest = { thread, history, input: message('msg_new', 'user', text), model: 'stand-in-echo', signal: new AbortController().signal };
   if (limits) request.limits = limits;
-  const events = await collect(backend.reply(request));
-  const done = events.at(-1);
-  assert.ok(done?.type === 'done');
-  return { text: events.flatMap((e) => (e.type === 'delta' ? [e.text] : [])).join(''), done };
+  return splitReply(await collect(backend.reply(request)));
 }
 
 /** Requests made while `run` ran. */
@@ -110,7 +107,7 @@ describe('ResponsesBackend limits Threadline enforces', () => {
 
     const items = await sdkClient(standIn.current).conversations.items.list(thread.remoteId!, { order: 'asc' });
     assert.deepEqual(
-      items.data.map((item) => [item.type === 'message' ? item.role : item.type, itemText(item)]),
+      transcript(items.data),
       [
         ['user', 'first question'],
         ['assistant', expectedReply('first question')],

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { BadRequestError, NotFoundError } from 'openai';
 import type { ResponseStreamEvent } from 'openai/resources/responses/responses';
 import { expectedReply, splitDeltas } from '../stand-in/index';
-import { collect, itemText, postRawSse, sdkClient, standInForFile, TEST_KEY } from './support';
+import { collect, itemText, postRawSse, sdkClient, standInForFile, TEST_KEY, transcript } from './support';
 
 const standIn = standInForFile();
 
@@ -61,7 +61,7 @@ describe('stand-in: responses', () => {
 
     const items = await client.conversations.items.list(conversation.id, { order: 'asc' });
     assert.deepEqual(
-      items.data.map((item) => [item.type === 'message' ? item.role : item.type, itemText(item)]),
+      transcript(items.data),
       [
         ['user', 'first question'],
         ['assistant', expectedReply('first question')],

@@ -55,12 +55,12 @@ export async function postRawSse(standIn: StandIn, path: string, body: unknown, 
     headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json', accept: 'application/json', ...headers },
     body: JSON.stringify(body),
   });
-  assert.equal(res.status, 200, await res.clone().text());
+  if (res.status !== 200) assert.fail(`POST ${path} answered ${res.status}: ${await res.text()}`);
   return { contentType: res.headers.get('content-type'), events: parseSseFrames(await res.text()) };
 }
 
 /** Splits an SSE body into its frames; a frame's data lines are joined with newlines. */
-export function parseSseFrames(text: string): RawSseEvent[] {
+function parseSseFrames(text: string): RawSseEvent[] {
   return text
     .split('\n\n')
     .filter((frame) => frame.trim() !== '')
@@ -107,4 +107,9 @@ export function idOf(value: unknown): string {
 export function itemText(item: { type: string; content?: unknown }): string {
   if (!Array.isArray(item.content)) return '';
   return item.content.map((part: { text?: unknown }) => (typeof part.text === 'string' ? part.text : '')).join('');
+}
+
+/** Conversation items as [role (or item type), text] pairs, to compare a whole conversation at once. */
+export function transcript(items: ReadonlyArray<{ type: string; role?: string; content?: unknown }>): Array<[string, string]> {
+  return items.map((item) => [item.type === 'message' && item.role ? item.role : item.type, itemText(item)]);
 }

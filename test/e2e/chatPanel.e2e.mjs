@@ -144,6 +144,27 @@ export const tests = [
     },
   },
   {
+    name: 'the panel runs under a strict nonce CSP and shows markup from the model as text',
+    async run(t) {
+      const csp = await t.webview().locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+      assert.match(csp ?? '', /default-src 'none'/);
+      assert.match(csp ?? '', /script-src 'nonce-[A-Za-z0-9+/=]{16,}'/);
+      assert.doesNotMatch(csp ?? '', /unsafe-inline|unsafe-eval/);
+      // VS Code injects its own acquireVsCodeApi script (#_vscodeApiScript); every other is ours.
+      const scripts = t.webview().locator('script:not(#_vscodeApiScript)');
+      // Browsers hide a parsed nonce from getAttribute; the property still has it.
+      for (let i = 0; i < (await scripts.count()); i++) assert.ok(await scripts.nth(i).evaluate((el) => el.nonce), `a script without the nonce: ${await scripts.nth(i).evaluate((el) => el.outerHTML.slice(0, 200))}`);
+
+      const hostile = '<img src=x onerror="document.body.dataset.pwned=1"><b>bold</b> [run](command:workbench.action.terminal.new)';
+      await send(t, hostile);
+      const reply = messages(t, 'assistant').last();
+      await reply.and(t.webview().locator('[data-status=complete]')).waitFor({ timeout: 30_000 });
+      assert.equal((await reply.locator('.message-text').innerText()).trim(), expectedReply(hostile));
+      assert.equal(await reply.locator('.message-text img, .message-text b, .message-text a').count(), 0, 'model output became markup');
+      assert.equal(await t.webview().locator('body[data-pwned]').count(), 0);
+    },
+  },
+  {
     name: 'an image attached from the panel shows in the message and reaches the model',
     async run(t) {
       const png = path.join(t.workspace, 'checker.png');
@@ -183,16 +204,16 @@ export const tests = [
 ];
 
 /**
- * The simple file dialog VS Code shows in the browser is a quick input holding a path: type the
- * file's absolute path and accept it (a second Enter if the dialog first only navigates to it).
+ * The simple file dialog VS Code shows in the browser: a quick input that starts in the
+ * workspace folder and lists its files. Pick the file's row, then accept.
  */
 async function pickFile(t, file) {
   const input = t.page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 15_000 });
-  // The dialog fills in its starting folder once it has listed it; typing earlier is overwritten.
-  await t.page.waitForFunction(() => (document.querySelector('.quick-input-widget input')?.value ?? '').endsWith('/'), undefined, { timeout: 15_000 });
-  await input.fill(file);
-  await t.page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(file) }).first().waitFor({ timeout: 10_000 });
+  const name = path.basename(file);
+  assert.equal(path.dirname(file), t.workspace, 'pickFile picks files in the workspace folder');
+  await t.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().click();
+  await t.page.waitForFunction((n) => (document.querySelector('.quick-input-widget input')?.value ?? '').endsWith(n), name, { timeout: 10_000 });
   await t.page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden', timeout: 10_000 });
 }

@@ -6,6 +6,13 @@
 // The reply streams as one delta per word, each word keeping the whitespace after it; one
 // delta counts as one output token, and every whitespace-separated word of input text
 // counts as one input token.
+//
+// Every family starts from this rule and adds what its attachments make visible:
+// - Responses (routes/responses.ts): ` I see an image (<mime>).` per distinct image, then
+//   ` [<filename>]` with a file_citation per distinct file;
+// - Chat Completions (routes/chat.ts): an image part reads as `[image: <mime>]` in <text>;
+// - Assistants (routes/assistants/reply.ts): a `【4:<i>†<filename>】` citation per attached file,
+//   then a sandbox link to a generated file per code_interpreter attachment.
 import type { Item, Json } from './store';
 
 export function expectedReply(text: string): string {

@@ -6,17 +6,19 @@ import { APIUserAbortError, NotFoundError } from 'openai';
 import type OpenAI from 'openai';
 import type { Message as AssistantsMessage } from 'openai/resources/beta/threads/messages';
 import type { Run, RunCreateParamsStreaming } from 'openai/resources/beta/threads/runs/runs';
-import type { Backend, ConnectionSettings, ReplyEvent, ReplyRequest, UploadRequest } from '../backend';
+import type { Backend, ConnectionSettings, RemoteMessage, ReplyEvent, ReplyRequest, UploadRequest } from '../backend';
 import { ResponseFailedError, StreamEndedError } from '../errors';
 import { detectImageMime, unsupportedImageMessage } from '../imageTypes';
-import type { ContentPart, ContextLimits, ThreadMeta } from '../model';
+import type { ContentPart, ContextLimits, Message, ThreadMeta } from '../model';
 import { whenThreadIsFree } from './assistants/activeRun';
 import { collectQuotes, replyText } from './assistants/annotations';
 import type { DeltaQuotes } from './assistants/annotations';
 import { forgetThreadlineAssistant, threadlineAssistant } from './assistants/assistantCache';
 import type { AssistantLookup } from './assistants/assistantCache';
 import { AssistantsApiGoneError, describeAssistantsGone } from './assistants/gone';
+import { listThreadMessages } from './assistants/listing';
 import { toMessageParams } from './assistants/messageParams';
+import { createSeededThread } from './assistants/seed';
 import { fetchFileName } from './fileDownload';
 import { uploadFile } from './files';
 import { createOpenAIClient } from './openaiClient';
@@ -47,9 +49,8 @@ export class AssistantsBackend implements Backend {
     return this.explained(() => threadlineAssistant(this.client(), this.lookup(model)));
   }
 
-  async createThread(thread: ThreadMeta): Promise<{ remoteId?: string }> {
-    const created = await this.explained(() => this.client().beta.threads.create({ metadata: { threadline_thread: thread.id } }));
-    return { remoteId: created.id };
+  async createThread(thread: ThreadMeta, initialMessages: readonly Message[] = []): Promise<{ remoteId?: string }> {
+    return { remoteId: await this.explained(() => createSeededThread(this.client(), thread, initialMessages)) };
   }
 
   async deleteThread(remoteId: string): Promise<void> {
@@ -64,6 +65,14 @@ export class AssistantsBackend implements Backend {
     } catch (err) {
       // However the request ended, a stop reads as a stop (the SDK may surface it as anything).
       if (request.signal.aborted && !(err instanceof APIUserAbortError)) throw new APIUserAbortError();
+      throw this.explain(err);
+    }
+  }
+
+  async *listMessages(remoteId: string, options: { signal?: AbortSignal } = {}): AsyncIterable<RemoteMessage> {
+    try {
+      yield* listThreadMessages(this.client(), remoteId, options.signal);
+    } catch (err) {
       throw this.explain(err);
     }
   }

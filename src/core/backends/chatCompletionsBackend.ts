@@ -29,6 +29,7 @@ export class ChatCompletionsBackend implements Backend {
     private readonly options: ChatCompletionsOptions,
   ) {}
 
+  /** Nothing to create: initial messages stay in the local store and go out as each reply's history. */
   async createThread(): Promise<{ remoteId?: string }> {
     return {};
   }

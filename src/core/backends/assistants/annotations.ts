@@ -1,7 +1,7 @@
 // Citations of an Assistants reply, normalised to the model's Annotation. The final message
 // carries the spans; `file_citation.quote` travels only in the deltas on the current API (older
 // versions also put it on the final message), so quotes are collected as the deltas stream.
-import type { Message as AssistantsMessage, MessageDelta } from 'openai/resources/beta/threads/messages';
+import type { Message as AssistantsMessage, MessageDelta, Text } from 'openai/resources/beta/threads/messages';
 import type { Annotation } from '../../model';
 
 /** Quotes from the deltas, keyed by `<content index>:<annotation index>`. */
@@ -23,23 +23,27 @@ export function replyText(message: AssistantsMessage, quotes: DeltaQuotes): { te
   const annotations: Annotation[] = [];
   message.content.forEach((block, blockIndex) => {
     if (block.type !== 'text') return;
-    const { value } = block.text;
-    block.text.annotations.forEach((annotation, i) => {
-      const [start, end] = locate(value, annotation.start_index, annotation.end_index, annotation.text);
-      const span = { start: text.length + start, end: text.length + end };
-      if (annotation.type === 'file_citation') {
-        // No filename from the marker: models write `【4:0†source】` as often as the file's name.
-        const quote = quoteOf(annotation.file_citation) ?? quotes.get(`${blockIndex}:${i}`);
-        annotations.push({ type: 'file_citation', ...span, fileId: annotation.file_citation.file_id, ...(quote ? { quote } : {}) });
-      } else {
-        // The sandbox path names the generated file as the reply shows it.
-        const filename = /\/([^/]+)$/.exec(annotation.text)?.[1];
-        annotations.push({ type: 'file_path', ...span, fileId: annotation.file_path.file_id, ...(filename ? { filename } : {}) });
-      }
-    });
-    text += value;
+    for (const annotation of blockAnnotations(block.text, (i) => quotes.get(`${blockIndex}:${i}`))) {
+      annotations.push({ ...annotation, start: annotation.start + text.length, end: annotation.end + text.length });
+    }
+    text += block.text.value;
   });
   return { text, annotations };
+}
+
+/** One text block's citations, spans into its own value; `deltaQuote` supplies quotes the block lacks. */
+export function blockAnnotations({ value, annotations }: Text, deltaQuote: (index: number) => string | undefined = () => undefined): Annotation[] {
+  return annotations.map((annotation, i): Annotation => {
+    const [start, end] = locate(value, annotation.start_index, annotation.end_index, annotation.text);
+    if (annotation.type === 'file_citation') {
+      // No filename from the marker: models write `【4:0†source】` as often as the file's name.
+      const quote = quoteOf(annotation.file_citation) ?? deltaQuote(i);
+      return { type: 'file_citation', start, end, fileId: annotation.file_citation.file_id, ...(quote ? { quote } : {}) };
+    }
+    // The sandbox path names the generated file as the reply shows it.
+    const filename = /\/([^/]+)$/.exec(annotation.text)?.[1];
+    return { type: 'file_path', start, end, fileId: annotation.file_path.file_id, ...(filename ? { filename } : {}) };
+  });
 }
 
 /**
