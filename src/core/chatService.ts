@@ -2,7 +2,7 @@
 // streams the reply, and listeners (the host) see each step as an event. Before the user's
 // message is stored a failure throws SendError (nothing kept, so the draft goes back); after
 // it, every path stores exactly one assistant message and emits exactly one streamEnd.
-import type { Backend, ReplyRequest, UploadRequest } from './backend';
+import type { Backend, RemoteMessage, ReplyRequest, UploadRequest } from './backend';
 import { describeError } from './errors';
 import { newLocalId } from './ids';
 import { titleFromText } from './model';
@@ -100,6 +100,41 @@ export class ChatService {
     } catch (err) {
       throw new SendError(describeError(err).message, { cause: err });
     }
+  }
+
+  /**
+   * Brings a thread that exists on the server (a `conv_…` or `thread_…` id) into the library:
+   * every message, oldest first, fetched page by page. Nothing is stored if listing fails.
+   */
+  async openRemote(kind: BackendKind, remoteId: string, signal?: AbortSignal): Promise<ThreadMeta> {
+    const backend = this.options.backendFor(kind);
+    if (!backend.listMessages) throw new SendError(`Threads of this dialect (${kind}) live only in Threadline; there is nothing to open on the server.`);
+    const existing = this.options.store.list().find((t) => t.remoteId === remoteId);
+    if (existing) return existing;
+    const fetched: RemoteMessage[] = [];
+    try {
+      for await (const message of backend.listMessages(remoteId, signal ? { signal } : {})) fetched.push(message);
+    } catch (err) {
+      throw new SendError(describeError(err).message, { cause: err });
+    }
+    const { store } = this.options;
+    let thread = await store.create({ backend: kind });
+    thread = await store.update(thread.id, { remoteId });
+    for (const remote of fetched) {
+      thread = await store.append(thread.id, {
+        id: newLocalId('msg'),
+        threadId: thread.id,
+        role: remote.role,
+        content: remote.content,
+        createdAt: remote.createdAt ?? this.now(),
+        status: 'complete',
+        remoteId: remote.remoteId,
+      });
+    }
+    const firstText = fetched.flatMap((m) => m.content).find((p) => p.type === 'text');
+    if (firstText?.type === 'text') thread = await this.retitle(thread, firstText.text);
+    this.emitThreads();
+    return thread;
   }
 
   /** Sets (or, with undefined, clears) the context limits every later run of the thread uses. */

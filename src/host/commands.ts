@@ -70,6 +70,30 @@ export function registerCommands(apiKey: ApiKeyStore, view: ChatViewProvider, ch
       }
       if (picked?.trim()) await updateUserSetting('model', picked.trim());
     }),
+    vscode.commands.registerCommand('threadline.openRemoteThread', async (id?: unknown) => {
+      const remoteId = (typeof id === 'string' ? id : await vscode.window.showInputBox({
+        title: 'Threadline: open a thread from the server',
+        prompt: 'A conversation id (conv_…, Conversations + Responses) or a thread id (thread_…, Assistants v2). Servers cannot list them, so paste the id.',
+        validateInput: (v) => (dialectOfRemoteId(v.trim()) ? undefined : 'Ids start with conv_ or thread_.'),
+      }))?.trim();
+      const kind = remoteId ? dialectOfRemoteId(remoteId) : undefined;
+      if (!remoteId || !kind) return undefined;
+      try {
+        const thread = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `Threadline: reading ${remoteId}`, cancellable: true },
+          (_progress, token) => {
+            const abort = new AbortController();
+            token.onCancellationRequested(() => abort.abort());
+            return chat.openRemote(kind, remoteId, abort.signal);
+          },
+        );
+        await view.showThread(thread.id);
+        return thread.id;
+      } catch (err) {
+        void vscode.window.showErrorMessage(`Threadline: ${err instanceof Error ? err.message : String(err)}`);
+        return undefined;
+      }
+    }),
     vscode.commands.registerCommand('threadline.setContextLimits', async (limits?: unknown) => {
       const threadId = await view.ensureThread();
       const value = isLimits(limits) ? limits : await askLimits();
@@ -109,6 +133,13 @@ async function askLimits(): Promise<ContextLimits | undefined | null> {
     limits.truncation = { type: 'last_messages', lastMessages: Number(n) };
   }
   return Object.keys(limits).length ? limits : undefined;
+}
+
+/** Conversations are `conv_…`, Assistants threads `thread_…` (the ids' documented prefixes). */
+function dialectOfRemoteId(id: string): BackendKind | undefined {
+  if (/^conv_\w+$/.test(id)) return 'responses';
+  if (/^thread_\w+$/.test(id)) return 'assistants';
+  return undefined;
 }
 
 function isBackend(value: unknown): value is BackendKind {

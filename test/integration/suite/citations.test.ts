@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { messageText } from '../../../src/core/model';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
-import { activateExtension, pointAtStandIn, recordedRequests, showPanel } from './helpers';
+import { activateExtension, pointAtStandIn, recordedRequests, showPanel, standInUrl } from './helpers';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 const NOTES = '# Threads\nA thread keeps the messages of one conversation.\n';
@@ -131,5 +131,47 @@ suite('Files and citations through the panel (Assistants v2)', () => {
     const runs = (await recordedRequests()).filter((r) => r.method === 'POST' && /\/threads\/[^/]+\/runs$/.test(r.path));
     assert.ok(runs.length > 0, 'no run was created');
     assert.equal(runs.at(-1)!.headers['openai-beta'], 'assistants=v2');
+  });
+});
+
+suite('Opening a server-side thread by id (seed flows 1 and 7)', () => {
+  let api: ThreadlineTestApi;
+
+  suiteSetup(async () => {
+    api = await activateExtension();
+    await pointAtStandIn();
+    await showPanel(api);
+    await vscode.commands.executeCommand('threadline.setApiKey', 'sk-remote');
+  });
+
+  test('a conversation made elsewhere with 120 messages opens with every message in order, roles included', async () => {
+    // Made outside Threadline, straight on the server: 20 items at creation, 100 appended.
+    const base = new URL(standInUrl());
+    const post = async (url: string, body: unknown) => {
+      const res = await fetch(url, { method: 'POST', headers: { authorization: 'Bearer sk-remote', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      assert.equal(res.status, 200, await res.clone().text());
+      return (await res.json()) as { id: string };
+    };
+    const item = (i: number) => ({ type: 'message', role: i % 2 ? 'assistant' : 'user', content: i % 2 ? `answer ${i}` : `question ${i}` });
+    const items = Array.from({ length: 120 }, (_, i) => item(i));
+    const conversation = await post(`${base.href}/conversations`, { items: items.slice(0, 20) });
+    for (let i = 20; i < 120; i += 20) await post(`${base.href}/conversations/${conversation.id}/items`, { items: items.slice(i, i + 20) });
+
+    const threadId = await vscode.commands.executeCommand<string>('threadline.openRemoteThread', conversation.id);
+    assert.ok(threadId, 'no thread was opened');
+    const messages = await api.store.messages(threadId);
+    assert.deepEqual(messages.map((m) => [m.role, messageText(m)]), items.map((i) => [i.role, i.content]));
+    assert.equal(api.store.get(threadId)!.backend, 'responses');
+    assert.equal(api.store.get(threadId)!.title, 'question 0');
+    const pages = (await recordedRequests()).filter((r) => r.method === 'GET' && r.path.includes(`/conversations/${conversation.id}/items`));
+    assert.equal(pages.length, 2, 'expected two pages of 100');
+
+    const report = await api.view.waitForRender((r) => r.threadId === threadId && r.messageIds.length === 120);
+    assert.deepEqual(report.messageIds, messages.map((m) => m.id));
+
+    // And the conversation carries on from the panel.
+    await api.view.receive({ type: 'send', text: 'and one more' });
+    const reply = (await api.store.messages(threadId)).at(-1)!;
+    assert.equal(reply.status, 'complete', reply.error);
   });
 });
