@@ -1,32 +1,26 @@
 // Issue flows 3 and 4 through the panel in a real VS Code: attach a file and an image to the
 // current thread, watch them go out with the message, and get a clear message for a bad image.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ContentPart, Message } from '../../../src/core/model';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
-import { activateExtension, clearFaults, pointAtStandIn, recordedRequests, showPanel } from './helpers';
+import { clearFaults, PNG, readyPanel, recordedRequests, resetBackendSetting, scratchFolder } from './helpers';
 
-// A 1×1 PNG.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
 suite('Attachments through the panel (Chat Completions dialect)', () => {
   let api: ThreadlineTestApi;
-  let folder: string;
+  let scratch: ReturnType<typeof scratchFolder>;
 
   suiteSetup(async () => {
-    api = await activateExtension();
-    await pointAtStandIn();
-    await showPanel(api);
-    await vscode.commands.executeCommand('threadline.setApiKey', 'sk-attachments');
-    folder = fs.mkdtempSync(path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'attach-'));
+    api = await readyPanel('sk-attachments');
+    scratch = scratchFolder('attach-');
   });
 
   suiteTeardown(async () => {
     await clearFaults();
-    await vscode.workspace.getConfiguration('threadline').update('backend', undefined, vscode.ConfigurationTarget.Global);
-    fs.rmSync(folder, { recursive: true, force: true });
+    await resetBackendSetting();
+    await vscode.workspace.getConfiguration('threadline').update('provider', undefined, vscode.ConfigurationTarget.Global);
+    scratch.remove();
   });
 
   setup(async () => {
@@ -34,11 +28,7 @@ suite('Attachments through the panel (Chat Completions dialect)', () => {
     await vscode.commands.executeCommand('threadline.chooseBackend', 'chat');
   });
 
-  const file = (name: string, content: string | Buffer) => {
-    const target = path.join(folder, name);
-    fs.writeFileSync(target, content);
-    return vscode.Uri.file(target);
-  };
+  const file = (name: string, content: string | Buffer) => scratch.write(name, content);
   const lastUser = async (): Promise<Message> => (await api.store.messages(api.view.currentThreadId!)).filter((m) => m.role === 'user').at(-1)!;
   const parts = (m: Message, type: ContentPart['type']) => m.content.filter((p) => p.type === type);
 

@@ -2,43 +2,32 @@
 // an uploaded file is cited, the citation becomes footnote [1] with a References entry, and
 // opening the reference downloads the file into an editor.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { messageText } from '../../../src/core/model';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
-import { activateExtension, pointAtStandIn, recordedRequests, showPanel, standInUrl } from './helpers';
+import { PNG, readyPanel, recordedRequests, resetBackendSetting, scratchFolder, standInUrl } from './helpers';
 
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 const NOTES = '# Threads\nA thread keeps the messages of one conversation.\n';
 
 suite('Files, images and citations through the panel (Conversations + Responses)', () => {
   let api: ThreadlineTestApi;
-  let folder: string;
+  let scratch: ReturnType<typeof scratchFolder>;
 
   suiteSetup(async () => {
-    api = await activateExtension();
-    await pointAtStandIn();
-    await showPanel(api);
-    await vscode.commands.executeCommand('threadline.setApiKey', 'sk-citations');
-    folder = fs.mkdtempSync(path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'cite-'));
+    api = await readyPanel('sk-citations');
+    scratch = scratchFolder('cite-');
   });
 
-  suiteTeardown(() => fs.rmSync(folder, { recursive: true, force: true }));
+  suiteTeardown(() => scratch.remove());
 
   setup(async () => {
     await vscode.commands.executeCommand('threadline.newThread');
     await vscode.commands.executeCommand('threadline.chooseBackend', 'responses');
   });
 
-  const file = (name: string, content: string | Buffer) => {
-    const target = path.join(folder, name);
-    fs.writeFileSync(target, content);
-    return vscode.Uri.file(target);
-  };
-
   test('an attached file is uploaded, cited as footnote [1], and its reference opens the file', async () => {
-    assert.equal(await vscode.commands.executeCommand<boolean>('threadline.attachFile', file('notes.md', NOTES)), true);
+    assert.equal(await vscode.commands.executeCommand<boolean>('threadline.attachFile', scratch.write('notes.md', NOTES)), true);
     const upload = (await recordedRequests()).filter((r) => r.method === 'POST' && r.path.endsWith('/files')).at(-1);
     assert.ok(upload, 'the file was not uploaded through the Files API');
 
@@ -67,7 +56,7 @@ suite('Files, images and citations through the panel (Conversations + Responses)
   });
 
   test('an attached image is uploaded for vision and reaches the model', async () => {
-    assert.equal(await vscode.commands.executeCommand<boolean>('threadline.attachImage', file('dot.png', PNG)), true);
+    assert.equal(await vscode.commands.executeCommand<boolean>('threadline.attachImage', scratch.write('dot.png', PNG)), true);
     await api.view.receive({ type: 'send', text: 'Describe this.' });
     const [user, reply] = (await api.store.messages(api.view.currentThreadId!)).slice(-2);
     const image = user!.content.find((p) => p.type === 'image');
@@ -92,27 +81,22 @@ suite('Files, images and citations through the panel (Conversations + Responses)
 
 suite('Files and citations through the panel (Assistants v2)', () => {
   let api: ThreadlineTestApi;
-  let folder: string;
+  let scratch: ReturnType<typeof scratchFolder>;
 
   suiteSetup(async () => {
-    api = await activateExtension();
-    await pointAtStandIn();
-    await showPanel(api);
-    await vscode.commands.executeCommand('threadline.setApiKey', 'sk-assistants');
-    folder = fs.mkdtempSync(path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, 'asst-'));
+    api = await readyPanel('sk-assistants');
+    scratch = scratchFolder('asst-');
   });
 
   suiteTeardown(async () => {
-    fs.rmSync(folder, { recursive: true, force: true });
-    await vscode.workspace.getConfiguration('threadline').update('backend', undefined, vscode.ConfigurationTarget.Global);
+    scratch.remove();
+    await resetBackendSetting();
   });
 
   test('a run cites the attached file as a numbered footnote named after the file', async () => {
     await vscode.commands.executeCommand('threadline.newThread');
     await vscode.commands.executeCommand('threadline.chooseBackend', 'assistants');
-    const target = path.join(folder, 'guide.md');
-    fs.writeFileSync(target, NOTES);
-    assert.equal(await vscode.commands.executeCommand<boolean>('threadline.attachFile', vscode.Uri.file(target)), true);
+    assert.equal(await vscode.commands.executeCommand<boolean>('threadline.attachFile', scratch.write('guide.md', NOTES)), true);
 
     await api.view.receive({ type: 'send', text: 'Summarise the guide.' });
     const thread = api.store.get(api.view.currentThreadId!)!;
@@ -138,10 +122,7 @@ suite('Opening a server-side thread by id (seed flows 1 and 7)', () => {
   let api: ThreadlineTestApi;
 
   suiteSetup(async () => {
-    api = await activateExtension();
-    await pointAtStandIn();
-    await showPanel(api);
-    await vscode.commands.executeCommand('threadline.setApiKey', 'sk-remote');
+    api = await readyPanel('sk-remote');
   });
 
   test('a conversation made elsewhere with 120 messages opens with every message in order, roles included', async () => {

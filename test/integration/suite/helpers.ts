@@ -1,4 +1,6 @@
 // Shared by the integration suite files (runs inside the real extension host).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
 
@@ -55,4 +57,34 @@ export async function pointAtStandIn(): Promise<void> {
   if (config.inspect<string>('baseUrl')?.globalValue !== standInUrl()) {
     await config.update('baseUrl', standInUrl(), vscode.ConfigurationTarget.Global);
   }
+}
+
+/** A 1×1 PNG. */
+export const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+
+/** Activates Threadline, points it at the stand-in, opens the panel and sets `key`. */
+export async function readyPanel(key: string): Promise<ThreadlineTestApi> {
+  const api = await activateExtension();
+  await pointAtStandIn();
+  await showPanel(api);
+  await vscode.commands.executeCommand('threadline.setApiKey', key);
+  return api;
+}
+
+/** A scratch folder inside the workspace, with a writer that returns each file's Uri. */
+export function scratchFolder(prefix: string): { write(name: string, content: string | Buffer): vscode.Uri; remove(): void } {
+  const folder = fs.mkdtempSync(path.join(vscode.workspace.workspaceFolders![0]!.uri.fsPath, prefix));
+  return {
+    write(name, content) {
+      const target = path.join(folder, name);
+      fs.writeFileSync(target, content);
+      return vscode.Uri.file(target);
+    },
+    remove: () => fs.rmSync(folder, { recursive: true, force: true }),
+  };
+}
+
+/** Puts the dialect of new threads back to the provider's default. */
+export function resetBackendSetting(): Thenable<void> {
+  return vscode.workspace.getConfiguration('threadline').update('backend', undefined, vscode.ConfigurationTarget.Global);
 }
