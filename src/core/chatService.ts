@@ -159,7 +159,7 @@ export class ChatService {
    * Sends `text` and streams the reply. Throws SendError only when nothing was stored; once the
    * user's message is stored it resolves with the stored assistant message, whatever happened.
    */
-  async send(threadId: string, text: string, attachments: readonly AttachmentPart[] = []): Promise<Message> {
+  async send(threadId: string, text: string, attachments: readonly AttachmentPart[] = [], runLimits?: ContextLimits): Promise<Message> {
     if (this.disposed) throw new SendError('Threadline is shutting down.');
     if (!text.trim() && attachments.length === 0) throw new SendError('Type a message to send.');
     if (this.active.has(threadId)) throw new SendError(STILL_STREAMING);
@@ -168,7 +168,7 @@ export class ChatService {
     this.active.set(threadId, controller);
     try {
       const prepared = await this.prepare(threadId, text, attachments, controller.signal);
-      return await this.streamReply(prepared, controller);
+      return await this.streamReply(prepared, controller, runLimits);
     } finally {
       this.release(threadId, controller);
     }
@@ -245,12 +245,14 @@ export class ChatService {
     }
   }
 
-  private async streamReply({ thread, backend, model, input, history }: PreparedSend, controller: AbortController): Promise<Message> {
+  private async streamReply({ thread, backend, model, input, history }: PreparedSend, controller: AbortController, runLimits: ContextLimits | undefined): Promise<Message> {
     const messageId = newLocalId('msg');
     const createdAt = this.now();
     this.emit({ type: 'streamStart', threadId: thread.id, messageId });
     const request: ReplyRequest = { thread, history, input, model, signal: controller.signal };
-    if (thread.limits) request.limits = thread.limits;
+    // A run's own limits override the thread's, field by field (as Assistants' run parameters do).
+    const limits = { ...thread.limits, ...runLimits };
+    if (Object.keys(limits).length) request.limits = limits;
     const { text, annotations, model: replyModel, ...ending } = await this.collectReply(backend, request, messageId);
     const message: Message = {
       id: messageId,

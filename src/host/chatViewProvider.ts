@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { AttachmentPart, ChatEvent, ChatService } from '../core/chatService';
 import { detectImageMime } from '../core/imageTypes';
 import { SendError } from '../core/chatService';
+import type { ContextLimits } from '../core/model';
 import type { ThreadStore } from '../core/threadStore';
 import type { HostMessage, RenderReport, StreamingReply, ViewState, WebviewMessage } from '../shared/protocol';
 import { assertNever, isWebviewMessage } from '../shared/protocol';
@@ -40,6 +41,8 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   private readonly streaming = new Map<string, StreamingReply>();
   private lastReport: RenderReport | undefined;
   private readonly reportWaiters = new Set<(report: RenderReport) => void>();
+  /** Limits for the next message of a thread only (per-run limits), until it is sent. */
+  private readonly runLimits = new Map<string, ContextLimits>();
   private readonly pending = new PendingAttachments((threadId) => {
     if (threadId === this.currentThreadId) this.post({ type: 'pending', threadId, pending: this.pending.list(threadId) });
   });
@@ -86,6 +89,14 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   async newThread(): Promise<void> {
     const thread = await this.deps.chat.createThread();
     await this.showThread(thread.id);
+  }
+
+  /** Sets (or clears) the limits the open thread's next message runs with. */
+  async setRunLimits(limits: ContextLimits | undefined): Promise<void> {
+    const threadId = await this.ensureThread();
+    if (limits) this.runLimits.set(threadId, limits);
+    else this.runLimits.delete(threadId);
+    await this.refresh();
   }
 
   /** The open thread, created first when there is none. */
@@ -190,6 +201,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       messages: currentThreadId ? await this.deps.store.messages(currentThreadId) : [],
       streaming: currentThreadId ? this.streaming.get(currentThreadId) : undefined,
       pending: this.pending.list(currentThreadId),
+      runLimits: currentThreadId ? this.runLimits.get(currentThreadId) : undefined,
     };
   }
 
@@ -223,6 +235,9 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       case 'continue':
         await this.send('Continue.');
         return;
+      case 'clearRunLimits':
+        await this.setRunLimits(undefined);
+        return;
       case 'rendered':
         this.lastReport = message.report;
         for (const waiter of [...this.reportWaiters]) waiter(message.report);
@@ -235,6 +250,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   private async send(text: string): Promise<void> {
     let threadId = this.currentThreadId;
     let taken: ReturnType<PendingAttachments['take']> = [];
+    let runLimits: ContextLimits | undefined;
     try {
       if (readSettings().provider.keyRequired && !(await this.deps.apiKey.has())) {
         throw new SendError('No API key is set. Run "Threadline: Set API Key" first; your message is still in the composer.');
@@ -242,10 +258,16 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       threadId = await this.ensureThread();
       if (this.pending.isUploading(threadId)) throw new SendError('An attachment is still uploading; send again when it is ready.');
       taken = this.pending.take(threadId);
-      await this.deps.chat.send(threadId, text, taken.map((t) => t.part!));
+      runLimits = this.runLimits.get(threadId);
+      this.runLimits.delete(threadId);
+      await this.deps.chat.send(threadId, text, taken.map((t) => t.part!), runLimits);
     } catch (err) {
-      // Nothing was stored, so the text and the attachments go back: the user loses nothing.
+      // Nothing was stored, so the text, the attachments and the run's limits go back: the user loses nothing.
       if (threadId) this.pending.restore(threadId, taken);
+      if (threadId && runLimits) {
+        this.runLimits.set(threadId, runLimits);
+        await this.refresh();
+      }
       const error = err instanceof SendError ? err.message : `Could not send: ${err instanceof Error ? err.message : String(err)}`;
       this.post({ type: 'sendFailed', threadId, error, draft: text });
     }

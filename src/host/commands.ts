@@ -94,6 +94,10 @@ export function registerCommands(apiKey: ApiKeyStore, view: ChatViewProvider, ch
         return undefined;
       }
     }),
+    vscode.commands.registerCommand('threadline.setRunLimits', async (limits?: unknown) => {
+      const value = isLimits(limits) ? limits : await askLimits();
+      if (value !== null) await view.setRunLimits(value);
+    }),
     vscode.commands.registerCommand('threadline.setContextLimits', async (limits?: unknown) => {
       const threadId = await view.ensureThread();
       const value = isLimits(limits) ? limits : await askLimits();

@@ -1,6 +1,6 @@
 // Every message between the extension host and the webview, as discriminated unions. Both sides
 // switch over `type` exhaustively (see `assertNever`). This file imports core types only.
-import type { Message, ThreadMeta } from '../core/model';
+import type { ContextLimits, Message, ThreadMeta } from '../core/model';
 
 /** What the panel needs to draw itself from scratch; sent in answer to `ready`. */
 export interface ViewState {
@@ -19,6 +19,8 @@ export interface ViewState {
   streaming: StreamingReply | undefined;
   /** Files and images waiting to go with the next message of the current thread. */
   pending: PendingAttachment[];
+  /** Limits for the next message only, over the thread's own. */
+  runLimits: ContextLimits | undefined;
 }
 
 /** An attachment chip in the composer. */
@@ -40,9 +42,9 @@ export interface StreamingReply {
 }
 
 /** Commands the panel may ask the host to run. An allow-list: never an arbitrary command id. */
-export type PanelCommand = 'setApiKey' | 'newThread' | 'attachFile' | 'attachImage' | 'chooseBackend' | 'chooseModel' | 'setContextLimits';
+export type PanelCommand = 'setApiKey' | 'newThread' | 'attachFile' | 'attachImage' | 'chooseBackend' | 'chooseModel' | 'setContextLimits' | 'setRunLimits';
 
-export const PANEL_COMMANDS: readonly PanelCommand[] = ['setApiKey', 'newThread', 'attachFile', 'attachImage', 'chooseBackend', 'chooseModel', 'setContextLimits'];
+export const PANEL_COMMANDS: readonly PanelCommand[] = ['setApiKey', 'newThread', 'attachFile', 'attachImage', 'chooseBackend', 'chooseModel', 'setContextLimits', 'setRunLimits'];
 
 /** Host -> webview. */
 export type HostMessage =
@@ -83,6 +85,8 @@ export type WebviewMessage =
   | { type: 'openReference'; messageId: string; index: number }
   /** Ask the model to go on after an incomplete reply. */
   | { type: 'continue' }
+  /** Drop the limits set for the next message. */
+  | { type: 'clearRunLimits' }
   /** What the panel shows now, after each render (tests and diagnostics read it via the host). */
   | { type: 'rendered'; report: RenderReport };
 
@@ -104,7 +108,7 @@ export function assertNever(value: never): never {
   throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
 }
 
-const webviewTypes = new Set<WebviewMessage['type']>(['ready', 'send', 'stop', 'switchThread', 'command', 'removeAttachment', 'openReference', 'continue', 'rendered']);
+const webviewTypes = new Set<WebviewMessage['type']>(['ready', 'send', 'stop', 'switchThread', 'command', 'removeAttachment', 'openReference', 'continue', 'clearRunLimits', 'rendered']);
 
 /** Runtime guard for what arrives from the webview: it is untrusted input. */
 export function isWebviewMessage(value: unknown): value is WebviewMessage {

@@ -1,8 +1,9 @@
 // `Authorization: Bearer <key>` as OpenAI checks it: any non-empty key, or exactly `expected`.
+// Azure OpenAI's `api-key: <key>` header is accepted the same way.
 import { ApiError } from './errors';
 
-export function checkAuthorization(header: string | undefined, expected: string | undefined): void {
-  const key = /^Bearer (.+)$/i.exec(header ?? '')?.[1]?.trim();
+export function checkAuthorization(header: string | undefined, expected: string | undefined, azureKey?: string): void {
+  const key = /^Bearer (.+)$/i.exec(header ?? '')?.[1]?.trim() || azureKey?.trim();
   if (!key) {
     throw new ApiError(
       401,

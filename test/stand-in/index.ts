@@ -118,7 +118,8 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
         if (!(await stall(fault.stallMs, gone.signal))) return;
       }
       if (fault?.status !== undefined) throw faultError(fault, fault.status);
-      checkAuthorization(req.headers.authorization, options.apiKey);
+      const azureKey = req.headers['api-key'];
+      checkAuthorization(req.headers.authorization, options.apiKey, typeof azureKey === 'string' ? azureKey : undefined);
       if (bodyError) throw bodyError;
 
       const route = api.match(method, apiPath);

@@ -14,7 +14,7 @@ export interface RecordedRequest {
   body: Json;
 }
 
-const KEPT_HEADERS = ['authorization', 'content-type', 'accept', 'user-agent', 'openai-organization', 'openai-project', 'openai-beta', 'idempotency-key', 'x-stand-in-fault'];
+const KEPT_HEADERS = ['authorization', 'api-key', 'content-type', 'accept', 'user-agent', 'openai-organization', 'openai-project', 'openai-beta', 'idempotency-key', 'x-stand-in-fault'];
 
 export function recordRequest(method: string, url: URL, headers: IncomingHttpHeaders, body: RequestBody): RecordedRequest {
   const kept: Record<string, string> = {};

@@ -401,3 +401,15 @@ describe('ChatService: a retired dialect', () => {
     assert.deepEqual((await store.messages(thread.id)).at(-1), reply);
   });
 });
+
+describe('ChatService: per-run limits', () => {
+  test('a run\'s limits override the thread\'s field by field, for that run only', async () => {
+    const { backend, chat } = await harness();
+    const thread = await chat.createThread();
+    await chat.setLimits(thread.id, { maxPromptTokens: 1000, maxCompletionTokens: 200 });
+    await chat.send(thread.id, 'short answer please', [], { maxCompletionTokens: 20, truncation: { type: 'auto' } });
+    await chat.send(thread.id, 'and now a normal one');
+    assert.deepEqual(backend.requests[0]!.limits, { maxPromptTokens: 1000, maxCompletionTokens: 20, truncation: { type: 'auto' } });
+    assert.deepEqual(backend.requests[1]!.limits, { maxPromptTokens: 1000, maxCompletionTokens: 200 });
+  });
+});

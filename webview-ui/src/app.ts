@@ -6,6 +6,7 @@ import { el } from './ui/toolkit';
 import { Composer } from './views/composer';
 import { Notice } from './views/notice';
 import { ThreadBar } from './views/threadBar';
+import { limitsText } from './views/limitsText';
 import { Transcript } from './views/transcript';
 import { loadMemory, postToHost, saveMemory } from './vscode';
 
@@ -30,6 +31,8 @@ export class App {
       },
       attach: (kind) => postToHost({ type: 'command', command: kind === 'image' ? 'attachImage' : 'attachFile' }),
       removeAttachment: (id) => postToHost({ type: 'removeAttachment', id }),
+      setRunLimits: () => postToHost({ type: 'command', command: 'setRunLimits' }),
+      clearRunLimits: () => postToHost({ type: 'clearRunLimits' }),
       stop: () => postToHost({ type: 'stop' }),
       draftChanged: (draft) => saveMemory({ draft }),
     },
@@ -99,10 +102,8 @@ export class App {
     if (state.needsApiKey) this.notice.show(NO_KEY, true);
     else if (!sameThread || this.notice.offersKey) this.notice.show(undefined, false);
     const thread = state.threads.find((t) => t.id === state.currentThreadId);
-    const limits = thread?.limits;
-    const limitText = limits
-      ? ` · limits: ${[limits.maxPromptTokens && `prompt ≤ ${limits.maxPromptTokens}`, limits.maxCompletionTokens && `reply ≤ ${limits.maxCompletionTokens}`, limits.truncation && (limits.truncation.type === 'auto' ? 'truncation auto' : `last ${limits.truncation.lastMessages} messages`)].filter(Boolean).join(', ')}`
-      : '';
+    const limitText = thread?.limits ? ` · limits: ${limitsText(thread.limits)}` : '';
+    this.composer.setRunLimits(state.runLimits ? limitsText(state.runLimits) : undefined);
     this.footer.textContent = `${state.provider} · ${BACKEND_LABELS[thread?.backend ?? 'responses']} · ${state.model} · ${state.baseUrl}${limitText}`;
   }
 

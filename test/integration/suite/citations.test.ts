@@ -79,6 +79,27 @@ suite('Files, images and citations through the panel (Conversations + Responses)
   });
 });
 
+suite('Per-run context limits through the panel', () => {
+  let api: ThreadlineTestApi;
+
+  suiteSetup(async () => {
+    api = await readyPanel('sk-run-limits');
+  });
+
+  test('limits set for the next message apply to that run only', async () => {
+    await vscode.commands.executeCommand('threadline.newThread');
+    await vscode.commands.executeCommand('threadline.setRunLimits', { maxCompletionTokens: 16 });
+    const long = 'Please give me a very long answer with many many words in it so that it cannot fit';
+    await api.view.receive({ type: 'send', text: long });
+    await api.view.receive({ type: 'send', text: long });
+    const replies = (await api.store.messages(api.view.currentThreadId!)).filter((m) => m.role === 'assistant');
+    assert.deepEqual(replies.map((m) => m.status), ['incomplete', 'complete']);
+    const creates = (await recordedRequests()).filter((r) => r.method === 'POST' && r.path.endsWith('/responses')).slice(-2) as unknown as { body: { max_output_tokens?: number } }[];
+    assert.deepEqual(creates.map((c) => c.body.max_output_tokens), [16, undefined]);
+    assert.equal(api.store.get(api.view.currentThreadId!)!.limits, undefined, 'a run limit must not become the thread\'s');
+  });
+});
+
 suite('Files and citations through the panel (Assistants v2)', () => {
   let api: ThreadlineTestApi;
   let scratch: ReturnType<typeof scratchFolder>;

@@ -8,6 +8,8 @@ export interface ComposerActions {
   draftChanged(text: string): void;
   attach(kind: 'file' | 'image'): void;
   removeAttachment(id: string): void;
+  setRunLimits(): void;
+  clearRunLimits(): void;
 }
 
 /** The message box with Send and Stop. Enter sends; Shift+Enter starts a new line. */
@@ -18,6 +20,7 @@ export class Composer {
   private readonly stopButton;
   private readonly busy = spinner();
   private readonly chips = el('div', 'composer-attachments');
+  private readonly runLimits = el('div', 'composer-run-limits');
 
   constructor(private readonly actions: ComposerActions, draft: string) {
     this.input.value = draft;
@@ -26,9 +29,11 @@ export class Composer {
     const row = el('div', 'composer-actions');
     const attachFile = button({ label: 'File…', testId: 'attach-file', appearance: 'secondary', title: 'Attach a file', onClick: () => actions.attach('file') });
     const attachImage = button({ label: 'Image…', testId: 'attach-image', appearance: 'secondary', title: 'Attach an image (PNG, JPEG, GIF, WebP)', onClick: () => actions.attach('image') });
-    row.append(attachFile, attachImage, el('span', 'spacer'), this.busy, this.stopButton, this.sendButton);
+    const limits = button({ label: 'Limits…', testId: 'run-limits', appearance: 'secondary', title: 'Context limits for the next message only', onClick: () => actions.setRunLimits() });
+    row.append(attachFile, attachImage, limits, el('span', 'spacer'), this.busy, this.stopButton, this.sendButton);
     this.chips.dataset.testid = 'pending';
-    this.element.append(this.chips, this.input, row);
+    this.runLimits.dataset.testid = 'run-limits-chip';
+    this.element.append(this.chips, this.runLimits, this.input, row);
     this.input.addEventListener('input', () => actions.draftChanged(this.input.value));
     this.input.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
@@ -67,6 +72,20 @@ export class Composer {
       }),
     );
     this.chips.hidden = pending.length === 0;
+  }
+
+  /** Shows the limits the next message will run with (undefined hides them). */
+  setRunLimits(text: string | undefined): void {
+    this.runLimits.hidden = text === undefined;
+    if (text === undefined) return;
+    const chip = attachmentChip('Next message', text);
+    const remove = el('button', 'chip-remove', '×');
+    remove.type = 'button';
+    remove.title = 'Drop the limits for the next message';
+    remove.setAttribute('aria-label', remove.title);
+    remove.addEventListener('click', () => this.actions.clearRunLimits());
+    chip.append(remove);
+    this.runLimits.replaceChildren(chip);
   }
 
   get pendingNames(): string[] {
