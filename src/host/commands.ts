@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { createAssistant, listAssistants } from '../core/backends/assistants/catalog';
 import { listModels } from '../core/backends/models';
 import { describeError } from '../core/errors';
 import type { ChatService } from '../core/chatService';
@@ -91,6 +92,37 @@ export function registerCommands(apiKey: ApiKeyStore, view: ChatViewProvider, ch
         return thread.id;
       } catch (err) {
         void vscode.window.showErrorMessage(`Threadline: ${err instanceof Error ? err.message : String(err)}`);
+        return undefined;
+      }
+    }),
+    // Assistants v2: run one of the server's assistants, or create one (model, instructions).
+    // An argument `{ id }` or `{ create: { name?, instructions? } }` skips the pickers (tests).
+    vscode.commands.registerCommand('threadline.chooseAssistant', async (arg?: unknown) => {
+      const settings = readSettings();
+      const connection = connectionFor(settings, apiKey);
+      try {
+        let id = typeof arg === 'object' && arg !== null && 'id' in arg && typeof arg.id === 'string' ? arg.id : undefined;
+        let create = typeof arg === 'object' && arg !== null && 'create' in arg ? (arg.create as { name?: string; instructions?: string }) : undefined;
+        if (!id && !create) {
+          const assistants = await listAssistants(connection);
+          const createItem = { label: '$(add) Create a new assistant…', id: '' };
+          const picked = await vscode.window.showQuickPick([createItem, ...assistants.map((a) => ({ label: a.name || a.id, description: a.model, detail: a.instructions.slice(0, 120), id: a.id }))], {
+            title: `Threadline: assistant for Assistants v2 threads (${settings.baseUrl})`,
+          });
+          if (!picked) return undefined;
+          if (picked.id) id = picked.id;
+          else {
+            const instructions = await vscode.window.showInputBox({ title: `New assistant on ${settings.model}: instructions`, prompt: 'How the assistant should behave (optional).' });
+            if (instructions === undefined) return undefined;
+            create = { instructions };
+          }
+        }
+        if (create) id = (await createAssistant(connection, { name: create.name ?? 'Threadline', model: settings.model, instructions: create.instructions ?? '' })).id;
+        if (!id) return undefined;
+        await vscode.workspace.getConfiguration('threadline').update('assistantId', id, vscode.ConfigurationTarget.Global);
+        return id;
+      } catch (err) {
+        void vscode.window.showErrorMessage(`Threadline: ${describeError(err).message}`);
         return undefined;
       }
     }),

@@ -114,6 +114,24 @@ suite('Files and citations through the panel (Assistants v2)', () => {
     await resetBackendSetting();
   });
 
+  test('an assistant created from the picker runs the thread\'s replies', async () => {
+    const id = await vscode.commands.executeCommand<string>('threadline.chooseAssistant', { create: { name: 'Reviewer', instructions: 'Be brief.' } });
+    try {
+      assert.match(id ?? '', /^asst_/);
+      const created = (await recordedRequests()).filter((r) => r.method === 'POST' && r.path.endsWith('/assistants')).at(-1) as unknown as { body: { instructions?: string; name?: string } };
+      assert.deepEqual([created.body.name, created.body.instructions], ['Reviewer', 'Be brief.']);
+      await vscode.commands.executeCommand('threadline.newThread');
+      await vscode.commands.executeCommand('threadline.chooseBackend', 'assistants');
+      await api.view.receive({ type: 'send', text: 'Who answers?' });
+      const reply = (await api.store.messages(api.view.currentThreadId!)).at(-1)!;
+      assert.equal(reply.status, 'complete', reply.error);
+      const run = (await recordedRequests()).filter((r) => r.method === 'POST' && /\/threads\/[^/]+\/runs$/.test(r.path)).at(-1) as unknown as { body: { assistant_id?: string } };
+      assert.equal(run.body.assistant_id, id);
+    } finally {
+      await vscode.workspace.getConfiguration('threadline').update('assistantId', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   test('a run cites the attached file as a numbered footnote named after the file', async () => {
     await vscode.commands.executeCommand('threadline.newThread');
     await vscode.commands.executeCommand('threadline.chooseBackend', 'assistants');
