@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { AttachmentPart, ChatEvent, ChatService } from '../core/chatService';
 import { detectImageMime } from '../core/imageTypes';
@@ -41,6 +42,8 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   private readonly streaming = new Map<string, StreamingReply>();
   private lastReport: RenderReport | undefined;
   private readonly reportWaiters = new Set<(report: RenderReport) => void>();
+  /** Attachments already uploaded, by dialect, server, kind and content hash (this session). */
+  private readonly uploaded = new Map<string, AttachmentPart>();
   /** Limits for the next message of a thread only (per-run limits), until it is sent. */
   private readonly runLimits = new Map<string, ContextLimits>();
   private readonly pending = new PendingAttachments((threadId) => {
@@ -91,6 +94,19 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     await this.showThread(thread.id);
   }
 
+  /** Puts text into the composer (after what is there) and focuses the panel. */
+  async insertDraft(text: string): Promise<void> {
+    await this.ensureThread();
+    this.reveal();
+    this.post({ type: 'insertDraft', text });
+  }
+
+  /** Stops the reply streaming in the open thread, if any. */
+  stop(): boolean {
+    const id = this.currentThreadId;
+    return id ? this.deps.chat.stop(id) : false;
+  }
+
   /** Sets (or clears) the limits the open thread's next message runs with. */
   async setRunLimits(limits: ContextLimits | undefined): Promise<void> {
     const threadId = await this.ensureThread();
@@ -118,6 +134,14 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     const name = path.basename(uri.path);
     const data = await vscode.workspace.fs.readFile(uri);
     const upload = this.pending.begin(threadId, kind, name, data.byteLength);
+    // The same bytes already went to this server for this dialect: reuse that upload.
+    const thread = this.deps.store.get(threadId)!;
+    const uploadKey = `${thread.backend} ${readSettings().baseUrl} ${kind} ${createHash('sha256').update(data).digest('hex')}`;
+    const earlier = this.uploaded.get(uploadKey);
+    if (earlier) {
+      this.pending.ready(threadId, upload.id, { ...earlier, name });
+      return true;
+    }
     const mime = mimeFromName(name);
     const part: AttachmentPart = kind === 'image' ? { type: 'image', name, mime } : { type: 'file', name, bytes: data.byteLength, mime };
     // Small images keep a data: URL so the panel can show them whatever the dialect sends.
@@ -143,6 +167,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
         },
       );
       this.pending.ready(threadId, upload.id, prepared);
+      this.uploaded.set(uploadKey, prepared);
       return true;
     } catch (err) {
       const cancelled = upload.signal.aborted;
@@ -215,11 +240,9 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       case 'send':
         await this.send(message.text);
         return;
-      case 'stop': {
-        const id = this.currentThreadId;
-        if (id) this.deps.chat.stop(id);
+      case 'stop':
+        this.stop();
         return;
-      }
       case 'switchThread':
         if (this.deps.store.get(message.threadId)) await this.showThread(message.threadId);
         return;

@@ -40,6 +40,16 @@ export function registerCommands(apiKey: ApiKeyStore, view: ChatViewProvider, ch
     vscode.commands.registerCommand('threadline.newThread', () => view.newThread()),
     vscode.commands.registerCommand('threadline.attachFile', (uri?: unknown) => attach(view, 'file', uri)),
     vscode.commands.registerCommand('threadline.attachImage', (uri?: unknown) => attach(view, 'image', uri)),
+    // Context menus: the file (explorer or editor) or the selection goes to the current thread.
+    vscode.commands.registerCommand('threadline.askAboutFile', (uri?: unknown) => attach(view, 'file', uri ?? vscode.window.activeTextEditor?.document.uri)),
+    vscode.commands.registerCommand('threadline.askAboutSelection', async () => {
+      const editor = vscode.window.activeTextEditor;
+      if (!editor || editor.selection.isEmpty) return false;
+      await view.insertDraft(selectionAsDraft(editor));
+      return true;
+    }),
+    vscode.commands.registerCommand('threadline.focus', () => view.reveal()),
+    vscode.commands.registerCommand('threadline.stop', () => view.stop()),
     vscode.commands.registerCommand('threadline.chooseBackend', async (kind?: unknown) => {
       const picked = isBackend(kind)
         ? kind
@@ -138,6 +148,17 @@ export function registerCommands(apiKey: ApiKeyStore, view: ChatViewProvider, ch
       await view.refresh();
     }),
   ];
+}
+
+/** The selection as a fenced block headed by the file's workspace path and line range. */
+export function selectionAsDraft(editor: vscode.TextEditor): string {
+  const { document, selection } = editor;
+  const text = document.getText(selection);
+  const first = selection.start.line + 1;
+  const last = selection.end.character === 0 && selection.end.line > selection.start.line ? selection.end.line : selection.end.line + 1;
+  const where = `${vscode.workspace.asRelativePath(document.uri)}:${first === last ? first : `${first}-${last}`}`;
+  const fence = '`'.repeat(Math.max(3, ...[...text.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+  return `${where}\n${fence}${document.languageId}\n${text}${text.endsWith('\n') ? '' : '\n'}${fence}\n`;
 }
 
 async function attach(view: ChatViewProvider, kind: 'file' | 'image', uri: unknown): Promise<boolean> {

@@ -65,7 +65,9 @@ export type HostMessage =
   /** The composer's attachments changed (added, progressing, sent, removed). */
   | { type: 'pending'; threadId: string | undefined; pending: PendingAttachment[] }
   /** Something went wrong outside a send (an upload refused, a reference that cannot open). */
-  | { type: 'problem'; message: string };
+  | { type: 'problem'; message: string }
+  /** Add text to the composer (Ask about selection) and focus it. */
+  | { type: 'insertDraft'; text: string };
 
 /** Webview -> host. */
 export type WebviewMessage =
@@ -102,6 +104,8 @@ export interface RenderReport {
   pending: string[];
   /** Footnote count of the last message. */
   references: number;
+  /** What is in the composer. */
+  draft: string;
 }
 
 export function assertNever(value: never): never {

@@ -83,6 +83,10 @@ export class App {
       case 'problem':
         this.notice.show(message.message, false);
         break;
+      case 'insertDraft':
+        this.composer.restore(message.text);
+        this.composer.focus();
+        break;
       default:
         assertNever(message);
     }
@@ -128,6 +132,7 @@ export class App {
           notice: this.notice.current,
           pending: this.composer.pendingNames,
           references: this.transcript.lastReferenceCount(),
+          draft: this.composer.draft,
         },
       });
     }, 0);
