@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import type { AttachmentPart, ChatEvent, ChatService } from '../core/chatService';
 import { detectImageMime } from '../core/imageTypes';
 import { SendError } from '../core/chatService';
-import type { ContextLimits } from '../core/model';
+import type { ContextLimits, ThreadMeta } from '../core/model';
 import type { ThreadStore } from '../core/threadStore';
 import type { HostMessage, RenderReport, StreamingReply, ViewState, WebviewMessage } from '../shared/protocol';
 import { assertNever, isWebviewMessage } from '../shared/protocol';
@@ -54,6 +54,11 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     super();
     this.register(deps.chat.onEvent((e) => this.onChatEvent(e)));
     this.register(this.pending);
+  }
+
+  /** The library, most recent first. */
+  threads(): ThreadMeta[] {
+    return this.deps.store.list();
   }
 
   get currentThreadId(): string | undefined {

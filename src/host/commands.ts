@@ -48,6 +48,11 @@ export function registerCommands(apiKey: ApiKeyStore, view: ChatViewProvider, ch
       await view.insertDraft(selectionAsDraft(editor));
       return true;
     }),
+    vscode.commands.registerCommand('threadline.switchThread', async (threadId?: unknown) => {
+      const id = typeof threadId === 'string' ? threadId : (await pickThread(view))?.id;
+      if (id) await view.showThread(id);
+      return id;
+    }),
     vscode.commands.registerCommand('threadline.focus', () => view.reveal()),
     vscode.commands.registerCommand('threadline.stop', () => view.stop()),
     vscode.commands.registerCommand('threadline.chooseBackend', async (kind?: unknown) => {
@@ -148,6 +153,30 @@ export function registerCommands(apiKey: ApiKeyStore, view: ChatViewProvider, ch
       await view.refresh();
     }),
   ];
+}
+
+/** A Quick Pick of the library: title, last activity, message count and dialect. */
+function pickThread(view: ChatViewProvider): Thenable<{ id: string } | undefined> {
+  const now = Date.now();
+  return vscode.window.showQuickPick(
+    view.threads().map((t) => ({
+      id: t.id,
+      label: t.title,
+      description: `${t.messageCount} message${t.messageCount === 1 ? '' : 's'} · ${BACKEND_LABELS[t.backend]}`,
+      detail: `Last activity ${relativeTime(now - t.updatedAt)}`,
+      picked: t.id === view.currentThreadId,
+    })),
+    { title: 'Threadline: switch thread', matchOnDescription: true, matchOnDetail: true },
+  );
+}
+
+function relativeTime(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return 'just now';
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  return `${Math.round(hours / 24)} d ago`;
 }
 
 /** The selection as a fenced block headed by the file's workspace path and line range. */

@@ -40,6 +40,16 @@ async function send(t, text) {
   await t.webview().locator('[data-testid=send]').click();
 }
 
+/** Sends `text` and resolves with the new reply's locator once it has completed. */
+async function sendAndAwaitReply(t, text) {
+  const before = await messages(t, 'assistant').count();
+  await send(t, text);
+  await expectCount(messages(t, 'assistant'), before + 1, 30_000);
+  const reply = messages(t, 'assistant').nth(before);
+  await reply.and(t.webview().locator('[data-status=complete]')).waitFor({ timeout: 30_000 });
+  return reply;
+}
+
 export const tests = [
   {
     name: 'the Threadline view opens and asks for an API key',
@@ -144,6 +154,18 @@ export const tests = [
     },
   },
   {
+    name: 'Threadline: Switch Thread lists the threads with their activity and opens the chosen one',
+    async run(t) {
+      await t.runCommand(t.page, 'Threadline: Switch Thread');
+      const row = t.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Second thread' }).first();
+      await row.waitFor({ timeout: 15_000 });
+      assert.match(await row.innerText(), /2 messages/);
+      assert.match(await row.innerText(), /Last activity/);
+      await row.click();
+      await messages(t, 'user').locator('.message-text', { hasText: 'Second thread' }).waitFor({ timeout: 15_000 });
+    },
+  },
+  {
     name: 'the panel runs under a strict nonce CSP and shows markup from the model as text',
     async run(t) {
       const csp = await t.webview().locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
@@ -156,9 +178,7 @@ export const tests = [
       for (let i = 0; i < (await scripts.count()); i++) assert.ok(await scripts.nth(i).evaluate((el) => el.nonce), `a script without the nonce: ${await scripts.nth(i).evaluate((el) => el.outerHTML.slice(0, 200))}`);
 
       const hostile = '<img src=x onerror="document.body.dataset.pwned=1"><b>bold</b> [run](command:workbench.action.terminal.new)';
-      await send(t, hostile);
-      const reply = messages(t, 'assistant').last();
-      await reply.and(t.webview().locator('[data-status=complete]')).waitFor({ timeout: 30_000 });
+      const reply = await sendAndAwaitReply(t, hostile);
       assert.equal((await reply.locator('.message-text').innerText()).trim(), expectedReply(hostile));
       assert.equal(await reply.locator('.message-text img, .message-text b, .message-text a').count(), 0, 'model output became markup');
       assert.equal(await t.webview().locator('body[data-pwned]').count(), 0);
@@ -172,12 +192,10 @@ export const tests = [
       await t.webview().locator('[data-testid=attach-image]').click();
       await pickFile(t, png);
       await t.webview().locator('[data-testid=pending] .chip', { hasText: 'checker.png' }).waitFor({ timeout: 20_000 });
-      await send(t, 'What is in this picture?');
+      const reply = await sendAndAwaitReply(t, 'What is in this picture?');
       const image = messages(t, 'user').last().locator('img.message-image');
       await image.waitFor({ timeout: 20_000 });
       assert.ok((await image.evaluate((img) => img.naturalWidth)) === 32, 'the image did not load in the panel');
-      const reply = messages(t, 'assistant').last();
-      await reply.and(t.webview().locator('[data-status=complete]')).waitFor({ timeout: 30_000 });
       assert.match(await reply.locator('.message-text').innerText(), /image\/png/);
       await t.screenshot('image');
     },
@@ -188,9 +206,7 @@ export const tests = [
       await t.webview().locator('[data-testid=attach-file]').click();
       await pickFile(t, path.join(t.workspace, 'notes.md'));
       await t.webview().locator('[data-testid=pending] .chip', { hasText: 'notes.md' }).waitFor({ timeout: 20_000 });
-      await send(t, 'What do my notes say?');
-      const reply = messages(t, 'assistant').last();
-      await reply.and(t.webview().locator('[data-status=complete]')).waitFor({ timeout: 30_000 });
+      const reply = await sendAndAwaitReply(t, 'What do my notes say?');
       assert.equal(await reply.locator('sup.footnote').first().innerText(), '[1]');
       const reference = reply.locator('[data-testid=reference]');
       assert.match(await reference.innerText(), /\[1\] notes\.md/);
