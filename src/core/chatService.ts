@@ -4,10 +4,12 @@
 // it, every path stores exactly one assistant message and emits exactly one streamEnd.
 import type { Backend, RemoteMessage, ReplyRequest, UploadRequest } from './backend';
 import { describeError } from './errors';
+import type { ThreadDocument } from './exportThread';
 import { newLocalId } from './ids';
 import { titleFromText } from './model';
 import type { Annotation, BackendKind, ContentPart, ContextLimits, Message, MessageStatus, ThreadMeta, Usage } from './model';
 import { DEFAULT_THREAD_TITLE } from './threadStore';
+import type { MetaPatch } from './storage/records';
 import type { ThreadStore } from './threadStore';
 
 export type ChatEvent =
@@ -67,6 +69,8 @@ export class ChatService {
   private readonly active = new Map<string, AbortController>();
   private readonly now: () => number;
   private disposed = false;
+  /** Threads being deleted: a send to one is refused rather than racing the delete. */
+  private readonly deleting = new Set<string>();
   /** File names by dialect and file id (see nameCitedFiles). */
   private readonly fileNames = new Map<string, Promise<string | undefined>>();
 
@@ -80,8 +84,83 @@ export class ChatService {
   }
 
   /** A new, empty local thread; the server-side thread is created by the first send. */
-  async createThread(): Promise<ThreadMeta> {
-    const thread = await this.options.store.create({ backend: this.options.settings().backend });
+  async createThread(init: { workspaceFolder?: string } = {}): Promise<ThreadMeta> {
+    const thread = await this.options.store.create({ backend: this.options.settings().backend, ...init });
+    this.emitThreads();
+    return thread;
+  }
+
+  /** Renames a thread (whitespace collapsed: a title is one list row) and stops auto-titling it. */
+  async rename(threadId: string, title: string): Promise<ThreadMeta> {
+    const clean = title.replace(/\s+/g, ' ').trim();
+    if (!clean) throw new SendError('A thread title cannot be empty.');
+    return this.updateThread(threadId, { title: clean, titleLocked: true });
+  }
+
+  async setPinned(threadId: string, pinned: boolean): Promise<ThreadMeta> {
+    return this.updateThread(threadId, { pinned });
+  }
+
+  async setArchived(threadId: string, archived: boolean): Promise<ThreadMeta> {
+    return this.updateThread(threadId, { archived });
+  }
+
+  /**
+   * Deletes a thread; with `remote`, its server-side thread first. A server thread that is
+   * already gone (404) does not stop the local delete; any other server failure throws
+   * SendError before anything local is touched, so the user can retry and nothing is lost.
+   */
+  async delete(threadId: string, options: { remote?: boolean } = {}): Promise<void> {
+    if (this.active.has(threadId)) throw new SendError(STILL_STREAMING);
+    if (this.deleting.has(threadId)) return;
+    const thread = this.options.store.get(threadId);
+    if (!thread) throw new SendError('That thread no longer exists.');
+    this.deleting.add(threadId);
+    try {
+      if (options.remote && thread.remoteId) {
+        try {
+          await this.options.backendFor(thread.backend).deleteThread(thread.remoteId);
+        } catch (err) {
+          const described = describeError(err);
+          if (described.kind !== 'notFound') {
+            throw new SendError(`Could not delete the thread on the server, so it was kept: ${described.message}`, { cause: err });
+          }
+        }
+      }
+      await this.options.store.delete(threadId);
+    } finally {
+      this.deleting.delete(threadId);
+    }
+    this.emitThreads();
+  }
+
+  /**
+   * Stores an exported thread (see exportThread.parseThreadJson) as a new local thread: new ids,
+   * the same dialect and title, no server-side thread yet. Server ids of its messages belonged
+   * to the old server thread, so they are dropped. If storing fails part-way, the partial thread
+   * is removed and SendError thrown.
+   */
+  async importThread(doc: ThreadDocument, init: { workspaceFolder?: string } = {}): Promise<ThreadMeta> {
+    const { store } = this.options;
+    let thread = await store.create({ backend: doc.thread.backend, title: doc.thread.title, ...init });
+    try {
+      const patch: MetaPatch = {};
+      if (doc.thread.limits) patch.limits = doc.thread.limits;
+      if (doc.thread.titleLocked) patch.titleLocked = true;
+      if (Object.keys(patch).length) thread = await store.update(thread.id, patch);
+      const ids = new Map(doc.messages.map((m) => [m.id, newLocalId('msg')]));
+      for (const source of doc.messages) {
+        const message: Message = { ...source, id: ids.get(source.id) ?? newLocalId('msg'), threadId: thread.id };
+        delete message.remoteId;
+        delete message.omittedMessageIds;
+        const omitted = source.omittedMessageIds?.flatMap((id) => ids.get(id) ?? []);
+        if (omitted?.length) message.omittedMessageIds = omitted;
+        thread = await store.append(thread.id, message);
+      }
+    } catch (err) {
+      await store.delete(thread.id).catch(() => undefined);
+      throw new SendError(`Could not import the thread: ${describeError(err).message}`, { cause: err });
+    }
     this.emitThreads();
     return thread;
   }
@@ -163,6 +242,7 @@ export class ChatService {
     if (this.disposed) throw new SendError('Threadline is shutting down.');
     if (!text.trim() && attachments.length === 0) throw new SendError('Type a message to send.');
     if (this.active.has(threadId)) throw new SendError(STILL_STREAMING);
+    if (this.deleting.has(threadId)) throw new SendError('That thread is being deleted.');
     // Claimed before the first await, so a second send to this thread is refused at once.
     const controller = new AbortController();
     this.active.set(threadId, controller);
@@ -203,7 +283,9 @@ export class ChatService {
       model = this.options.settings().model;
       backend = this.options.backendFor(thread.backend);
       if (!thread.remoteId) {
-        const { remoteId } = await backend.createThread(thread);
+        // An imported thread, or one moved to another dialect, takes its history to the server.
+        const earlier = thread.messageCount > 0 ? await store.messages(threadId) : [];
+        const { remoteId } = await backend.createThread(thread, earlier);
         if (remoteId) thread = await store.update(threadId, { remoteId });
       }
     } catch (err) {
@@ -228,7 +310,7 @@ export class ChatService {
       throw new SendError(`Could not save your message: ${describeError(err).message}`, { cause: err });
     }
     this.emit({ type: 'message', message: input });
-    if (thread.messageCount === 1 && thread.title === DEFAULT_THREAD_TITLE) {
+    if (thread.messageCount === 1 && thread.title === DEFAULT_THREAD_TITLE && !thread.titleLocked) {
       thread = await this.retitle(thread, text.trim() ? text : attachments.map((a) => a.name).join(', '));
     }
     this.emitThreads();
@@ -237,6 +319,8 @@ export class ChatService {
 
   // A missing title is cosmetic: a disk error here must not turn into a failed send.
   private async retitle(thread: ThreadMeta, text: string): Promise<ThreadMeta> {
+    // A rename may have landed while the message was being stored; the user's title wins.
+    if (this.options.store.get(thread.id)?.titleLocked) return thread;
     try {
       return await this.options.store.update(thread.id, { title: titleFromText(text) });
     } catch (err) {
@@ -344,6 +428,13 @@ export class ChatService {
       this.options.onProblem?.(reason);
       return { ...message, status: 'error', error: message.error ? `${message.error} ${reason}` : reason };
     }
+  }
+
+  private async updateThread(threadId: string, patch: MetaPatch): Promise<ThreadMeta> {
+    if (!this.options.store.get(threadId)) throw new SendError('That thread no longer exists.');
+    const thread = await this.options.store.update(threadId, patch);
+    this.emitThreads();
+    return thread;
   }
 
   private release(threadId: string, controller: AbortController): void {

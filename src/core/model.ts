@@ -19,6 +19,14 @@ export interface ThreadMeta {
   messageCount: number;
   /** Per-thread context limits; a run may override them. */
   limits?: ContextLimits;
+  /** Listed before unpinned threads. Absent means false (so is every flag below). */
+  pinned?: boolean;
+  /** Hidden from the thread list unless archived threads are asked for. */
+  archived?: boolean;
+  /** The workspace folder path the thread was started in; absent = shown in every workspace. */
+  workspaceFolder?: string;
+  /** Set when the user renamed the thread, so the first-message auto-title leaves it alone. */
+  titleLocked?: boolean;
 }
 
 export type Role = 'user' | 'assistant';

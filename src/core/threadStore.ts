@@ -75,7 +75,7 @@ export class ThreadStore {
     return meta && { ...meta };
   }
 
-  async create(init: { backend: BackendKind; title?: string }): Promise<ThreadMeta> {
+  async create(init: { backend: BackendKind; title?: string; workspaceFolder?: string }): Promise<ThreadMeta> {
     const at = this.now();
     const meta: ThreadMeta = {
       id: newLocalId('th'),
@@ -85,6 +85,7 @@ export class ThreadStore {
       backend: init.backend,
       messageCount: 0,
     };
+    if (init.workspaceFolder) meta.workspaceFolder = init.workspaceFolder;
     const created = await this.enqueue(async () => {
       const size = await createLinesFile(this.fileOf(meta.id), [encodeRecord({ kind: 'thread', thread: meta })]);
       return this.commit(meta, size);
@@ -93,7 +94,7 @@ export class ThreadStore {
     return created;
   }
 
-  /** Changes the title and/or remoteId; an explicit `remoteId: undefined` clears the remote id. */
+  /** Changes the fields in `patch`; an explicit `undefined` (or `false` for a flag) clears a field. */
   async update(id: string, patch: MetaPatch): Promise<ThreadMeta> {
     const updated = await this.enqueue(async () => {
       const current = this.require(id);

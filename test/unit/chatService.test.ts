@@ -413,3 +413,21 @@ describe('ChatService: per-run limits', () => {
     assert.deepEqual(backend.requests[1]!.limits, { maxPromptTokens: 1000, maxCompletionTokens: 200 });
   });
 });
+
+describe('ChatService: history follows a thread to a new server thread', () => {
+  test('after a dialect switch the new server thread is created with the earlier messages', async () => {
+    const backend = new FakeBackend();
+    const seeded: number[] = [];
+    const create = backend.createThread.bind(backend);
+    backend.createThread = async (thread, initial = []) => {
+      seeded.push(initial.length);
+      return create(thread);
+    };
+    const { chat } = await harness(backend);
+    const thread = await chat.createThread();
+    await chat.send(thread.id, 'first');
+    await chat.setBackend(thread.id, 'assistants');
+    await chat.send(thread.id, 'second');
+    assert.deepEqual(seeded, [0, 2]);
+  });
+});

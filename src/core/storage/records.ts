@@ -2,23 +2,33 @@
 // carries what it changes, so replaying a file alone rebuilds its entry exactly.
 import type { BackendKind, ContextLimits, Message, MessageStatus, ThreadMeta } from '../model';
 
-export type MetaPatch = Partial<Pick<ThreadMeta, 'title' | 'remoteId' | 'backend' | 'limits'>>;
+export type MetaPatch = Partial<Pick<ThreadMeta, 'title' | 'remoteId' | 'backend' | 'limits' | 'workspaceFolder' | ThreadFlag>>;
+
+/** The boolean flags of a thread: stored only when true, so `false` in a patch removes the field. */
+type ThreadFlag = 'pinned' | 'archived' | 'titleLocked';
+const FLAGS: readonly ThreadFlag[] = ['pinned', 'archived', 'titleLocked'];
 
 /** A meta patch as written to disk: JSON has no undefined, so null clears a field. */
-type EncodedPatch = { title?: string; remoteId?: string | null; backend?: BackendKind; limits?: ContextLimits | null };
+type EncodedPatch = {
+  title?: string;
+  remoteId?: string | null;
+  backend?: BackendKind;
+  limits?: ContextLimits | null;
+  workspaceFolder?: string | null;
+} & Partial<Record<ThreadFlag, boolean>>;
 
 export type ThreadRecord =
   /** First line: the thread as created. */
   | { kind: 'thread'; thread: ThreadMeta }
   /** `at` is the updatedAt the message gave the thread. */
   | { kind: 'message'; at: number; message: Message }
-  /** A title/remoteId/backend/limits change. */
+  /** A change to any field of MetaPatch. */
   | { kind: 'meta'; at: number; patch: EncodedPatch };
 
 export const DEFAULT_THREAD_TITLE = 'New thread';
 
-const BACKENDS: readonly BackendKind[] = ['responses', 'assistants', 'chat'];
-const STATUSES: readonly MessageStatus[] = ['complete', 'cancelled', 'incomplete', 'error'];
+export const BACKENDS: readonly BackendKind[] = ['responses', 'assistants', 'chat'];
+export const STATUSES: readonly MessageStatus[] = ['complete', 'cancelled', 'incomplete', 'error'];
 
 /** Ids become file names, so only these characters are accepted from disk. */
 export function isSafeId(id: unknown): id is string {
@@ -35,6 +45,11 @@ export function metaRecord(at: number, patch: MetaPatch): ThreadRecord {
   if (patch.backend !== undefined) encoded.backend = patch.backend;
   if ('remoteId' in patch) encoded.remoteId = patch.remoteId ?? null;
   if ('limits' in patch) encoded.limits = patch.limits ?? null;
+  if ('workspaceFolder' in patch) encoded.workspaceFolder = patch.workspaceFolder ?? null;
+  for (const flag of FLAGS) {
+    const value = patch[flag];
+    if (value !== undefined) encoded[flag] = value;
+  }
   return { kind: 'meta', at, patch: encoded };
 }
 
@@ -59,6 +74,8 @@ export function parseRecord(line: string): ThreadRecord | undefined {
       if (patch.remoteId !== undefined && patch.remoteId !== null && typeof patch.remoteId !== 'string') return undefined;
       if (patch.backend !== undefined && !BACKENDS.includes(patch.backend as BackendKind)) return undefined;
       if (patch.limits !== undefined && patch.limits !== null && !isLimits(patch.limits)) return undefined;
+      if (patch.workspaceFolder !== undefined && patch.workspaceFolder !== null && typeof patch.workspaceFolder !== 'string') return undefined;
+      if (FLAGS.some((flag) => patch[flag] !== undefined && typeof patch[flag] !== 'boolean')) return undefined;
       return { kind: 'meta', at: value.at, patch: patch as EncodedPatch };
     }
     default:
@@ -66,9 +83,14 @@ export function parseRecord(line: string): ThreadRecord | undefined {
   }
 }
 
-/** Applies a patch as given by the API (an explicit `remoteId: undefined` clears it). */
+/**
+ * Applies a patch as given by the API (an explicit `remoteId: undefined` clears it). Pinning
+ * and archiving only change how the list shows a thread, so they leave updatedAt alone: a
+ * thread must not jump to the top of the recent threads because it was unpinned.
+ */
 export function applyPatch(meta: ThreadMeta, patch: MetaPatch | EncodedPatch, at: number): ThreadMeta {
-  const next: ThreadMeta = { ...meta, updatedAt: at };
+  const listOnly = Object.keys(patch).every((key) => key === 'pinned' || key === 'archived');
+  const next: ThreadMeta = { ...meta, updatedAt: listOnly ? meta.updatedAt : at };
   if (typeof patch.title === 'string') next.title = patch.title;
   if (patch.backend !== undefined) next.backend = patch.backend;
   if ('limits' in patch) {
@@ -78,6 +100,14 @@ export function applyPatch(meta: ThreadMeta, patch: MetaPatch | EncodedPatch, at
   if ('remoteId' in patch) {
     if (typeof patch.remoteId === 'string') next.remoteId = patch.remoteId;
     else delete next.remoteId;
+  }
+  if ('workspaceFolder' in patch) {
+    if (typeof patch.workspaceFolder === 'string') next.workspaceFolder = patch.workspaceFolder;
+    else delete next.workspaceFolder;
+  }
+  for (const flag of FLAGS) {
+    if (patch[flag] === true) next[flag] = true;
+    else if (patch[flag] === false) delete next[flag];
   }
   return next;
 }
@@ -112,6 +142,8 @@ export function isThreadMeta(value: unknown): value is ThreadMeta {
     BACKENDS.includes(value.backend as BackendKind) &&
     (value.remoteId === undefined || typeof value.remoteId === 'string') &&
     (value.limits === undefined || isLimits(value.limits)) &&
+    (value.workspaceFolder === undefined || typeof value.workspaceFolder === 'string') &&
+    FLAGS.every((flag) => value[flag] === undefined || typeof value[flag] === 'boolean') &&
     Number.isInteger(value.messageCount) &&
     (value.messageCount as number) >= 0
   );
@@ -129,7 +161,7 @@ function isMessage(value: unknown): value is Message {
   );
 }
 
-function isLimits(value: unknown): value is ContextLimits {
+export function isLimits(value: unknown): value is ContextLimits {
   if (!isObject(value)) return false;
   const positive = (n: unknown) => n === undefined || (Number.isInteger(n) && (n as number) > 0);
   const t = value.truncation;

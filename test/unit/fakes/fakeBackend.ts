@@ -21,6 +21,10 @@ export class FakeBackend implements Backend {
   readonly requests: ReplyRequest[] = [];
   /** When set, createThread throws it. */
   createThreadError: unknown;
+  /** Remote ids passed to deleteThread, in order. */
+  readonly deletedThreads: string[] = [];
+  /** When set, deleteThread throws it (after recording the call). */
+  deleteThreadError: unknown;
   /** When set, the backend can name files (Backend.fileName). */
   fileName?: (fileId: string) => Promise<string>;
   private readonly scripts: ScriptStep[][] = [];
@@ -57,7 +61,10 @@ export class FakeBackend implements Backend {
     }
   }
 
-  async deleteThread(): Promise<void> {}
+  async deleteThread(remoteId: string): Promise<void> {
+    this.deletedThreads.push(remoteId);
+    if (this.deleteThreadError !== undefined) throw this.deleteThreadError;
+  }
 }
 
 function abortError(): Error {

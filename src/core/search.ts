@@ -1,0 +1,101 @@
+// Full-text search over the library: thread titles, message text and attachment names. A hit is
+// one title, message text or attachment name holding every word of the query (AND, case-
+// insensitive), so its snippet can show the match in context.
+import { messageText } from './model';
+import type { Message } from './model';
+import type { ThreadStore } from './threadStore';
+
+export interface SearchHit {
+  threadId: string;
+  /** Absent for a title hit. */
+  messageId?: string;
+  /** The thread's title. */
+  title: string;
+  /** About SNIPPET_LENGTH characters of the matched field around its first match, on one line. */
+  snippet: string;
+  field: 'title' | 'text' | 'attachment';
+}
+
+export interface SearchOptions {
+  /** At most this many hits (default DEFAULT_SEARCH_LIMIT). */
+  limit?: number;
+}
+
+export const DEFAULT_SEARCH_LIMIT = 200;
+const SNIPPET_LENGTH = 80;
+/** How much of the snippet goes before the first match. */
+const SNIPPET_LEAD = 30;
+
+/**
+ * Searches every thread, archived ones included, most recently updated first; within a thread
+ * the title, then each message in order (its text, else its first matching attachment name).
+ * Threads are read one at a time, so memory holds one thread's messages, never the library.
+ */
+export async function searchThreads(store: Pick<ThreadStore, 'list' | 'messages'>, query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
+  const words = queryWords(query);
+  const limit = options.limit ?? DEFAULT_SEARCH_LIMIT;
+  const hits: SearchHit[] = [];
+  if (!words.length || limit <= 0) return hits;
+  for (const thread of store.list()) {
+    const title = oneLine(thread.title);
+    if (matchesAll(title, words)) hits.push({ threadId: thread.id, title: thread.title, snippet: snippet(title, words), field: 'title' });
+    if (hits.length >= limit) break;
+    let messages: Message[];
+    try {
+      messages = await store.messages(thread.id);
+    } catch {
+      // Deleted while the search ran: it simply has no more hits.
+      continue;
+    }
+    for (const message of messages) {
+      const hit = messageHit(message, words);
+      if (hit) hits.push({ threadId: thread.id, messageId: message.id, title: thread.title, ...hit });
+      if (hits.length >= limit) return hits;
+    }
+  }
+  return hits;
+}
+
+/** Ids of the messages whose text or an attachment name holds every word of `query`, in order. */
+export function findInThread(messages: readonly Message[], query: string): string[] {
+  const words = queryWords(query);
+  if (!words.length) return [];
+  return messages.filter((m) => messageHit(m, words)).map((m) => m.id);
+}
+
+function messageHit(message: Message, words: readonly RegExp[]): Pick<SearchHit, 'snippet' | 'field'> | undefined {
+  const text = oneLine(messageText(message));
+  if (matchesAll(text, words)) return { snippet: snippet(text, words), field: 'text' };
+  for (const part of message.content) {
+    if (part.type === 'text') continue;
+    const name = oneLine(part.name);
+    if (matchesAll(name, words)) return { snippet: snippet(name, words), field: 'attachment' };
+  }
+  return undefined;
+}
+
+// Case-insensitive regexes rather than lower-casing both sides: toLowerCase can change a
+// string's length (e.g. "İ"), which would shift snippet positions off the match.
+function queryWords(query: string): RegExp[] {
+  return query
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((word) => new RegExp(word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'iu'));
+}
+
+function matchesAll(text: string, words: readonly RegExp[]): boolean {
+  return words.every((word) => word.test(text));
+}
+
+function snippet(text: string, words: readonly RegExp[]): string {
+  const first = Math.min(...words.map((word) => word.exec(text)?.index ?? text.length));
+  if (text.length <= SNIPPET_LENGTH) return text;
+  const start = Math.max(0, Math.min(first - SNIPPET_LEAD, text.length - SNIPPET_LENGTH));
+  const end = Math.min(text.length, start + SNIPPET_LENGTH);
+  return `${start > 0 ? '…' : ''}${text.slice(start, end).trim()}${end < text.length ? '…' : ''}`;
+}
+
+/** Snippets are list rows; matching on the same one-line text keeps positions consistent. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,27 @@
+// Which threads the list shows, in what order. Pure, so the host can re-run it on every
+// threadsChanged without touching the store.
+import type { ThreadMeta } from './model';
+
+export interface ThreadListOptions {
+  /** Show archived threads too (default: hidden). */
+  includeArchived?: boolean;
+  /**
+   * Only threads started in this workspace folder, plus threads that belong to none; 'all' or
+   * absent shows every folder's threads.
+   */
+  workspaceFolder?: string | 'all';
+}
+
+/** Pinned threads first, then most recently updated first. */
+export function listThreads(threads: readonly ThreadMeta[], options: ThreadListOptions = {}): ThreadMeta[] {
+  const folder = options.workspaceFolder === undefined || options.workspaceFolder === 'all' ? undefined : sameFolderKey(options.workspaceFolder);
+  return threads
+    .filter((t) => options.includeArchived || !t.archived)
+    .filter((t) => folder === undefined || t.workspaceFolder === undefined || sameFolderKey(t.workspaceFolder) === folder)
+    .sort((a, b) => Number(!!b.pinned) - Number(!!a.pinned) || b.updatedAt - a.updatedAt || b.createdAt - a.createdAt);
+}
+
+// A folder path handed over with or without a trailing separator is still the same folder.
+function sameFolderKey(folder: string): string {
+  return folder.length > 1 ? folder.replace(/[\\/]+$/, '') : folder;
+}

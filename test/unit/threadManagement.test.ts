@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { APIError } from 'openai';
+import type { Backend } from '../../src/core/backend';
+import { ChatService, SendError, STILL_STREAMING } from '../../src/core/chatService';
+import type { ChatEvent } from '../../src/core/chatService';
+import { ThreadStore } from '../../src/core/threadStore';
+import { FakeBackend } from './fakes/fakeBackend';
+import { steppingClock, tempDir } from './fakes/fixtures';
+
+async function harness(backend = new FakeBackend()) {
+  const dir = await tempDir();
+  const now = steppingClock();
+  const store = await ThreadStore.open(dir, { now });
+  const backendFor = (): Backend => backend;
+  const chat = new ChatService({ store, backendFor, settings: () => ({ model: 'test-model', backend: 'responses' }), now });
+  const events: ChatEvent[] = [];
+  chat.onEvent((e) => events.push(e));
+  return { dir, store, backend, chat, events, reopen: () => ThreadStore.open(dir, { now }) };
+}
+
+const listed = (events: ChatEvent[]) => events.filter((e) => e.type === 'threadsChanged').length;
+
+describe('thread management', () => {
+  test('pinned, archived, workspaceFolder and titleLocked survive a re-open and an index rebuild', async () => {
+    const { dir, store, chat, reopen } = await harness();
+    const a = await chat.createThread({ workspaceFolder: '/work/a' });
+    const b = await chat.createThread();
+    await chat.setPinned(a.id, true);
+    await chat.setArchived(a.id, true);
+    await chat.rename(a.id, 'Kept name');
+    await chat.setArchived(b.id, true);
+    await chat.setArchived(b.id, false);
+
+    const expectedA = { pinned: true, archived: true, workspaceFolder: '/work/a', titleLocked: true, title: 'Kept name' };
+    const check = (s: ThreadStore) => {
+      const got = s.get(a.id);
+      assert.deepEqual(
+        { pinned: got?.pinned, archived: got?.archived, workspaceFolder: got?.workspaceFolder, titleLocked: got?.titleLocked, title: got?.title },
+        expectedA,
+      );
+      // Clearing a flag removes the field rather than storing false.
+      assert.equal('archived' in (s.get(b.id) ?? {}), false);
+    };
+    check(store);
+    const reopened = await reopen();
+    check(reopened);
+    assert.deepEqual(reopened.list(), store.list());
+
+    await fs.rm(path.join(dir, 'threads', 'index.json'));
+    const rebuilt = await reopen();
+    check(rebuilt);
+    assert.deepEqual(rebuilt.list(), store.list());
+  });
+
+  test('pinning and archiving leave updatedAt alone; renaming counts as a change', async () => {
+    const { store, chat } = await harness();
+    const t = await chat.createThread();
+    const before = store.get(t.id)?.updatedAt;
+    await chat.setPinned(t.id, true);
+    await chat.setArchived(t.id, true);
+    assert.equal(store.get(t.id)?.updatedAt, before);
+    await chat.rename(t.id, 'x');
+    assert.ok((store.get(t.id)?.updatedAt ?? 0) > (before ?? 0));
+  });
+
+  test('rename trims, refuses an empty title, and stops the first-message auto-title', async () => {
+    const { store, chat, events } = await harness();
+    const t = await chat.createThread();
+    await assert.rejects(chat.rename(t.id, '   \n '), SendError);
+    events.length = 0;
+    const renamed = await chat.rename(t.id, '  My\n plan  ');
+    assert.equal(renamed.title, 'My plan');
+    assert.equal(renamed.titleLocked, true);
+    assert.equal(listed(events), 1);
+
+    // Even a rename back to the default title keeps auto-titling off.
+    await chat.rename(t.id, 'New thread');
+    await chat.send(t.id, 'What is the capital of France?');
+    assert.equal(store.get(t.id)?.title, 'New thread');
+
+    const other = await chat.createThread();
+    await chat.send(other.id, 'Auto titled');
+    assert.equal(store.get(other.id)?.title, 'Auto titled');
+  });
+
+  test('createThread stores the workspace folder', async () => {
+    const { chat, reopen } = await harness();
+    const t = await chat.createThread({ workspaceFolder: '/repo' });
+    assert.equal(t.workspaceFolder, '/repo');
+    assert.equal((await reopen()).get(t.id)?.workspaceFolder, '/repo');
+    assert.equal((await chat.createThread()).workspaceFolder, undefined);
+  });
+
+  test('delete removes the thread locally, and remotely when asked', async () => {
+    const { store, backend, chat, events, reopen } = await harness();
+    const local = await chat.createThread();
+    await chat.send(local.id, 'hi');
+    const remote = await chat.createThread();
+    await chat.send(remote.id, 'hi');
+    const remoteId = store.get(remote.id)?.remoteId;
+    assert.ok(remoteId);
+
+    events.length = 0;
+    await chat.delete(local.id);
+    assert.deepEqual(backend.deletedThreads, []);
+    await chat.delete(remote.id, { remote: true });
+    assert.deepEqual(backend.deletedThreads, [remoteId]);
+    assert.deepEqual(store.list(), []);
+    assert.deepEqual((await reopen()).list(), []);
+    assert.equal(listed(events), 2);
+    await assert.rejects(chat.delete(local.id), SendError);
+  });
+
+  test('a server thread that is already gone (404) does not stop the local delete', async () => {
+    const { store, backend, chat } = await harness();
+    const t = await chat.createThread();
+    await chat.send(t.id, 'hi');
+    backend.deleteThreadError = APIError.generate(404, { message: 'No conversation found' }, 'No conversation found', new Headers());
+    await chat.delete(t.id, { remote: true });
+    assert.equal(backend.deletedThreads.length, 1);
+    assert.equal(store.get(t.id), undefined);
+  });
+
+  test('any other server failure keeps the thread and its messages', async () => {
+    const { store, backend, chat, events, reopen } = await harness();
+    const t = await chat.createThread();
+    await chat.send(t.id, 'precious');
+    backend.deleteThreadError = APIError.generate(500, { message: 'boom' }, 'boom', new Headers());
+    events.length = 0;
+    await assert.rejects(chat.delete(t.id, { remote: true }), (err: unknown) => err instanceof SendError && /server/.test(err.message));
+    assert.equal(store.get(t.id)?.messageCount, 2);
+    assert.equal((await reopen()).get(t.id)?.messageCount, 2);
+    assert.equal(listed(events), 0);
+    // The failed delete released the thread: sending still works.
+    await chat.send(t.id, 'still here');
+  });
+
+  test('delete is refused while a reply streams', async () => {
+    const { store, backend, chat } = await harness();
+    backend.script({ delta: 'partial' }, { waitForAbort: 'throw' });
+    const t = await chat.createThread();
+    const sending = chat.send(t.id, 'hi');
+    while (!chat.isStreaming(t.id) || backend.requests.length === 0) await new Promise((r) => setTimeout(r, 1));
+    await assert.rejects(chat.delete(t.id), (err: unknown) => err instanceof SendError && err.message === STILL_STREAMING);
+    chat.stop(t.id);
+    await sending;
+    assert.ok(store.get(t.id));
+    await chat.delete(t.id);
+    assert.equal(store.get(t.id), undefined);
+  });
+});

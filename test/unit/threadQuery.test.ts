@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { ThreadMeta } from '../../src/core/model';
+import { listThreads } from '../../src/core/threadQuery';
+
+const meta = (id: string, updatedAt: number, extra: Partial<ThreadMeta> = {}): ThreadMeta => ({
+  id,
+  title: id,
+  createdAt: 0,
+  updatedAt,
+  backend: 'responses',
+  messageCount: 0,
+  ...extra,
+});
+
+const ids = (threads: ThreadMeta[]) => threads.map((t) => t.id);
+
+describe('listThreads', () => {
+  const threads = [
+    meta('old', 1),
+    meta('new', 5),
+    meta('pinnedOld', 0, { pinned: true }),
+    meta('pinnedNew', 3, { pinned: true }),
+    meta('archived', 9, { archived: true }),
+    meta('archivedPinned', 8, { archived: true, pinned: true }),
+  ];
+
+  test('pinned first, then most recently updated; archived hidden unless asked', () => {
+    assert.deepEqual(ids(listThreads(threads)), ['pinnedNew', 'pinnedOld', 'new', 'old']);
+    assert.deepEqual(ids(listThreads(threads, { includeArchived: true })), ['archivedPinned', 'pinnedNew', 'pinnedOld', 'archived', 'new', 'old']);
+  });
+
+  test('a workspace filter keeps that folder and threads of no folder', () => {
+    const mixed = [meta('a', 3, { workspaceFolder: '/ws/a' }), meta('b', 2, { workspaceFolder: '/ws/b' }), meta('none', 1)];
+    assert.deepEqual(ids(listThreads(mixed, { workspaceFolder: '/ws/a' })), ['a', 'none']);
+    assert.deepEqual(ids(listThreads(mixed, { workspaceFolder: '/ws/b/' })), ['b', 'none']);
+    assert.deepEqual(ids(listThreads(mixed, { workspaceFolder: 'all' })), ['a', 'b', 'none']);
+    assert.deepEqual(ids(listThreads(mixed)), ['a', 'b', 'none']);
+  });
+
+  test('does not reorder the input array', () => {
+    const input = [meta('x', 1), meta('y', 2)];
+    listThreads(input);
+    assert.deepEqual(ids(input), ['x', 'y']);
+  });
+});
