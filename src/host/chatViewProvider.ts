@@ -5,6 +5,7 @@ import type { AttachmentPart, ChatEvent, ChatService } from '../core/chatService
 import { detectImageMime } from '../core/imageTypes';
 import { SendError } from '../core/chatService';
 import type { ContextLimits, ThreadMeta } from '../core/model';
+import { listThreads } from '../core/threadQuery';
 import type { ThreadStore } from '../core/threadStore';
 import type { HostMessage, RenderReport, StreamingReply, ViewState, WebviewMessage } from '../shared/protocol';
 import { assertNever, isWebviewMessage } from '../shared/protocol';
@@ -14,6 +15,7 @@ import { connectionFor } from './backends';
 import { mimeFromName, PendingAttachments } from './pendingAttachments';
 import { openReference } from './references';
 import { readSettings } from './settings';
+import { currentWorkspaceFolder, workspaceInit } from './workspace';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 
 const CURRENT_THREAD_KEY = 'threadline.currentThreadId';
@@ -56,9 +58,25 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
     this.register(this.pending);
   }
 
-  /** The library, most recent first. */
+  /**
+   * The panel's list: this workspace's threads (and those from no workspace), pinned first, then
+   * most recent; archived ones hidden. The open thread is always listed.
+   */
   threads(): ThreadMeta[] {
+    const all = this.deps.store.list();
+    const shown = listThreads(all, { workspaceFolder: currentWorkspaceFolder() ?? 'all' });
+    const current = all.find((t) => t.id === this.currentThreadId);
+    return current && !shown.includes(current) ? [current, ...shown] : shown;
+  }
+
+  /** Every thread, archived and other workspaces' included. */
+  allThreads(): ThreadMeta[] {
     return this.deps.store.list();
+  }
+
+  /** Shows `messageId` of the open thread (a search hit). */
+  revealMessage(messageId: string): void {
+    this.post({ type: 'revealMessage', messageId });
   }
 
   get currentThreadId(): string | undefined {
@@ -95,7 +113,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   }
 
   async newThread(): Promise<void> {
-    const thread = await this.deps.chat.createThread();
+    const thread = await this.deps.chat.createThread(workspaceInit());
     await this.showThread(thread.id);
   }
 
@@ -124,7 +142,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   async ensureThread(): Promise<string> {
     const current = this.currentThreadId;
     if (current) return current;
-    const thread = await this.deps.chat.createThread();
+    const thread = await this.deps.chat.createThread(workspaceInit());
     await this.deps.state.update(CURRENT_THREAD_KEY, thread.id);
     await this.refresh();
     return thread.id;
@@ -226,7 +244,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       provider: settings.provider.label,
       baseUrl: settings.baseUrl,
       model: settings.model,
-      threads: this.deps.store.list(),
+      threads: this.threads(),
       currentThreadId,
       messages: currentThreadId ? await this.deps.store.messages(currentThreadId) : [],
       streaming: currentThreadId ? this.streaming.get(currentThreadId) : undefined,
@@ -318,7 +336,7 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   private onChatEvent(e: ChatEvent): void {
     switch (e.type) {
       case 'threadsChanged':
-        this.post({ type: 'threads', threads: e.threads, currentThreadId: this.currentThreadId });
+        this.post({ type: 'threads', threads: this.threads(), currentThreadId: this.currentThreadId });
         return;
       case 'message':
         if (e.message.threadId === this.currentThreadId) this.post(e);

@@ -5,6 +5,7 @@ import { describeError } from '../core/errors';
 import type { ChatService } from '../core/chatService';
 import type { BackendKind, ContextLimits } from '../core/model';
 import { BACKEND_LABELS } from '../core/providers';
+import { listThreads } from '../core/threadQuery';
 import type { ApiKeyStore } from './apiKey';
 import { connectionFor } from './backends';
 import type { ChatViewProvider } from './chatViewProvider';
@@ -159,11 +160,11 @@ export function registerCommands(apiKey: ApiKeyStore, view: ChatViewProvider, ch
 function pickThread(view: ChatViewProvider): Thenable<{ id: string } | undefined> {
   const now = Date.now();
   return vscode.window.showQuickPick(
-    view.threads().map((t) => ({
+    listThreads(view.allThreads(), { includeArchived: true }).map((t) => ({
       id: t.id,
-      label: t.title,
+      label: `${t.pinned ? '$(pinned) ' : ''}${t.archived ? '$(archive) ' : ''}${t.title}`,
       description: `${t.messageCount} message${t.messageCount === 1 ? '' : 's'} · ${BACKEND_LABELS[t.backend]}`,
-      detail: `Last activity ${relativeTime(now - t.updatedAt)}`,
+      detail: `Last activity ${relativeTime(now - t.updatedAt)}${t.workspaceFolder ? ` · ${t.workspaceFolder}` : ''}`,
       picked: t.id === view.currentThreadId,
     })),
     { title: 'Threadline: switch thread', matchOnDescription: true, matchOnDetail: true },

@@ -67,7 +67,9 @@ export type HostMessage =
   /** Something went wrong outside a send (an upload refused, a reference that cannot open). */
   | { type: 'problem'; message: string }
   /** Add text to the composer (Ask about selection) and focus it. */
-  | { type: 'insertDraft'; text: string };
+  | { type: 'insertDraft'; text: string }
+  /** Scroll to a message of the open thread and mark it (a search hit). */
+  | { type: 'revealMessage'; messageId: string };
 
 /** Webview -> host. */
 export type WebviewMessage =

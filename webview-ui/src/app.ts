@@ -83,6 +83,9 @@ export class App {
       case 'problem':
         this.notice.show(message.message, false);
         break;
+      case 'revealMessage':
+        this.transcript.reveal(message.messageId);
+        break;
       case 'insertDraft':
         this.composer.restore(message.text);
         this.composer.focus();

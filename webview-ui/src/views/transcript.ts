@@ -69,6 +69,15 @@ export class Transcript {
     if (stick) this.scrollToEnd(true);
   }
 
+  /** Scrolls `id` into view and marks it until the next reveal. */
+  reveal(id: string): void {
+    for (const marked of this.element.querySelectorAll('.message-revealed')) marked.classList.remove('message-revealed');
+    const node = this.find(id);
+    if (!node) return;
+    node.classList.add('message-revealed');
+    node.scrollIntoView({ block: 'center' });
+  }
+
   messageIds(): string[] {
     return [...this.element.querySelectorAll<HTMLElement>('.message')].map((n) => n.dataset.id ?? '');
   }
