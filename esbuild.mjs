@@ -74,7 +74,7 @@ if (tests) {
     ...common,
     minify: false,
     sourcemap: 'inline',
-    entryPoints: ['test/unit', 'test/backend', 'test/build', 'test/stand-in', 'test/integration'].flatMap(tsFilesUnder),
+    entryPoints: ['test/unit', 'test/backend', 'test/build', 'test/bench', 'test/stand-in', 'test/integration'].flatMap(tsFilesUnder),
     outdir: 'out/test',
     outbase: 'test',
     platform: 'node',

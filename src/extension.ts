@@ -7,6 +7,7 @@ import { ApiKeyStore } from './host/apiKey';
 import { createBackend } from './host/backends';
 import { ChatViewProvider } from './host/chatViewProvider';
 import { registerCommands } from './host/commands';
+import { startRetention } from './host/retention';
 import { registerThreadCommands } from './host/threadCommands';
 import { onSettingsChanged, readSettings } from './host/settings';
 import type { ThreadlineTestApi } from './host/testApi';
@@ -29,6 +30,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view, { webviewOptions: { retainContextWhenHidden: false } }),
     ...registerCommands(apiKey, view, chat),
     ...registerThreadCommands(store, chat, view),
+    startRetention(store, chat),
     apiKey.onDidChange(() => void view.refresh()),
     onSettingsChanged(() => void view.refresh()),
   );

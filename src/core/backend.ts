@@ -74,6 +74,11 @@ export interface Backend {
   /** Removes the server-side thread. */
   deleteThread(remoteId: string): Promise<void>;
   /**
+   * Whether the server-side thread still exists: false on a 404, and any other failure throws
+   * (so "could not check" is never taken for "gone"). Absent where the server keeps no thread.
+   */
+  threadExists?(remoteId: string, options?: { signal?: AbortSignal }): Promise<boolean>;
+  /**
    * The user and assistant messages of a server-side thread, oldest first, fetched page by page
    * as the caller iterates. Absent where the server keeps no thread (chat: the local store is all).
    */

@@ -97,7 +97,7 @@ const ANNOTATION_TYPES: readonly Annotation['type'][] = ['file_citation', 'file_
 
 function checkThread(value: unknown): ThreadMeta {
   const at = 'thread';
-  const o = fields(value, at, ['id', 'title', 'createdAt', 'updatedAt', 'backend', 'remoteId', 'messageCount', 'limits', 'pinned', 'archived', 'workspaceFolder', 'titleLocked']);
+  const o = fields(value, at, ['id', 'title', 'createdAt', 'updatedAt', 'backend', 'remoteId', 'messageCount', 'limits', 'pinned', 'archived', 'workspaceFolder', 'titleLocked', 'remoteGone', 'goneRemoteId']);
   str(o, 'id', at);
   str(o, 'title', at);
   num(o, 'createdAt', at);
@@ -110,6 +110,8 @@ function checkThread(value: unknown): ThreadMeta {
   bool(o, 'archived', at);
   str(o, 'workspaceFolder', at, true);
   bool(o, 'titleLocked', at);
+  bool(o, 'remoteGone', at);
+  str(o, 'goneRemoteId', at, true);
   return o as unknown as ThreadMeta;
 }
 

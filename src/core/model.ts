@@ -27,6 +27,14 @@ export interface ThreadMeta {
   workspaceFolder?: string;
   /** Set when the user renamed the thread, so the first-message auto-title leaves it alone. */
   titleLocked?: boolean;
+  /**
+   * Set by a reconcile that found the server-side thread missing (deleted elsewhere, expired,
+   * the API turned off). `remoteId` is then cleared, so the next send creates a new server
+   * thread seeded with the local history, and the vanished id moves to `goneRemoteId`.
+   */
+  remoteGone?: boolean;
+  /** The server id the thread had when it was found gone; kept to show, and to re-check later. */
+  goneRemoteId?: string;
 }
 
 export type Role = 'user' | 'assistant';

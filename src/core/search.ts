@@ -31,8 +31,9 @@ const SNIPPET_LEAD = 30;
  * the title, then each message in order (its text, else its first matching attachment name).
  * Threads are read one at a time, so memory holds one thread's messages, never the library.
  */
-export async function searchThreads(store: Pick<ThreadStore, 'list' | 'messages'>, query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
+export async function searchThreads(store: Pick<ThreadStore, 'list' | 'messages'> & Partial<Pick<ThreadStore, 'rawText'>>, query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
   const words = queryWords(query);
+  const plainWords = rawTestable(query);
   const limit = options.limit ?? DEFAULT_SEARCH_LIMIT;
   const hits: SearchHit[] = [];
   if (!words.length || limit <= 0) return hits;
@@ -42,6 +43,9 @@ export async function searchThreads(store: Pick<ThreadStore, 'list' | 'messages'
     if (hits.length >= limit) break;
     let messages: Message[];
     try {
+      // Plain words stand verbatim in the stored JSON: a thread whose file lacks one cannot
+      // match, and skipping its parse makes a miss cost a file read, not a JSON parse per line.
+      if (plainWords && store.rawText && !matchesAll(await store.rawText(thread.id), words)) continue;
       messages = await store.messages(thread.id);
     } catch {
       // Deleted while the search ran: it simply has no more hits.
@@ -72,6 +76,11 @@ function messageHit(message: Message, words: readonly RegExp[]): Pick<SearchHit,
     if (matchesAll(name, words)) return { snippet: snippet(name, words), field: 'attachment' };
   }
   return undefined;
+}
+
+/** True when every word is letters, digits, `_` or `-`, which JSON stores without escaping. */
+function rawTestable(query: string): boolean {
+  return query.split(/\s+/).filter(Boolean).every((word) => /^[\p{L}\p{N}_-]+$/u.test(word));
 }
 
 // Case-insensitive regexes rather than lower-casing both sides: toLowerCase can change a

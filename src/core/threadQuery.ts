@@ -25,3 +25,14 @@ export function listThreads(threads: readonly ThreadMeta[], options: ThreadListO
 function sameFolderKey(folder: string): string {
   return folder.length > 1 ? folder.replace(/[\\/]+$/, '') : folder;
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Threads the retention setting archives: idle for at least `days` (last activity), not pinned,
+ * not archived already. `days` of 0 or less means the setting is off.
+ */
+export function idleThreads(threads: readonly ThreadMeta[], days: number, now: number): ThreadMeta[] {
+  if (!(days > 0)) return [];
+  return threads.filter((t) => !t.pinned && !t.archived && now - t.updatedAt >= days * DAY_MS);
+}

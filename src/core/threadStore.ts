@@ -129,6 +129,15 @@ export class ThreadStore {
     return readMessages(this.fileOf(threadId), this.report);
   }
 
+  /**
+   * The thread file as stored (JSON lines), for a cheap substring test before parsing: search
+   * skips threads whose raw text cannot contain a match.
+   */
+  async rawText(threadId: string): Promise<string> {
+    this.require(threadId);
+    return fs.readFile(this.fileOf(threadId), 'utf8');
+  }
+
   /** The newest `count` messages, oldest first, without reading the whole thread. */
   async lastMessages(threadId: string, count: number): Promise<Message[]> {
     this.require(threadId);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ThreadMeta } from '../../src/core/model';
-import { listThreads } from '../../src/core/threadQuery';
+import { idleThreads, listThreads } from '../../src/core/threadQuery';
 
 const meta = (id: string, updatedAt: number, extra: Partial<ThreadMeta> = {}): ThreadMeta => ({
   id,
@@ -42,5 +42,22 @@ describe('listThreads', () => {
     const input = [meta('x', 1), meta('y', 2)];
     listThreads(input);
     assert.deepEqual(ids(input), ['x', 'y']);
+  });
+});
+
+describe('idleThreads (retention)', () => {
+  const day = 24 * 60 * 60 * 1000;
+  const now = 100 * day;
+  const t = (id: string, idleDays: number, extra: Partial<ThreadMeta> = {}): ThreadMeta => ({
+    id, title: id, createdAt: 0, updatedAt: now - idleDays * day, backend: 'responses', messageCount: 1, ...extra,
+  });
+
+  test('archives threads idle for N days or more, never pinned or already archived ones', () => {
+    const threads = [t('fresh', 2), t('edge', 30), t('old', 45), t('pinned', 90, { pinned: true }), t('archived', 90, { archived: true })];
+    assert.deepEqual(idleThreads(threads, 30, now).map((x) => x.id), ['edge', 'old']);
+  });
+
+  test('is off by default (0 days)', () => {
+    assert.deepEqual(idleThreads([t('ancient', 1000)], 0, now), []);
   });
 });

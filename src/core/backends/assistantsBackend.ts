@@ -22,6 +22,7 @@ import { createSeededThread } from './assistants/seed';
 import { fetchFileName } from './fileDownload';
 import { uploadFile } from './files';
 import { createOpenAIClient } from './openaiClient';
+import { existsUnlessNotFound } from './remoteExists';
 
 export interface AssistantsOptions {
   /** Run this assistant; without it Threadline finds or creates its own per model. */
@@ -55,6 +56,11 @@ export class AssistantsBackend implements Backend {
 
   async deleteThread(remoteId: string): Promise<void> {
     await this.explained(() => this.client().beta.threads.delete(remoteId));
+  }
+
+  /** Through `explained` first: on api.openai.com every Assistants 404 means the API is gone, not the thread. */
+  async threadExists(remoteId: string, options: { signal?: AbortSignal } = {}): Promise<boolean> {
+    return existsUnlessNotFound(() => this.explained(() => this.client().beta.threads.retrieve(remoteId, { signal: options.signal })));
   }
 
   async *reply(request: ReplyRequest): AsyncIterable<ReplyEvent> {

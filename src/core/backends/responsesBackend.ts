@@ -11,6 +11,7 @@ import { describeError } from '../errors';
 import type { ContextLimits, Message, ThreadMeta } from '../model';
 import { fetchFileName } from './fileDownload';
 import { createOpenAIClient } from './openaiClient';
+import { existsUnlessNotFound } from './remoteExists';
 import { prepareAttachment } from './responses/attachments';
 import type { AttachmentPart } from './responses/attachments';
 import { needsClientContext, selectHistory, serverPromptCounter } from './responses/context';
@@ -50,6 +51,10 @@ export class ResponsesBackend implements Backend {
 
   async deleteThread(remoteId: string): Promise<void> {
     await this.client().conversations.delete(remoteId);
+  }
+
+  threadExists(remoteId: string, options: { signal?: AbortSignal } = {}): Promise<boolean> {
+    return existsUnlessNotFound(() => this.client().conversations.retrieve(remoteId, { signal: options.signal }));
   }
 
   listMessages(remoteId: string, options: { signal?: AbortSignal } = {}): AsyncIterable<RemoteMessage> {

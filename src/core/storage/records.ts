@@ -2,16 +2,24 @@
 // carries what it changes, so replaying a file alone rebuilds its entry exactly.
 import type { BackendKind, ContextLimits, Message, MessageStatus, ThreadMeta } from '../model';
 
-export type MetaPatch = Partial<Pick<ThreadMeta, 'title' | 'remoteId' | 'backend' | 'limits' | 'workspaceFolder' | ThreadFlag>>;
+export type MetaPatch = Partial<Pick<ThreadMeta, 'title' | 'remoteId' | 'goneRemoteId' | 'backend' | 'limits' | 'workspaceFolder' | ThreadFlag>>;
 
 /** The boolean flags of a thread: stored only when true, so `false` in a patch removes the field. */
-type ThreadFlag = 'pinned' | 'archived' | 'titleLocked';
-const FLAGS: readonly ThreadFlag[] = ['pinned', 'archived', 'titleLocked'];
+type ThreadFlag = 'pinned' | 'archived' | 'titleLocked' | 'remoteGone';
+const FLAGS: readonly ThreadFlag[] = ['pinned', 'archived', 'titleLocked', 'remoteGone'];
+
+/**
+ * Fields that say how a thread is listed or where its server copy stands, not what it holds:
+ * a patch of only these leaves updatedAt alone. `remoteId` joins them when the same patch
+ * sets or clears `remoteGone` (a reconcile moving the id aside, or putting it back).
+ */
+const QUIET_FIELDS: readonly string[] = ['pinned', 'archived', 'remoteGone', 'goneRemoteId'];
 
 /** A meta patch as written to disk: JSON has no undefined, so null clears a field. */
 type EncodedPatch = {
   title?: string;
   remoteId?: string | null;
+  goneRemoteId?: string | null;
   backend?: BackendKind;
   limits?: ContextLimits | null;
   workspaceFolder?: string | null;
@@ -44,6 +52,7 @@ export function metaRecord(at: number, patch: MetaPatch): ThreadRecord {
   if (patch.title !== undefined) encoded.title = patch.title;
   if (patch.backend !== undefined) encoded.backend = patch.backend;
   if ('remoteId' in patch) encoded.remoteId = patch.remoteId ?? null;
+  if ('goneRemoteId' in patch) encoded.goneRemoteId = patch.goneRemoteId ?? null;
   if ('limits' in patch) encoded.limits = patch.limits ?? null;
   if ('workspaceFolder' in patch) encoded.workspaceFolder = patch.workspaceFolder ?? null;
   for (const flag of FLAGS) {
@@ -72,6 +81,7 @@ export function parseRecord(line: string): ThreadRecord | undefined {
       if (!isFiniteNumber(value.at) || !isObject(patch)) return undefined;
       if (patch.title !== undefined && typeof patch.title !== 'string') return undefined;
       if (patch.remoteId !== undefined && patch.remoteId !== null && typeof patch.remoteId !== 'string') return undefined;
+      if (patch.goneRemoteId !== undefined && patch.goneRemoteId !== null && typeof patch.goneRemoteId !== 'string') return undefined;
       if (patch.backend !== undefined && !BACKENDS.includes(patch.backend as BackendKind)) return undefined;
       if (patch.limits !== undefined && patch.limits !== null && !isLimits(patch.limits)) return undefined;
       if (patch.workspaceFolder !== undefined && patch.workspaceFolder !== null && typeof patch.workspaceFolder !== 'string') return undefined;
@@ -84,13 +94,13 @@ export function parseRecord(line: string): ThreadRecord | undefined {
 }
 
 /**
- * Applies a patch as given by the API (an explicit `remoteId: undefined` clears it). Pinning
- * and archiving only change how the list shows a thread, so they leave updatedAt alone: a
- * thread must not jump to the top of the recent threads because it was unpinned.
+ * Applies a patch as given by the API (an explicit `remoteId: undefined` clears it). Pinning,
+ * archiving and a reconcile's findings (QUIET_FIELDS) leave updatedAt alone: a thread must not
+ * jump to the top of the recent threads because it was unpinned or checked on the server.
  */
 export function applyPatch(meta: ThreadMeta, patch: MetaPatch | EncodedPatch, at: number): ThreadMeta {
-  const listOnly = Object.keys(patch).every((key) => key === 'pinned' || key === 'archived');
-  const next: ThreadMeta = { ...meta, updatedAt: listOnly ? meta.updatedAt : at };
+  const quiet = Object.keys(patch).every((key) => QUIET_FIELDS.includes(key) || (key === 'remoteId' && 'remoteGone' in patch));
+  const next: ThreadMeta = { ...meta, updatedAt: quiet ? meta.updatedAt : at };
   if (typeof patch.title === 'string') next.title = patch.title;
   if (patch.backend !== undefined) next.backend = patch.backend;
   if ('limits' in patch) {
@@ -100,6 +110,10 @@ export function applyPatch(meta: ThreadMeta, patch: MetaPatch | EncodedPatch, at
   if ('remoteId' in patch) {
     if (typeof patch.remoteId === 'string') next.remoteId = patch.remoteId;
     else delete next.remoteId;
+  }
+  if ('goneRemoteId' in patch) {
+    if (typeof patch.goneRemoteId === 'string') next.goneRemoteId = patch.goneRemoteId;
+    else delete next.goneRemoteId;
   }
   if ('workspaceFolder' in patch) {
     if (typeof patch.workspaceFolder === 'string') next.workspaceFolder = patch.workspaceFolder;
@@ -141,6 +155,7 @@ export function isThreadMeta(value: unknown): value is ThreadMeta {
     isFiniteNumber(value.updatedAt) &&
     BACKENDS.includes(value.backend as BackendKind) &&
     (value.remoteId === undefined || typeof value.remoteId === 'string') &&
+    (value.goneRemoteId === undefined || typeof value.goneRemoteId === 'string') &&
     (value.limits === undefined || isLimits(value.limits)) &&
     (value.workspaceFolder === undefined || typeof value.workspaceFolder === 'string') &&
     FLAGS.every((flag) => value[flag] === undefined || typeof value[flag] === 'boolean') &&
