@@ -7,6 +7,8 @@ import { describeError } from './errors';
 import type { ThreadDocument } from './exportThread';
 import { newLocalId } from './ids';
 import { titleFromText } from './model';
+import { reconcileThreads } from './reconcile';
+import type { ReconcileOptions, ReconcileResult } from './reconcile';
 import type { Annotation, BackendKind, ContentPart, ContextLimits, Message, MessageStatus, ThreadMeta, Usage } from './model';
 import { DEFAULT_THREAD_TITLE } from './threadStore';
 import type { MetaPatch } from './storage/records';
@@ -224,12 +226,26 @@ export class ChatService {
   }
 
   /**
+   * Asks the server whether each thread's server-side copy still exists and marks the missing
+   * ones `remoteGone` (see reconcile.ts: their next send re-creates them with the local
+   * history). Never deletes anything; a thread that could not be checked is reported in
+   * `failed`, not thrown. One threadsChanged at the end, however many threads changed.
+   */
+  async reconcile(options: ReconcileOptions = {}): Promise<ReconcileResult> {
+    try {
+      return await reconcileThreads(this.options.store, this.options.backendFor, options);
+    } finally {
+      this.emitThreads();
+    }
+  }
+
+  /**
    * Moves a thread to another dialect. Its server-side thread belongs to the old dialect, so the
-   * next send creates a new one; the local history stays.
+   * next send creates a new one; the local history stays. So does a gone one's old id.
    */
   async setBackend(threadId: string, backend: BackendKind): Promise<ThreadMeta> {
     if (this.active.has(threadId)) throw new SendError(STILL_STREAMING);
-    const thread = await this.options.store.update(threadId, { backend, remoteId: undefined });
+    const thread = await this.options.store.update(threadId, { backend, remoteId: undefined, remoteGone: false, goneRemoteId: undefined });
     this.emitThreads();
     return thread;
   }
@@ -283,10 +299,13 @@ export class ChatService {
       model = this.options.settings().model;
       backend = this.options.backendFor(thread.backend);
       if (!thread.remoteId) {
-        // An imported thread, or one moved to another dialect, takes its history to the server.
+        // An imported thread, one moved to another dialect, or one whose server copy is gone
+        // takes its history to the server.
         const earlier = thread.messageCount > 0 ? await store.messages(threadId) : [];
         const { remoteId } = await backend.createThread(thread, earlier);
-        if (remoteId) thread = await store.update(threadId, { remoteId });
+        // Re-created, a gone thread is whole again; its old server id is no longer worth keeping.
+        const recreated: MetaPatch = thread.remoteGone ? { remoteGone: false, goneRemoteId: undefined } : {};
+        if (remoteId) thread = await store.update(threadId, { remoteId, ...recreated });
       }
     } catch (err) {
       throw new SendError(describeError(err).message, { cause: err });

@@ -71,6 +71,29 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, vi
       await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(toJson(thread, messages)));
       return uri.toString();
     })),
+    vscode.commands.registerCommand('threadline.reconcile', guarded(async () => {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'Threadline: checking threads on the server', cancellable: true },
+        (progress, token) => {
+          const abort = new AbortController();
+          token.onCancellationRequested(() => abort.abort());
+          let last = 0;
+          return chat.reconcile({
+            signal: abort.signal,
+            onProgress: (done, total) => {
+              progress.report({ message: `${done} of ${total}`, increment: total ? ((done - last) / total) * 100 : 0 });
+              last = done;
+            },
+          });
+        },
+      );
+      const failed = result.failed.length ? ` ${result.failed.length} could not be checked (${result.failed[0]!.error}).` : '';
+      void vscode.window.showInformationMessage(
+        `Threadline: checked ${result.checked} thread${result.checked === 1 ? '' : 's'}; ${result.gone.length} no longer exist on the server and are kept here (the next message starts a new server thread with their history).${failed}`,
+      );
+      await view.refresh();
+      return result;
+    })),
     vscode.commands.registerCommand('threadline.importThread', guarded(async (file?: unknown) => {
       const uri = file instanceof vscode.Uri ? file : (await vscode.window.showOpenDialog({ filters: { 'Threadline thread': ['json'] }, canSelectMany: false }))?.[0];
       if (!uri) return undefined;

@@ -72,4 +72,15 @@ suite('Thread library', () => {
     assert.deepEqual((await api.store.messages(imported)).map((m) => m.content), (await api.store.messages(id)).map((m) => m.content));
     assert.equal(api.view.currentThreadId, imported);
   });
+
+  test('Check Threads on the Server marks a thread whose conversation was deleted elsewhere, and keeps it readable', async () => {
+    const id = await threadWith('soon gone on the server');
+    const remoteId = api.store.get(id)!.remoteId!;
+    const res = await fetch(`${standInUrl()}/conversations/${remoteId}`, { method: 'DELETE', headers: { authorization: 'Bearer sk-library' } });
+    assert.equal(res.status, 200);
+    const result = await vscode.commands.executeCommand<{ gone: string[] }>('threadline.reconcile');
+    assert.deepEqual(result?.gone, [id]);
+    assert.equal(api.store.get(id)!.remoteGone, true);
+    assert.equal((await api.store.messages(id)).length, 2, 'the local copy must stay');
+  });
 });

@@ -1,7 +1,7 @@
 // A scripted Backend: each reply plays the next queued script step by step, so tests decide
 // exactly what streams, when it fails, and when it waits for stop().
 import type { Backend, ReplyEvent, ReplyRequest } from '../../../src/core/backend';
-import type { BackendKind, ThreadMeta } from '../../../src/core/model';
+import type { BackendKind, Message, ThreadMeta } from '../../../src/core/model';
 
 export type DoneEvent = Extract<ReplyEvent, { type: 'done' }>;
 
@@ -18,6 +18,8 @@ export type ScriptStep =
 
 export class FakeBackend implements Backend {
   readonly createThreadCalls: ThreadMeta[] = [];
+  /** The initial messages of each createThread call, in order. */
+  readonly seededWith: Message[][] = [];
   readonly requests: ReplyRequest[] = [];
   /** When set, createThread throws it. */
   createThreadError: unknown;
@@ -25,6 +27,10 @@ export class FakeBackend implements Backend {
   readonly deletedThreads: string[] = [];
   /** When set, deleteThread throws it (after recording the call). */
   deleteThreadError: unknown;
+  /** threadExists answers by remote id: a boolean, or `{ fail }` to throw it. Unlisted ids exist. */
+  readonly remoteThreads = new Map<string, boolean | { fail: unknown }>();
+  /** Remote ids passed to threadExists, in order. */
+  readonly existsChecks: string[] = [];
   /** When set, the backend can name files (Backend.fileName). */
   fileName?: (fileId: string) => Promise<string>;
   private readonly scripts: ScriptStep[][] = [];
@@ -38,8 +44,9 @@ export class FakeBackend implements Backend {
     return this;
   }
 
-  async createThread(thread: ThreadMeta): Promise<{ remoteId?: string }> {
+  async createThread(thread: ThreadMeta, initialMessages: readonly Message[] = []): Promise<{ remoteId?: string }> {
     this.createThreadCalls.push({ ...thread });
+    this.seededWith.push([...initialMessages]);
     if (this.createThreadError !== undefined) throw this.createThreadError;
     return { remoteId: `conv_fake_${++this.remoteCount}` };
   }
@@ -59,6 +66,13 @@ export class FakeBackend implements Backend {
         honourAbort = false;
       }
     }
+  }
+
+  async threadExists(remoteId: string): Promise<boolean> {
+    this.existsChecks.push(remoteId);
+    const answer = this.remoteThreads.get(remoteId) ?? true;
+    if (typeof answer !== 'boolean') throw answer.fail;
+    return answer;
   }
 
   async deleteThread(remoteId: string): Promise<void> {

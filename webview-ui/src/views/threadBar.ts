@@ -24,7 +24,7 @@ export class ThreadBar {
 
   update(threads: ThreadMeta[], currentThreadId: string | undefined): void {
     this.current = currentThreadId;
-    const items = threads.map((t) => ({ value: t.id, label: `${t.pinned ? '★ ' : ''}${t.archived ? '(archived) ' : ''}${t.title}` }));
+    const items = threads.map((t) => ({ value: t.id, label: `${t.pinned ? '★ ' : ''}${t.archived ? '(archived) ' : ''}${t.remoteGone ? '(gone on server) ' : ''}${t.title}` }));
     if (currentThreadId === undefined) items.unshift({ value: '', label: 'No thread yet' });
     setDropdownItems(this.switcher, items, currentThreadId ?? '');
     this.switcher.disabled = threads.length === 0;
