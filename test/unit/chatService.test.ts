@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Backend } from '../../src/core/backend';
 import { ChatService, SendError, STILL_STREAMING } from '../../src/core/chatService';
 import type { ChatEvent } from '../../src/core/chatService';
 import { describeError, DialectRetiredError } from '../../src/core/errors';
@@ -8,36 +7,9 @@ import { messageText } from '../../src/core/model';
 import type { Message } from '../../src/core/model';
 import { ThreadStore } from '../../src/core/threadStore';
 import { FakeBackend } from './fakes/fakeBackend';
-import { steppingClock, tempDir } from './fakes/fixtures';
+import { chatHarness } from './fakes/chatHarness';
 
-interface Harness {
-  dir: string;
-  store: ThreadStore;
-  backend: FakeBackend;
-  chat: ChatService;
-  events: ChatEvent[];
-  /** Resolves with the first event of `type` from now on. */
-  next: <T extends ChatEvent['type']>(type: T) => Promise<Extract<ChatEvent, { type: T }>>;
-}
-
-async function harness(backend = new FakeBackend()): Promise<Harness> {
-  const dir = await tempDir();
-  const now = steppingClock();
-  const store = await ThreadStore.open(dir, { now });
-  const backendFor = (): Backend => backend;
-  const chat = new ChatService({ store, backendFor, settings: () => ({ model: 'test-model', backend: 'responses' }), now });
-  const events: ChatEvent[] = [];
-  chat.onEvent((e) => events.push(e));
-  const next = <T extends ChatEvent['type']>(type: T) =>
-    new Promise<Extract<ChatEvent, { type: T }>>((resolve) => {
-      const sub = chat.onEvent((e) => {
-        if (e.type !== type) return;
-        sub.dispose();
-        resolve(e as Extract<ChatEvent, { type: T }>);
-      });
-    });
-  return { dir, store, backend, chat, events, next };
-}
+const harness = chatHarness;
 
 const summary = (events: ChatEvent[]): string[] =>
   events

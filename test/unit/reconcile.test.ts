@@ -4,13 +4,11 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { APIError } from 'openai';
 import type { Backend } from '../../src/core/backend';
-import { ChatService } from '../../src/core/chatService';
 import type { ChatEvent } from '../../src/core/chatService';
 import { parseThreadJson, toJson } from '../../src/core/exportThread';
 import type { BackendKind, ThreadMeta } from '../../src/core/model';
-import { ThreadStore } from '../../src/core/threadStore';
 import { FakeBackend } from './fakes/fakeBackend';
-import { steppingClock, tempDir } from './fakes/fixtures';
+import { chatHarness } from './fakes/chatHarness';
 
 /** A dialect without server threads, so without threadExists (as Chat Completions). */
 const chatBackend: Backend = {
@@ -21,14 +19,9 @@ const chatBackend: Backend = {
 };
 
 async function harness() {
-  const dir = await tempDir();
-  const now = steppingClock();
-  const store = await ThreadStore.open(dir, { now });
   const backend = new FakeBackend();
-  const backendFor = (kind: BackendKind): Backend => (kind === 'chat' ? chatBackend : backend);
-  const chat = new ChatService({ store, backendFor, settings: () => ({ model: 'test-model', backend: 'responses' }), now });
-  const events: ChatEvent[] = [];
-  chat.onEvent((e) => events.push(e));
+  const base = await chatHarness(backend, (kind: BackendKind): Backend => (kind === 'chat' ? chatBackend : backend));
+  const { chat, store } = base;
   /** A thread with one exchange, so it has a server-side thread. */
   const sent = async (text: string): Promise<ThreadMeta & { remoteId: string }> => {
     const t = await chat.createThread();
@@ -37,7 +30,7 @@ async function harness() {
     assert.ok(meta?.remoteId);
     return { ...meta, remoteId: meta.remoteId };
   };
-  return { dir, store, backend, chat, events, sent, reopen: () => ThreadStore.open(dir, { now }) };
+  return { ...base, sent };
 }
 
 const listed = (events: ChatEvent[]) => events.filter((e) => e.type === 'threadsChanged').length;

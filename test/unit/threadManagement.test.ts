@@ -3,23 +3,12 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { APIError } from 'openai';
-import type { Backend } from '../../src/core/backend';
-import { ChatService, SendError, STILL_STREAMING } from '../../src/core/chatService';
+import { SendError, STILL_STREAMING } from '../../src/core/chatService';
 import type { ChatEvent } from '../../src/core/chatService';
 import { ThreadStore } from '../../src/core/threadStore';
-import { FakeBackend } from './fakes/fakeBackend';
-import { steppingClock, tempDir } from './fakes/fixtures';
+import { chatHarness } from './fakes/chatHarness';
 
-async function harness(backend = new FakeBackend()) {
-  const dir = await tempDir();
-  const now = steppingClock();
-  const store = await ThreadStore.open(dir, { now });
-  const backendFor = (): Backend => backend;
-  const chat = new ChatService({ store, backendFor, settings: () => ({ model: 'test-model', backend: 'responses' }), now });
-  const events: ChatEvent[] = [];
-  chat.onEvent((e) => events.push(e));
-  return { dir, store, backend, chat, events, reopen: () => ThreadStore.open(dir, { now }) };
-}
+const harness = chatHarness;
 
 const listed = (events: ChatEvent[]) => events.filter((e) => e.type === 'threadsChanged').length;
 

@@ -1,0 +1,41 @@
+// A ChatService over a real ThreadStore in a temp folder, with a scripted backend and a stepping
+// clock; every ChatService test file starts from here.
+import type { Backend } from '../../../src/core/backend';
+import { ChatService } from '../../../src/core/chatService';
+import type { ChatEvent } from '../../../src/core/chatService';
+import type { BackendKind } from '../../../src/core/model';
+import { ThreadStore } from '../../../src/core/threadStore';
+import { FakeBackend } from './fakeBackend';
+import { steppingClock, tempDir } from './fixtures';
+
+export interface ChatHarness {
+  dir: string;
+  store: ThreadStore;
+  backend: FakeBackend;
+  chat: ChatService;
+  /** Every event since the start. */
+  events: ChatEvent[];
+  /** Resolves with the first event of `type` from now on. */
+  next: <T extends ChatEvent['type']>(type: T) => Promise<Extract<ChatEvent, { type: T }>>;
+  /** A second store on the same folder, as after a restart. */
+  reopen: () => Promise<ThreadStore>;
+}
+
+/** `backendFor` defaults to `backend` for every dialect. */
+export async function chatHarness(backend = new FakeBackend(), backendFor?: (kind: BackendKind) => Backend): Promise<ChatHarness> {
+  const dir = await tempDir();
+  const now = steppingClock();
+  const store = await ThreadStore.open(dir, { now });
+  const chat = new ChatService({ store, backendFor: backendFor ?? (() => backend), settings: () => ({ model: 'test-model', backend: 'responses' }), now });
+  const events: ChatEvent[] = [];
+  chat.onEvent((e) => events.push(e));
+  const next = <T extends ChatEvent['type']>(type: T) =>
+    new Promise<Extract<ChatEvent, { type: T }>>((resolve) => {
+      const sub = chat.onEvent((e) => {
+        if (e.type !== type) return;
+        sub.dispose();
+        resolve(e as Extract<ChatEvent, { type: T }>);
+      });
+    });
+  return { dir, store, backend, chat, events, next, reopen: () => ThreadStore.open(dir, { now }) };
+}
