@@ -5,6 +5,7 @@ import type { AttachmentPart, ChatEvent, ChatService } from '../core/chatService
 import { detectImageMime } from '../core/imageTypes';
 import { SendError } from '../core/chatService';
 import type { ContextLimits, ThreadMeta } from '../core/model';
+import { findInThread } from '../core/search';
 import { listThreads } from '../core/threadQuery';
 import type { ThreadStore } from '../core/threadStore';
 import type { HostMessage, RenderReport, StreamingReply, ViewState, WebviewMessage } from '../shared/protocol';
@@ -284,6 +285,12 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       case 'clearRunLimits':
         await this.setRunLimits(undefined);
         return;
+      case 'find': {
+        const threadId = this.currentThreadId;
+        const messageIds = threadId && message.query.trim() ? findInThread(await this.deps.store.messages(threadId), message.query) : [];
+        this.post({ type: 'findResults', query: message.query, messageIds });
+        return;
+      }
       case 'rendered':
         this.lastReport = message.report;
         for (const waiter of [...this.reportWaiters]) waiter(message.report);

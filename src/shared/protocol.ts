@@ -69,7 +69,10 @@ export type HostMessage =
   /** Add text to the composer (Ask about selection) and focus it. */
   | { type: 'insertDraft'; text: string }
   /** Scroll to a message of the open thread and mark it (a search hit). */
-  | { type: 'revealMessage'; messageId: string };
+  | { type: 'revealMessage'; messageId: string }
+  /** The messages of the open thread that match `query`, in order (searched in the store, so
+   * messages the panel has not rendered are found too). */
+  | { type: 'findResults'; query: string; messageIds: string[] };
 
 /** Webview -> host. */
 export type WebviewMessage =
@@ -91,6 +94,8 @@ export type WebviewMessage =
   | { type: 'continue' }
   /** Drop the limits set for the next message. */
   | { type: 'clearRunLimits' }
+  /** Find `query` in the open thread (answered with findResults). */
+  | { type: 'find'; query: string }
   /** What the panel shows now, after each render (tests and diagnostics read it via the host). */
   | { type: 'rendered'; report: RenderReport };
 
@@ -108,13 +113,17 @@ export interface RenderReport {
   references: number;
   /** What is in the composer. */
   draft: string;
+  /** The find bar: "2 of 5", or undefined when closed. */
+  find: string | undefined;
+  /** The message marked by find or search. */
+  revealed: string | undefined;
 }
 
 export function assertNever(value: never): never {
   throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
 }
 
-const webviewTypes = new Set<WebviewMessage['type']>(['ready', 'send', 'stop', 'switchThread', 'command', 'removeAttachment', 'openReference', 'continue', 'clearRunLimits', 'rendered']);
+const webviewTypes = new Set<WebviewMessage['type']>(['ready', 'send', 'stop', 'switchThread', 'command', 'removeAttachment', 'openReference', 'continue', 'clearRunLimits', 'find', 'rendered']);
 
 /** Runtime guard for what arrives from the webview: it is untrusted input. */
 export function isWebviewMessage(value: unknown): value is WebviewMessage {
@@ -130,6 +139,8 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
       return PANEL_COMMANDS.includes(m.command as PanelCommand);
     case 'removeAttachment':
       return typeof m.id === 'string';
+    case 'find':
+      return typeof m.query === 'string';
     case 'openReference':
       return typeof m.messageId === 'string' && Number.isInteger(m.index) && (m.index as number) >= 0;
     case 'rendered':

@@ -217,6 +217,25 @@ export const tests = [
       await t.screenshot('reference-opened');
     },
   },
+  {
+    name: 'find in the thread steps through the matching messages',
+    async run(t) {
+      await t.webview().locator('[data-testid=find-button]').click();
+      const input = t.webview().locator('[data-testid=find] input');
+      await input.fill('picture');
+      await input.press('Enter');
+      const status = t.webview().locator('[data-testid=find] .find-status');
+      await status.filter({ hasText: /^1 of \d+$/ }).waitFor({ timeout: 10_000 });
+      const total = Number((await status.innerText()).split(' of ')[1]);
+      assert.ok(total >= 2, `expected the question and its echo, found ${total}`);
+      assert.match(await t.webview().locator('.message-revealed .message-text').innerText(), /picture/);
+      await input.press('Enter');
+      await status.filter({ hasText: `2 of ${total}` }).waitFor({ timeout: 5_000 });
+      await t.screenshot('find');
+      await input.press('Escape');
+      await t.webview().locator('[data-testid=find]').waitFor({ state: 'hidden', timeout: 5_000 });
+    },
+  },
 ];
 
 /**

@@ -7,6 +7,7 @@ import { Composer } from './views/composer';
 import { Notice } from './views/notice';
 import { ThreadBar } from './views/threadBar';
 import { limitsText } from './views/limitsText';
+import { FindBar } from './views/findBar';
 import { Transcript } from './views/transcript';
 import { loadMemory, postToHost, saveMemory } from './vscode';
 
@@ -17,6 +18,7 @@ export class App {
   private readonly threadBar = new ThreadBar({
     switchThread: (threadId) => postToHost({ type: 'switchThread', threadId }),
     newThread: () => postToHost({ type: 'command', command: 'newThread' }),
+    find: () => this.findBar.open(),
   });
   private readonly transcript = new Transcript({
     openReference: (messageId, index) => postToHost({ type: 'openReference', messageId, index }),
@@ -39,12 +41,25 @@ export class App {
     loadMemory().draft,
   );
   private readonly footer = el('div', 'footer');
+  private readonly findBar = new FindBar({
+    find: (query) => postToHost({ type: 'find', query }),
+    reveal: (messageId) => {
+      this.transcript.reveal(messageId);
+      this.scheduleReport();
+    },
+  });
   private currentThreadId: string | undefined;
   private needsApiKey = false;
   private reportScheduled = false;
 
   mount(root: HTMLElement): void {
-    root.append(this.threadBar.element, this.transcript.element, this.notice.element, this.composer.element, this.footer);
+    window.addEventListener('keydown', (e) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'f') {
+        e.preventDefault();
+        this.findBar.open();
+      }
+    });
+    root.append(this.threadBar.element, this.findBar.element, this.transcript.element, this.notice.element, this.composer.element, this.footer);
   }
 
   handle(message: HostMessage): void {
@@ -86,6 +101,9 @@ export class App {
       case 'revealMessage':
         this.transcript.reveal(message.messageId);
         break;
+      case 'findResults':
+        this.findBar.results(message.query, message.messageIds);
+        break;
       case 'insertDraft':
         this.composer.restore(message.text);
         this.composer.focus();
@@ -99,6 +117,7 @@ export class App {
   private applyState(state: ViewState): void {
     this.needsApiKey = state.needsApiKey;
     const sameThread = state.currentThreadId === this.currentThreadId;
+    if (!sameThread) this.findBar.close();
     this.currentThreadId = state.currentThreadId;
     this.updateThreads(state.threads, state.currentThreadId);
     this.transcript.reset(state.messages);
@@ -136,6 +155,8 @@ export class App {
           pending: this.composer.pendingNames,
           references: this.transcript.lastReferenceCount(),
           draft: this.composer.draft,
+          find: this.findBar.summary,
+          revealed: this.transcript.revealedId,
         },
       });
     }, 0);

@@ -4,6 +4,7 @@ import { button, dropdown, el, setDropdownItems } from '../ui/toolkit';
 export interface ThreadBarActions {
   switchThread(threadId: string): void;
   newThread(): void;
+  find(): void;
 }
 
 /** The thread switcher and the New Thread button at the top of the panel. */
@@ -18,6 +19,7 @@ export class ThreadBar {
     });
     this.element.append(
       this.switcher,
+      button({ label: 'Find', testId: 'find-button', appearance: 'secondary', title: 'Find in thread (Ctrl+F)', onClick: () => actions.find() }),
       button({ label: 'New', testId: 'new-thread', appearance: 'secondary', title: 'New thread', onClick: () => actions.newThread() }),
     );
   }

@@ -69,6 +69,11 @@ export class Transcript {
     if (stick) this.scrollToEnd(true);
   }
 
+  /** The message marked by the last reveal, if it is still shown. */
+  get revealedId(): string | undefined {
+    return this.element.querySelector<HTMLElement>('.message-revealed')?.dataset.id;
+  }
+
   /** Scrolls `id` into view and marks it until the next reveal. */
   reveal(id: string): void {
     for (const marked of this.element.querySelectorAll('.message-revealed')) marked.classList.remove('message-revealed');
