@@ -136,6 +136,19 @@ export class ChatService {
     this.emitThreads();
   }
 
+  /** Bookmarks a message of the thread, or removes its bookmark; returns whether it is now bookmarked. */
+  async toggleBookmark(threadId: string, messageId: string): Promise<boolean> {
+    const { store } = this.options;
+    const thread = store.get(threadId);
+    if (!thread) throw new SendError('That thread no longer exists.');
+    if (!(await store.messages(threadId)).some((m) => m.id === messageId)) throw new SendError('That message is not in this thread.');
+    const current = thread.bookmarks ?? [];
+    const on = !current.includes(messageId);
+    await store.update(threadId, { bookmarks: on ? [...current, messageId] : current.filter((id) => id !== messageId) });
+    this.emitThreads();
+    return on;
+  }
+
   /**
    * Stores an exported thread (see exportThread.parseThreadJson) as a new local thread: new ids,
    * the same dialect and title, no server-side thread yet. Server ids of its messages belonged
@@ -159,6 +172,8 @@ export class ChatService {
         if (omitted?.length) message.omittedMessageIds = omitted;
         thread = await store.append(thread.id, message);
       }
+      const bookmarks = doc.thread.bookmarks?.flatMap((id) => ids.get(id) ?? []);
+      if (bookmarks?.length) thread = await store.update(thread.id, { bookmarks });
     } catch (err) {
       await store.delete(thread.id).catch(() => undefined);
       throw new SendError(`Could not import the thread: ${describeError(err).message}`, { cause: err });

@@ -97,7 +97,7 @@ const ANNOTATION_TYPES: readonly Annotation['type'][] = ['file_citation', 'file_
 
 function checkThread(value: unknown): ThreadMeta {
   const at = 'thread';
-  const o = fields(value, at, ['id', 'title', 'createdAt', 'updatedAt', 'backend', 'remoteId', 'messageCount', 'limits', 'pinned', 'archived', 'workspaceFolder', 'titleLocked', 'remoteGone', 'goneRemoteId']);
+  const o = fields(value, at, ['id', 'title', 'createdAt', 'updatedAt', 'backend', 'remoteId', 'messageCount', 'limits', 'pinned', 'archived', 'workspaceFolder', 'titleLocked', 'remoteGone', 'goneRemoteId', 'bookmarks']);
   str(o, 'id', at);
   str(o, 'title', at);
   num(o, 'createdAt', at);
@@ -112,6 +112,9 @@ function checkThread(value: unknown): ThreadMeta {
   bool(o, 'titleLocked', at);
   bool(o, 'remoteGone', at);
   str(o, 'goneRemoteId', at, true);
+  if (o.bookmarks !== undefined && !(Array.isArray(o.bookmarks) && o.bookmarks.every((id) => typeof id === 'string'))) {
+    throw fieldError(`${at}.bookmarks`, 'must be a list of message ids');
+  }
   return o as unknown as ThreadMeta;
 }
 

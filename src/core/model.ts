@@ -27,6 +27,8 @@ export interface ThreadMeta {
   workspaceFolder?: string;
   /** Set when the user renamed the thread, so the first-message auto-title leaves it alone. */
   titleLocked?: boolean;
+  /** Ids of bookmarked messages, in the order they were bookmarked. */
+  bookmarks?: string[];
   /**
    * Set by a reconcile that found the server-side thread missing (deleted elsewhere, expired,
    * the API turned off). `remoteId` is then cleared, so the next send creates a new server

@@ -285,6 +285,11 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
       case 'clearRunLimits':
         await this.setRunLimits(undefined);
         return;
+      case 'toggleBookmark': {
+        const threadId = this.currentThreadId;
+        if (threadId) await this.deps.chat.toggleBookmark(threadId, message.messageId).catch((err: unknown) => this.post({ type: 'problem', message: String(err instanceof Error ? err.message : err) }));
+        return;
+      }
       case 'find': {
         const threadId = this.currentThreadId;
         const messageIds = threadId && message.query.trim() ? findInThread(await this.deps.store.messages(threadId), message.query) : [];

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { ChatService } from '../core/chatService';
 import { parseThreadJson, toJson, toMarkdown } from '../core/exportThread';
 import type { ThreadStore } from '../core/threadStore';
+import { messageText } from '../core/model';
 import { searchThreads } from '../core/search';
 import type { ChatViewProvider } from './chatViewProvider';
 import { workspaceInit } from './workspace';
@@ -70,6 +71,22 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, vi
       if (!uri) return undefined;
       await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(toJson(thread, messages)));
       return uri.toString();
+    })),
+    vscode.commands.registerCommand('threadline.showBookmarks', guarded(async (pick?: unknown) => {
+      const items: (vscode.QuickPickItem & { threadId: string; messageId: string })[] = [];
+      for (const thread of store.list()) {
+        if (!thread.bookmarks?.length) continue;
+        const byId = new Map((await store.messages(thread.id)).map((m) => [m.id, m]));
+        for (const messageId of thread.bookmarks) {
+          const message = byId.get(messageId);
+          if (message) items.push({ label: messageText(message).replace(/\s+/g, ' ').slice(0, 100) || '(attachments)', description: thread.title, threadId: thread.id, messageId });
+        }
+      }
+      const chosen = typeof pick === 'number' ? items[pick] : await vscode.window.showQuickPick(items, { title: 'Threadline: bookmarks', matchOnDescription: true });
+      if (!chosen) return items.length;
+      await view.showThread(chosen.threadId);
+      view.revealMessage(chosen.messageId);
+      return items.length;
     })),
     vscode.commands.registerCommand('threadline.reconcile', guarded(async () => {
       const result = await vscode.window.withProgress(

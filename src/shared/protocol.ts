@@ -96,6 +96,8 @@ export type WebviewMessage =
   | { type: 'clearRunLimits' }
   /** Find `query` in the open thread (answered with findResults). */
   | { type: 'find'; query: string }
+  /** Bookmark a message of the open thread, or remove its bookmark. */
+  | { type: 'toggleBookmark'; messageId: string }
   /** What the panel shows now, after each render (tests and diagnostics read it via the host). */
   | { type: 'rendered'; report: RenderReport };
 
@@ -117,13 +119,15 @@ export interface RenderReport {
   find: string | undefined;
   /** The message marked by find or search. */
   revealed: string | undefined;
+  /** Ids of the messages shown as bookmarked. */
+  bookmarked: string[];
 }
 
 export function assertNever(value: never): never {
   throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
 }
 
-const webviewTypes = new Set<WebviewMessage['type']>(['ready', 'send', 'stop', 'switchThread', 'command', 'removeAttachment', 'openReference', 'continue', 'clearRunLimits', 'find', 'rendered']);
+const webviewTypes = new Set<WebviewMessage['type']>(['ready', 'send', 'stop', 'switchThread', 'command', 'removeAttachment', 'openReference', 'continue', 'clearRunLimits', 'find', 'toggleBookmark', 'rendered']);
 
 /** Runtime guard for what arrives from the webview: it is untrusted input. */
 export function isWebviewMessage(value: unknown): value is WebviewMessage {
@@ -141,6 +145,8 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
       return typeof m.id === 'string';
     case 'find':
       return typeof m.query === 'string';
+    case 'toggleBookmark':
+      return typeof m.messageId === 'string';
     case 'openReference':
       return typeof m.messageId === 'string' && Number.isInteger(m.index) && (m.index as number) >= 0;
     case 'rendered':

@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { APIError } from 'openai';
 import { SendError, STILL_STREAMING } from '../../src/core/chatService';
 import type { ChatEvent } from '../../src/core/chatService';
+import { parseThreadJson, toJson } from '../../src/core/exportThread';
 import { ThreadStore } from '../../src/core/threadStore';
 import { chatHarness } from './fakes/chatHarness';
 
@@ -139,5 +140,27 @@ describe('thread management', () => {
     assert.ok(store.get(t.id));
     await chat.delete(t.id);
     assert.equal(store.get(t.id), undefined);
+  });
+});
+
+describe('bookmarks', () => {
+  test('a bookmark toggles on and off, survives a reopen and an index rebuild, and follows an export/import', async () => {
+    const { dir, store, chat, reopen } = await harness();
+    const thread = await chat.createThread();
+    await chat.send(thread.id, 'keep this one');
+    const [question, answer] = await store.messages(thread.id);
+    assert.equal(await chat.toggleBookmark(thread.id, answer!.id), true);
+    assert.equal(await chat.toggleBookmark(thread.id, question!.id), true);
+    assert.equal(await chat.toggleBookmark(thread.id, question!.id), false);
+    assert.deepEqual(store.get(thread.id)!.bookmarks, [answer!.id]);
+    assert.deepEqual((await reopen()).get(thread.id)!.bookmarks, [answer!.id]);
+
+    await fs.writeFile(path.join(dir, 'threads', 'index.json'), '{ not json');
+    assert.deepEqual((await reopen()).get(thread.id)!.bookmarks, [answer!.id]);
+
+    const copy = await chat.importThread(parseThreadJson(toJson(store.get(thread.id)!, await store.messages(thread.id))));
+    const copied = await store.messages(copy.id);
+    assert.deepEqual(store.get(copy.id)!.bookmarks, [copied[1]!.id]);
+    await assert.rejects(chat.toggleBookmark(thread.id, 'msg_nope'), /not in this thread/);
   });
 });

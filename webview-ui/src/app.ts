@@ -23,6 +23,7 @@ export class App {
   private readonly transcript = new Transcript({
     openReference: (messageId, index) => postToHost({ type: 'openReference', messageId, index }),
     continueReply: () => postToHost({ type: 'continue' }),
+    toggleBookmark: (messageId) => postToHost({ type: 'toggleBookmark', messageId }),
   });
   private readonly notice = new Notice(() => postToHost({ type: 'command', command: 'setApiKey' }));
   private readonly composer = new Composer(
@@ -136,6 +137,7 @@ export class App {
   private updateThreads(threads: ThreadMeta[], currentThreadId: string | undefined): void {
     this.currentThreadId = currentThreadId;
     this.threadBar.update(threads, currentThreadId);
+    this.transcript.setBookmarks(threads.find((t) => t.id === currentThreadId)?.bookmarks ?? []);
   }
 
   /** Tells the host what is on screen, once per burst of updates. */
@@ -157,6 +159,7 @@ export class App {
           draft: this.composer.draft,
           find: this.findBar.summary,
           revealed: this.transcript.revealedId,
+          bookmarked: this.transcript.bookmarkedIds(),
         },
       });
     }, 0);

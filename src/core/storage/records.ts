@@ -2,7 +2,7 @@
 // carries what it changes, so replaying a file alone rebuilds its entry exactly.
 import type { BackendKind, ContextLimits, Message, MessageStatus, ThreadMeta } from '../model';
 
-export type MetaPatch = Partial<Pick<ThreadMeta, 'title' | 'remoteId' | 'goneRemoteId' | 'backend' | 'limits' | 'workspaceFolder' | ThreadFlag>>;
+export type MetaPatch = Partial<Pick<ThreadMeta, 'title' | 'remoteId' | 'goneRemoteId' | 'backend' | 'limits' | 'workspaceFolder' | 'bookmarks' | ThreadFlag>>;
 
 /** The boolean flags of a thread: stored only when true, so `false` in a patch removes the field. */
 type ThreadFlag = 'pinned' | 'archived' | 'titleLocked' | 'remoteGone';
@@ -13,7 +13,7 @@ const FLAGS: readonly ThreadFlag[] = ['pinned', 'archived', 'titleLocked', 'remo
  * a patch of only these leaves updatedAt alone. `remoteId` joins them when the same patch
  * sets or clears `remoteGone` (a reconcile moving the id aside, or putting it back).
  */
-const QUIET_FIELDS: readonly string[] = ['pinned', 'archived', 'remoteGone', 'goneRemoteId'];
+const QUIET_FIELDS: readonly string[] = ['pinned', 'archived', 'remoteGone', 'goneRemoteId', 'bookmarks'];
 
 /** A meta patch as written to disk: JSON has no undefined, so null clears a field. */
 type EncodedPatch = {
@@ -23,6 +23,7 @@ type EncodedPatch = {
   backend?: BackendKind;
   limits?: ContextLimits | null;
   workspaceFolder?: string | null;
+  bookmarks?: string[] | null;
 } & Partial<Record<ThreadFlag, boolean>>;
 
 export type ThreadRecord =
@@ -55,6 +56,7 @@ export function metaRecord(at: number, patch: MetaPatch): ThreadRecord {
   if ('goneRemoteId' in patch) encoded.goneRemoteId = patch.goneRemoteId ?? null;
   if ('limits' in patch) encoded.limits = patch.limits ?? null;
   if ('workspaceFolder' in patch) encoded.workspaceFolder = patch.workspaceFolder ?? null;
+  if ('bookmarks' in patch) encoded.bookmarks = patch.bookmarks?.length ? patch.bookmarks : null;
   for (const flag of FLAGS) {
     const value = patch[flag];
     if (value !== undefined) encoded[flag] = value;
@@ -86,6 +88,7 @@ export function parseRecord(line: string): ThreadRecord | undefined {
       if (patch.limits !== undefined && patch.limits !== null && !isLimits(patch.limits)) return undefined;
       if (patch.workspaceFolder !== undefined && patch.workspaceFolder !== null && typeof patch.workspaceFolder !== 'string') return undefined;
       if (FLAGS.some((flag) => patch[flag] !== undefined && typeof patch[flag] !== 'boolean')) return undefined;
+      if (patch.bookmarks !== undefined && patch.bookmarks !== null && !isIdList(patch.bookmarks)) return undefined;
       return { kind: 'meta', at: value.at, patch: patch as EncodedPatch };
     }
     default:
@@ -118,6 +121,10 @@ export function applyPatch(meta: ThreadMeta, patch: MetaPatch | EncodedPatch, at
   if ('workspaceFolder' in patch) {
     if (typeof patch.workspaceFolder === 'string') next.workspaceFolder = patch.workspaceFolder;
     else delete next.workspaceFolder;
+  }
+  if ('bookmarks' in patch) {
+    if (patch.bookmarks?.length) next.bookmarks = [...patch.bookmarks];
+    else delete next.bookmarks;
   }
   for (const flag of FLAGS) {
     if (patch[flag] === true) next[flag] = true;
@@ -158,10 +165,15 @@ export function isThreadMeta(value: unknown): value is ThreadMeta {
     (value.goneRemoteId === undefined || typeof value.goneRemoteId === 'string') &&
     (value.limits === undefined || isLimits(value.limits)) &&
     (value.workspaceFolder === undefined || typeof value.workspaceFolder === 'string') &&
+    (value.bookmarks === undefined || isIdList(value.bookmarks)) &&
     FLAGS.every((flag) => value[flag] === undefined || typeof value[flag] === 'boolean') &&
     Number.isInteger(value.messageCount) &&
     (value.messageCount as number) >= 0
   );
+}
+
+function isIdList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((id) => typeof id === 'string');
 }
 
 function isMessage(value: unknown): value is Message {

@@ -83,4 +83,16 @@ suite('Thread library', () => {
     assert.equal(api.store.get(id)!.remoteGone, true);
     assert.equal((await api.store.messages(id)).length, 2, 'the local copy must stay');
   });
+
+  test('a message bookmarked in the panel is listed by Show Bookmarks, which jumps back to it', async () => {
+    const id = await threadWith('remember this answer');
+    const answer = (await api.store.messages(id)).at(-1)!;
+    await api.view.receive({ type: 'toggleBookmark', messageId: answer.id });
+    await api.view.waitForRender((r) => r.bookmarked.includes(answer.id));
+    await threadWith('somewhere else');
+    const count = await vscode.commands.executeCommand<number>('threadline.showBookmarks', 0);
+    assert.ok((count ?? 0) >= 1);
+    assert.equal(api.view.currentThreadId, id);
+    await api.view.waitForRender((r) => r.threadId === id && r.revealed === answer.id);
+  });
 });

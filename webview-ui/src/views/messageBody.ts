@@ -5,6 +5,7 @@ import { el } from '../ui/toolkit';
 export interface MessageBodyActions {
   openReference(messageId: string, index: number): void;
   continueReply(): void;
+  toggleBookmark(messageId: string): void;
 }
 
 function formatBytes(bytes: number | undefined): string {

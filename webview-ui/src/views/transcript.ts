@@ -14,6 +14,7 @@ export class Transcript {
   readonly element = el('div', 'transcript');
   private readonly empty = el('p', 'transcript-empty', 'Ask anything. Replies stream in here.');
   private streamingText: Text | undefined;
+  private bookmarks = new Set<string>();
   private streamingId: string | undefined;
 
   constructor(private readonly actions: MessageBodyActions) {
@@ -100,8 +101,34 @@ export class Transcript {
 
   private renderMessage(message: Message): HTMLElement {
     const node = this.messageShell(message.id, message.role, message.status);
+    const mark = el('button', 'message-bookmark');
+    mark.type = 'button';
+    mark.dataset.testid = 'bookmark';
+    mark.addEventListener('click', () => this.actions.toggleBookmark(message.id));
+    node.querySelector('.message-author')!.append(mark);
     node.append(...renderMessageBody(message, this.actions));
+    this.showBookmark(node, this.bookmarks.has(message.id));
     return node;
+  }
+
+  /** Marks the bookmarked messages (the thread's list, from the host). */
+  setBookmarks(ids: readonly string[]): void {
+    this.bookmarks = new Set(ids);
+    for (const node of this.element.querySelectorAll<HTMLElement>('.message')) this.showBookmark(node, this.bookmarks.has(node.dataset.id ?? ''));
+  }
+
+  bookmarkedIds(): string[] {
+    return [...this.element.querySelectorAll<HTMLElement>('.message.message-bookmarked')].map((n) => n.dataset.id ?? '');
+  }
+
+  private showBookmark(node: HTMLElement, on: boolean): void {
+    node.classList.toggle('message-bookmarked', on);
+    const mark = node.querySelector<HTMLButtonElement>('.message-bookmark');
+    if (!mark) return;
+    mark.textContent = on ? '★' : '☆';
+    mark.title = on ? 'Remove bookmark' : 'Bookmark this message';
+    mark.setAttribute('aria-label', mark.title);
+    mark.setAttribute('aria-pressed', String(on));
   }
 
   private messageShell(id: string, role: Message['role'], status: string): HTMLElement {
