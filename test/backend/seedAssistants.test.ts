@@ -7,7 +7,7 @@ import type { RemoteMessage } from '../../src/core/backend';
 import { AssistantsBackend } from '../../src/core/backends/assistantsBackend';
 import { expectedReply } from '../stand-in/index';
 import { splitReply } from './replies';
-import { alternating, bodyArray, message, newThread, recorder, shortHistory, textOf, uploads, words } from './seedFixtures';
+import { alternating, assertShortHistoryListed, bodyArray, message, newThread, recorder, shortHistory, textOf, uploads, words } from './seedFixtures';
 import { collect, sdkClient, settingsFor, standInForFile } from './support';
 
 const standIn = standInForFile();
@@ -54,18 +54,7 @@ describe('Assistants: a thread created with initial messages, listed back', () =
     assert.equal(requests('POST', /\/messages$/).length, 1);
     assert.equal(done.usage?.inputTokens, words([...history, input]));
 
-    const listed = await listAll(b, thread.remoteId!);
-    assert.deepEqual(
-      listed.map((m) => [m.role, textOf(m.content)]),
-      [
-        ['user', 'What grows in my garden?'],
-        ['assistant', 'Tomatoes and basil.'],
-        ['user', 'And what is in this picture?'],
-        ['user', 'Which of them needs more sun?'],
-        ['assistant', text],
-      ],
-    );
-    assert.equal(listed.at(-1)?.remoteId, done.remoteId);
+    assertShortHistoryListed(await listAll(b, thread.remoteId!), text, done.remoteId);
   });
 
   test('45 initial messages: 32 with the thread, 13 added one by one; listed back in order', async () => {

@@ -1,6 +1,6 @@
 // Messages and uploads for the seed-flow tests (a thread created with history, then listed back).
 import assert from 'node:assert/strict';
-import type { Backend } from '../../src/core/backend';
+import type { Backend, RemoteMessage } from '../../src/core/backend';
 import type { BackendKind, ContentPart, Message, Role, ThreadMeta } from '../../src/core/model';
 import type { RecordedRequest, StandIn } from '../stand-in/index';
 
@@ -67,4 +67,19 @@ export function bodyArray(request: RecordedRequest | undefined, field: string): 
   const value = body[field];
   assert.ok(Array.isArray(value), `the body has an array \`${field}\``);
   return value;
+}
+
+/** Flow 7 after flow 1: the short history, the new question and its reply, listed back in order. */
+export function assertShortHistoryListed(listed: readonly RemoteMessage[], replyText: string, replyRemoteId: string | undefined): void {
+  assert.deepEqual(
+    listed.map((m) => [m.role, textOf(m.content)]),
+    [
+      ['user', 'What grows in my garden?'],
+      ['assistant', 'Tomatoes and basil.'],
+      ['user', 'And what is in this picture?'],
+      ['user', 'Which of them needs more sun?'],
+      ['assistant', replyText],
+    ],
+  );
+  assert.equal(listed.at(-1)?.remoteId, replyRemoteId);
 }
