@@ -14,6 +14,7 @@ import type { ApiKeyStore } from './apiKey';
 import { Disposable } from './disposable';
 import { connectionFor } from './backends';
 import { mimeFromName, PendingAttachments } from './pendingAttachments';
+import { runCodeAction } from './codeActions';
 import { openReference } from './references';
 import { readSettings } from './settings';
 import { currentWorkspaceFolder, workspaceInit } from './workspace';
@@ -22,6 +23,19 @@ import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 const CURRENT_THREAD_KEY = 'threadline.currentThreadId';
 /** Images up to this size are kept in the thread as a preview (bigger ones show as a chip). */
 const MAX_PREVIEW_BYTES = 1024 * 1024;
+/** Bytes that cross the webview bridge as base64; bigger files go through the file picker. */
+const MAX_PASTE_BYTES = 20 * 1024 * 1024;
+/** Schemes a drop may name: the user's files, local or in a remote workspace. */
+const DROPPABLE_SCHEMES = new Set(['file', 'vscode-remote']);
+
+function parseDroppedUri(text: string): vscode.Uri | undefined {
+  try {
+    const uri = vscode.Uri.parse(text.trim(), true);
+    return DROPPABLE_SCHEMES.has(uri.scheme) ? uri : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export interface ChatViewDeps {
   extensionUri: vscode.Uri;
@@ -154,9 +168,41 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
    * depending on the dialect) with a cancellable progress notification, then shows it as a chip.
    */
   async attach(kind: 'file' | 'image', uri: vscode.Uri): Promise<boolean> {
+    return this.attachBytes(kind, path.basename(uri.path), await vscode.workspace.fs.readFile(uri));
+  }
+
+  /**
+   * Files dragged in from the explorer or a tab: images go as images (by their bytes, not their
+   * name), anything else as a file. Only local and remote workspace files are read.
+   */
+  async attachDropped(uris: readonly string[]): Promise<void> {
+    for (const text of uris) {
+      const uri = parseDroppedUri(text);
+      if (!uri) {
+        this.post({ type: 'problem', message: `Cannot attach ${text}: only files from the workspace or disk can be dropped here.` });
+        continue;
+      }
+      const data = await vscode.workspace.fs.readFile(uri).then(undefined, (err: unknown) => {
+        this.post({ type: 'problem', message: `Cannot read ${uri.fsPath}: ${err instanceof Error ? err.message : String(err)}` });
+        return undefined;
+      });
+      if (data) await this.attachBytes(detectImageMime(data) ? 'image' : 'file', path.basename(uri.path), data);
+    }
+  }
+
+  /** A pasted image (or a file dropped from outside VS Code), sent by the panel as base64. */
+  async attachPasted(name: string, base64: string): Promise<void> {
+    const data = Buffer.from(base64, 'base64');
+    if (data.byteLength > MAX_PASTE_BYTES) {
+      this.post({ type: 'problem', message: `${name} is ${(data.byteLength / 1048576).toFixed(1)} MB; files pasted or dropped from outside VS Code may be at most ${MAX_PASTE_BYTES / 1048576} MB. Attach it with the paperclip instead.` });
+      return;
+    }
+    const safeName = path.basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f]/g, '') || 'pasted';
+    await this.attachBytes(detectImageMime(data) ? 'image' : 'file', safeName, new Uint8Array(data));
+  }
+
+  private async attachBytes(kind: 'file' | 'image', name: string, data: Uint8Array): Promise<boolean> {
     const threadId = await this.ensureThread();
-    const name = path.basename(uri.path);
-    const data = await vscode.workspace.fs.readFile(uri);
     const upload = this.pending.begin(threadId, kind, name, data.byteLength);
     // The same bytes already went to this server for this dialect: reuse that upload.
     const thread = this.deps.store.get(threadId)!;
@@ -211,7 +257,13 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
 
   /** Re-sends the whole state (after a key, setting or thread change). */
   async refresh(): Promise<void> {
-    if (this.ready) this.post({ type: 'state', state: await this.buildState() });
+    if (!this.ready) return;
+    const state = await this.buildState();
+    this.post({ type: 'state', state });
+    // A reply that ended between building and posting had its streamEnd posted before this
+    // state, which still shows it streaming: send the settled state after it.
+    const { currentThreadId, streaming } = state;
+    if (streaming && currentThreadId && this.streaming.get(currentThreadId) !== streaming) await this.refresh();
   }
 
   /** What the panel last reported it shows; for tests and diagnostics. */
@@ -240,15 +292,20 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
   private async buildState(): Promise<ViewState> {
     const settings = readSettings();
     const currentThreadId = this.currentThreadId;
+    const needsApiKey = settings.provider.keyRequired && !(await this.deps.apiKey.has());
+    const messages = currentThreadId ? await this.deps.store.messages(currentThreadId) : [];
+    // Read after the last await: a reply stored while the messages were read is final and must
+    // not also be shown as still streaming (the panel would keep a stale streaming copy of it).
+    const streaming = currentThreadId ? this.streaming.get(currentThreadId) : undefined;
     return {
-      needsApiKey: settings.provider.keyRequired && !(await this.deps.apiKey.has()),
+      needsApiKey,
       provider: settings.provider.label,
       baseUrl: settings.baseUrl,
       model: settings.model,
       threads: this.threads(),
       currentThreadId,
-      messages: currentThreadId ? await this.deps.store.messages(currentThreadId) : [],
-      streaming: currentThreadId ? this.streaming.get(currentThreadId) : undefined,
+      messages,
+      streaming: streaming && !messages.some((m) => m.id === streaming.messageId) ? streaming : undefined,
       pending: this.pending.list(currentThreadId),
       runLimits: currentThreadId ? this.runLimits.get(currentThreadId) : undefined,
     };
@@ -296,6 +353,15 @@ export class ChatViewProvider extends Disposable implements vscode.WebviewViewPr
         this.post({ type: 'findResults', query: message.query, messageIds });
         return;
       }
+      case 'codeAction':
+        await runCodeAction(message.action, message.code, message.language);
+        return;
+      case 'attachUris':
+        await this.attachDropped(message.uris);
+        return;
+      case 'attachData':
+        await this.attachPasted(message.name, message.base64);
+        return;
       case 'rendered':
         this.lastReport = message.report;
         for (const waiter of [...this.reportWaiters]) waiter(message.report);

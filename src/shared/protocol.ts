@@ -98,8 +98,17 @@ export type WebviewMessage =
   | { type: 'find'; query: string }
   /** Bookmark a message of the open thread, or remove its bookmark. */
   | { type: 'toggleBookmark'; messageId: string }
+  /** A code block's action: copy it, insert it at the editor's cursor, or open it in a new file. */
+  | { type: 'codeAction'; action: CodeAction; code: string; language: string | undefined }
+  /** Files dragged into the panel from the explorer or an editor tab (`file:`/`vscode-*:` URIs as text). */
+  | { type: 'attachUris'; uris: string[] }
+  /** An image pasted (or a file dropped from outside VS Code) into the panel, as base64 bytes. */
+  | { type: 'attachData'; name: string; base64: string }
   /** What the panel shows now, after each render (tests and diagnostics read it via the host). */
   | { type: 'rendered'; report: RenderReport };
+
+export type CodeAction = 'copy' | 'insert' | 'newFile';
+const CODE_ACTIONS: readonly CodeAction[] = ['copy', 'insert', 'newFile'];
 
 export interface RenderReport {
   threadId: string | undefined;
@@ -127,7 +136,7 @@ export function assertNever(value: never): never {
   throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
 }
 
-const webviewTypes = new Set<WebviewMessage['type']>(['ready', 'send', 'stop', 'switchThread', 'command', 'removeAttachment', 'openReference', 'continue', 'clearRunLimits', 'find', 'toggleBookmark', 'rendered']);
+const webviewTypes = new Set<WebviewMessage['type']>(['ready', 'send', 'stop', 'switchThread', 'command', 'removeAttachment', 'openReference', 'continue', 'clearRunLimits', 'find', 'toggleBookmark', 'codeAction', 'attachUris', 'attachData', 'rendered']);
 
 /** Runtime guard for what arrives from the webview: it is untrusted input. */
 export function isWebviewMessage(value: unknown): value is WebviewMessage {
@@ -149,6 +158,12 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
       return typeof m.messageId === 'string';
     case 'openReference':
       return typeof m.messageId === 'string' && Number.isInteger(m.index) && (m.index as number) >= 0;
+    case 'codeAction':
+      return CODE_ACTIONS.includes(m.action as CodeAction) && typeof m.code === 'string' && (m.language === undefined || typeof m.language === 'string');
+    case 'attachUris':
+      return Array.isArray(m.uris) && m.uris.every((u) => typeof u === 'string');
+    case 'attachData':
+      return typeof m.name === 'string' && typeof m.base64 === 'string';
     case 'rendered':
       return typeof m.report === 'object' && m.report !== null;
     default:

@@ -52,6 +52,8 @@ export class Transcript {
   }
 
   startStream(messageId: string, textSoFar = ''): void {
+    // One element per message: a stream (re)started from a state refresh replaces any copy.
+    this.find(messageId)?.remove();
     const node = this.messageShell(messageId, 'assistant', 'streaming');
     this.streamingText = document.createTextNode(textSoFar);
     const text = el('div', 'message-text');
