@@ -31,7 +31,9 @@ const DROPPABLE_SCHEMES = new Set(['file', 'vscode-remote']);
 function parseDroppedUri(text: string): vscode.Uri | undefined {
   try {
     const uri = vscode.Uri.parse(text.trim(), true);
-    return DROPPABLE_SCHEMES.has(uri.scheme) ? uri : undefined;
+    if (!DROPPABLE_SCHEMES.has(uri.scheme)) return undefined;
+    // A remote workspace's files are plain files where this extension host runs.
+    return uri.scheme === 'vscode-remote' ? vscode.Uri.file(uri.path) : uri;
   } catch {
     return undefined;
   }

@@ -8,7 +8,8 @@
 //   5. stage "e2e": UI tests in the workbench (test/e2e/*.e2e.mjs), screenshots in test-output/.
 // Prints each stage's "N passed, N failed" and the combined count as the last line.
 //
-// Options: --only integration|e2e   --grep TEXT   --no-build   --keep (keep Chromium profiles)
+// Options: --only integration|e2e   --grep TEXT   --file NAME (e2e files whose name contains NAME)
+//          --no-build   --keep (keep Chromium profiles)
 //          --timeout SECONDS (integration suite, default 300)
 // Env: THREADLINE_HARNESS_CACHE (tool cache, default <repo>/.cache/harness), CHROMIUM (browser
 //      binary), THREADLINE_STAND_IN_CLI (another stand-in script), VERBOSE=1 (unfiltered workbench
@@ -17,12 +18,13 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { REPO, CACHE, ensureTools, startStandIn, logger, countLine } from './lib.mjs';
 import { runIntegration } from './integration.mjs';
-import { runE2e } from './e2e.mjs';
+import { e2eFiles, runE2e } from './e2e.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : undefined; };
 const only = opt('only');
 const grep = opt('grep');
+const fileFilter = opt('file');
 const keep = argv.includes('--keep');
 const timeoutMs = Number(opt('timeout') ?? 300) * 1000;
 if (only && only !== 'integration' && only !== 'e2e') {
@@ -55,7 +57,8 @@ try {
   }
   if (!only || only === 'e2e') {
     console.log('\n=== end-to-end UI tests (workbench) ===');
-    stages.push(['e2e', await runE2e({ standInUrl: standIn.url, keep, grep })]);
+    const files = e2eFiles().filter((f) => !fileFilter || path.basename(f).includes(fileFilter));
+    stages.push(['e2e', await runE2e({ standInUrl: standIn.url, keep, grep, files })]);
   }
 } catch (e) {
   fatal = e instanceof Error ? e.message : String(e);
