@@ -5,8 +5,11 @@ import type { Annotation, BackendKind, ContentPart, ContextLimits, Message, Mess
 export interface ReplyRequest {
   /** The thread, with its `remoteId` already set by `createThread`. */
   thread: ThreadMeta;
-  /** Every stored message before `input`, oldest first (dialects that keep no server state need it). */
-  history: readonly Message[];
+  /**
+   * The stored messages before `input` (dialects that keep no server state need them), read only
+   * as far as the backend asks: newest first until its context is full.
+   */
+  history: HistorySource;
   /** The new user message to send. */
   input: Message;
   model: string;
@@ -14,6 +17,28 @@ export interface ReplyRequest {
   limits?: ContextLimits;
   /** Aborts the request; the reply then ends by throwing (the caller keeps the partial text). */
   signal: AbortSignal;
+}
+
+/**
+ * The messages of a thread before some point, read on demand: a thread may hold 100,000
+ * messages, and a send must not load them all to find the few dozen that fit a context.
+ */
+export interface HistorySource {
+  /** Newest first, read as iterated: stop (break) once the context is full, and reading stops too. */
+  newestFirst(): AsyncIterable<Message>;
+  /** Every message, oldest first. Reads the whole thread: only for the rare need of all of it. */
+  all(): Promise<Message[]>;
+}
+
+/** A history already in memory (oldest first): a thread not stored, or a test's. */
+export function historyFrom(messages: readonly Message[]): HistorySource {
+  const held = [...messages];
+  return {
+    async *newestFirst() {
+      for (let i = held.length - 1; i >= 0; i--) yield held[i] as Message;
+    },
+    all: async () => [...held],
+  };
 }
 
 /** What a streaming reply yields: text deltas, then exactly one `done`. */
@@ -32,7 +57,10 @@ export type ReplyEvent =
       text?: string;
       /** Citations in the final text, positions relative to `text` (or the joined deltas). */
       annotations?: Annotation[];
-      /** Local ids of messages the dialect left out of the context to fit the limits. */
+      /**
+       * Local ids of messages the dialect left out of the context to fit the limits, oldest first;
+       * on a long thread only the newest OMITTED_IDS_LISTED of them (see backends/history.ts).
+       */
       omittedMessageIds?: string[];
     };
 

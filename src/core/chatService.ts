@@ -2,7 +2,7 @@
 // streams the reply, and listeners (the host) see each step as an event. Before the user's
 // message is stored a failure throws SendError (nothing kept, so the draft goes back); after
 // it, every path stores exactly one assistant message and emits exactly one streamEnd.
-import type { Backend, RemoteMessage, ReplyRequest, UploadRequest } from './backend';
+import type { Backend, HistorySource, RemoteMessage, ReplyRequest, UploadRequest } from './backend';
 import { describeError } from './errors';
 import type { ThreadDocument } from './exportThread';
 import { newLocalId } from './ids';
@@ -48,8 +48,8 @@ interface PreparedSend {
   backend: Backend;
   model: string;
   input: Message;
-  /** Every message before `input`. */
-  history: Message[];
+  /** The messages before `input`, read only as far as the backend asks. */
+  history: HistorySource;
 }
 
 /** How a reply ended, before it is turned into the stored message; optional fields only when known. */
@@ -125,7 +125,7 @@ export class ChatService {
         } catch (err) {
           const described = describeError(err);
           if (described.kind !== 'notFound') {
-            throw new SendError(`Could not delete the thread on the server, so it was kept: ${described.message}`, { cause: err });
+            throw new SendError(`Could not delete the thread on the server, so the local thread was kept. ${described.message}`, { cause: err });
           }
         }
       }
@@ -315,8 +315,10 @@ export class ChatService {
       backend = this.options.backendFor(thread.backend);
       if (!thread.remoteId) {
         // An imported thread, one moved to another dialect, or one whose server copy is gone
-        // takes its history to the server.
-        const earlier = thread.messageCount > 0 ? await store.messages(threadId) : [];
+        // takes its history to the server. A dialect whose server keeps no thread (no
+        // threadExists: Chat Completions) comes here on every send and takes nothing, so the
+        // thread, perhaps 100,000 messages long, is not read for it.
+        const earlier = thread.messageCount > 0 && backend.threadExists ? await store.messages(threadId) : [];
         const { remoteId } = await backend.createThread(thread, earlier);
         // Re-created, a gone thread is whole again; its old server id is no longer worth keeping.
         const recreated: MetaPatch = thread.remoteGone ? { remoteGone: false, goneRemoteId: undefined } : {};
@@ -336,9 +338,7 @@ export class ChatService {
       createdAt: this.now(),
       status: 'complete',
     };
-    let history: Message[];
     try {
-      history = await store.messages(threadId);
       thread = await store.append(threadId, input);
     } catch (err) {
       throw new SendError(`Could not save your message: ${describeError(err).message}`, { cause: err });
@@ -348,7 +348,8 @@ export class ChatService {
       thread = await this.retitle(thread, text.trim() ? text : attachments.map((a) => a.name).join(', '));
     }
     this.emitThreads();
-    return { thread, backend, model, input, history };
+    // Nothing is read yet: a dialect that keeps the thread on the server may never ask.
+    return { thread, backend, model, input, history: store.historyBefore(threadId, input.id) };
   }
 
   // A missing title is cosmetic: a disk error here must not turn into a failed send.

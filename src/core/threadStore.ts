@@ -5,26 +5,40 @@
 // Each thread file alone can rebuild its index entry, and data always reaches the thread file
 // (appended and fsynced) before the index is atomically replaced to reflect it, so a crash at
 // any point loses nothing: open() reconciles the index with the files.
+//
+// A thread may hold 100,000 messages, so nothing that serves a view or a send reads a whole
+// thread: pages read backward from the end, or from a message whose line position a recent page
+// left in the cursor cache, and a send's history is read newest first only as far as it fits.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import type { HistorySource } from './backend';
 import { newLocalId } from './ids';
 import type { BackendKind, Message, ThreadMeta } from './model';
 import { tempPrefix, writeFileAtomic } from './storage/atomicWrite';
+import { CursorCache } from './storage/cursorCache';
 import { readIndex, serializeIndex } from './storage/indexFile';
-import { appendLines, createLinesFile } from './storage/jsonl';
+import { appendLines, createLinesFile, openForReading } from './storage/jsonl';
+import type { OpenForReading } from './storage/jsonl';
 import { applyPatch, DEFAULT_THREAD_TITLE, encodeRecord, isSafeId, metaRecord } from './storage/records';
 import type { MetaPatch } from './storage/records';
-import { readLastMessages, readMessages, scanThreadFile } from './storage/threadFile';
+import { messagesBackward, messagesForward, readLastMessages, readMessages, scanThreadFile } from './storage/threadFile';
 import type { ReportProblem } from './storage/threadFile';
+import { aroundPage, locate, newerPage, olderPage } from './storage/threadPages';
+import type { AroundPage, NewerPage, OlderPage, PageSource } from './storage/threadPages';
 import { WriteQueue } from './storage/writeQueue';
 
 export { DEFAULT_THREAD_TITLE };
+export type { AroundPage, NewerPage, OlderPage };
 
 export interface ThreadStoreOptions {
   /** Clock for createdAt/updatedAt of threads and meta changes; defaults to Date.now. */
   now?: () => number;
   /** Told about damage that was skipped or repaired (corrupt lines, a rebuilt index). Never fatal. */
   onProblem?: (message: string) => void;
+  /** Opens thread files for reading; tests pass one that counts the bytes read. */
+  openFile?: OpenForReading;
+  /** How many message line positions (page boundaries) are remembered across all threads. */
+  cursorCapacity?: number;
 }
 
 const THREAD_FILE = '.jsonl';
@@ -46,21 +60,29 @@ export class ThreadStore {
   /** Appends queued but not started; further appends join them (see writeAppends). */
   private appendBatch: PendingAppend[] | undefined;
 
+  /** Where the lines of recently paged messages sit, so the next page starts right there. */
+  private readonly cursors: CursorCache;
+
   private constructor(
     private readonly threadsDir: string,
     private readonly threads: Map<string, ThreadMeta>,
     private readonly fileBytes: Map<string, number>,
     private readonly now: () => number,
     private readonly report: ReportProblem,
-  ) {}
+    private readonly openFile: OpenForReading,
+    cursorCapacity: number | undefined,
+  ) {
+    this.cursors = new CursorCache(cursorCapacity);
+  }
 
   static async open(dir: string, options: ThreadStoreOptions = {}): Promise<ThreadStore> {
     const now = options.now ?? Date.now;
     const report = options.onProblem ?? (() => undefined);
+    const openFile = options.openFile ?? openForReading;
     const threadsDir = path.join(dir, 'threads');
     await fs.mkdir(threadsDir, { recursive: true });
-    const loaded = await loadLibrary(threadsDir, now, report);
-    const store = new ThreadStore(threadsDir, loaded.threads, loaded.fileBytes, now, report);
+    const loaded = await loadLibrary(threadsDir, now, report, openFile);
+    const store = new ThreadStore(threadsDir, loaded.threads, loaded.fileBytes, now, report, openFile, options.cursorCapacity);
     if (loaded.changed) await store.writeIndex();
     return store;
   }
@@ -123,10 +145,62 @@ export class ThreadStore {
     return updated;
   }
 
-  /** Every message of the thread, oldest first. */
+  /** Every message of the thread, oldest first. Reads the whole thread: prefer the pages below. */
   async messages(threadId: string): Promise<Message[]> {
     this.require(threadId);
-    return readMessages(this.fileOf(threadId), this.report);
+    return readMessages(this.fileOf(threadId), this.report, this.openFile);
+  }
+
+  /**
+   * The newest `limit` messages, or with `before` (a message id) the `limit` just older than it;
+   * oldest first either way. Reads only the page's lines: from the end, or from where `before`
+   * sits when a recent page handed it out. Throws for an id that is not in the thread.
+   */
+  page(threadId: string, options: { before?: string; limit: number }): Promise<OlderPage> {
+    return this.withPages(threadId, (source) => olderPage(source, options.before, options.limit));
+  }
+
+  /** The `limit` messages just newer than message `after`, oldest first. */
+  pageAfter(threadId: string, options: { after: string; limit: number }): Promise<NewerPage> {
+    return this.withPages(threadId, (source) => newerPage(source, options.after, options.limit));
+  }
+
+  /**
+   * `limit` messages with `messageId` in the middle (as near as the thread's ends allow), for
+   * jumping to a search hit deep in a thread; paging on from its ends is then cheap too.
+   */
+  pageAround(threadId: string, messageId: string, limit: number): Promise<AroundPage> {
+    return this.withPages(threadId, (source) => aroundPage(source, messageId, limit));
+  }
+
+  /**
+   * The messages older than `messageId` (the input of a send), read only as a backend iterates:
+   * a Chat Completions reply on a 100,000-message thread reads the few dozen that fit its context.
+   */
+  historyBefore(threadId: string, messageId: string): HistorySource {
+    this.require(threadId);
+    const openPages = () => this.openPages(threadId);
+    return {
+      async *newestFirst() {
+        const source = await openPages();
+        try {
+          const anchor = await locate(source, messageId);
+          for await (const placed of messagesBackward(source, anchor.start)) yield placed.message;
+        } finally {
+          await source.handle.close();
+        }
+      },
+      all: () =>
+        this.withPages(threadId, async (source) => {
+          const anchor = await locate(source, messageId);
+          const messages: Message[] = [];
+          for await (const placed of messagesForward(source, 0)) {
+            if (placed.start >= anchor.start) break;
+            messages.push(placed.message);
+          }
+          return messages;
+        }),
+    };
   }
 
   /**
@@ -141,7 +215,7 @@ export class ThreadStore {
   /** The newest `count` messages, oldest first, without reading the whole thread. */
   async lastMessages(threadId: string, count: number): Promise<Message[]> {
     this.require(threadId);
-    return readLastMessages(this.fileOf(threadId), count, this.report);
+    return readLastMessages(this.fileOf(threadId), count, this.report, this.openFile);
   }
 
   /**
@@ -155,8 +229,37 @@ export class ThreadStore {
       await writeFileAtomic(this.indexPath(), serializeIndex(remaining, this.fileBytes));
       this.threads.delete(id);
       this.fileBytes.delete(id);
+      this.cursors.forgetThread(id);
       await fs.rm(this.fileOf(id), { force: true });
     });
+  }
+
+  /** Runs `read` on the open thread file, closing it after. */
+  private async withPages<T>(threadId: string, read: (source: PageSource) => Promise<T>): Promise<T> {
+    const source = await this.openPages(threadId);
+    try {
+      return await read(source);
+    } finally {
+      await source.handle.close();
+    }
+  }
+
+  /** The thread file opened for paging, with the thread's view of the cursor cache. The caller closes it. */
+  private async openPages(threadId: string): Promise<PageSource> {
+    this.require(threadId);
+    const file = this.fileOf(threadId);
+    const { cursors } = this;
+    return {
+      handle: await this.openFile(file),
+      name: path.basename(file),
+      report: this.report,
+      threadId,
+      cursors: {
+        get: (messageId) => cursors.get(threadId, messageId),
+        set: (messageId, cursor) => cursors.set(threadId, messageId, cursor),
+        forget: () => cursors.forgetThread(threadId),
+      },
+    };
   }
 
   private require(id: string): ThreadMeta {
@@ -247,7 +350,7 @@ interface LoadedLibrary {
 }
 
 /** Reads the index and reconciles it with the thread files, which win wherever they disagree. */
-async function loadLibrary(threadsDir: string, now: () => number, report: ReportProblem): Promise<LoadedLibrary> {
+async function loadLibrary(threadsDir: string, now: () => number, report: ReportProblem, openFile: OpenForReading): Promise<LoadedLibrary> {
   const indexPath = indexPathIn(threadsDir);
   const onDisk = await threadFileIds(threadsDir, indexPath);
   const read = await readIndex(indexPath);
@@ -284,7 +387,7 @@ async function loadLibrary(threadsDir: string, now: () => number, report: Report
       continue;
     }
     changed = true;
-    const scanned = await scanThreadFile(file, id, report);
+    const scanned = await scanThreadFile(file, id, report, openFile);
     if (scanned) {
       threads.set(id, scanned);
       if (!entry && read.kind === 'ok') report(`Recovered thread "${scanned.title}", which was missing from the index.`);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { APIUserAbortError, InternalServerError, NotFoundError } from 'openai';
 import type OpenAI from 'openai';
+import { historyFrom } from '../../src/core/backend';
 import type { ConnectionSettings, ReplyEvent, ReplyRequest } from '../../src/core/backend';
 import { AssistantsBackend } from '../../src/core/backends/assistantsBackend';
 import type { AssistantsOptions } from '../../src/core/backends/assistantsBackend';
@@ -39,7 +40,7 @@ function userMessage(thread: ThreadMeta, content: ContentPart[]): Message {
 
 function request(thread: ThreadMeta, content: string | ContentPart[], extra: { signal?: AbortSignal; limits?: ContextLimits } = {}): ReplyRequest {
   const parts: ContentPart[] = typeof content === 'string' ? [{ type: 'text', text: content }] : content;
-  return { thread, history: [], input: userMessage(thread, parts), model: MODEL, signal: extra.signal ?? new AbortController().signal, ...(extra.limits ? { limits: extra.limits } : {}) };
+  return { thread, history: historyFrom([]), input: userMessage(thread, parts), model: MODEL, signal: extra.signal ?? new AbortController().signal, ...(extra.limits ? { limits: extra.limits } : {}) };
 }
 
 function textOf(message: OpenAI.Beta.Threads.Message): string {

@@ -2,6 +2,7 @@
 // client moves the key there and sends the version on every request, whichever dialect asks.
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { historyFrom } from '../../src/core/backend';
 import { ChatCompletionsBackend } from '../../src/core/backends/chatCompletionsBackend';
 import { listModels } from '../../src/core/backends/models';
 import { ResponsesBackend } from '../../src/core/backends/responsesBackend';
@@ -29,8 +30,8 @@ describe('Azure OpenAI', () => {
 
     const responses = new ResponsesBackend(settings);
     const { remoteId } = await responses.createThread(thread);
-    await collect(responses.reply({ thread: { ...thread, remoteId: remoteId! }, history: [], input, model: 'gpt-4.1-mini', signal: new AbortController().signal }));
-    await collect(new ChatCompletionsBackend(settings, { maxTokensField: 'max_completion_tokens' }).reply({ thread, history: [], input, model: 'gpt-4.1-mini', signal: new AbortController().signal }));
+    await collect(responses.reply({ thread: { ...thread, remoteId: remoteId! }, history: historyFrom([]), input, model: 'gpt-4.1-mini', signal: new AbortController().signal }));
+    await collect(new ChatCompletionsBackend(settings, { maxTokensField: 'max_completion_tokens' }).reply({ thread, history: historyFrom([]), input, model: 'gpt-4.1-mini', signal: new AbortController().signal }));
     await listModels(settings);
 
     const seen = standIn.current.requests;

@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 import { ChatCompletionsBackend } from '../../src/core/backends/chatCompletionsBackend';
 import type { ChatCompletionsOptions } from '../../src/core/backends/chatCompletionsBackend';
 import { listModels } from '../../src/core/backends/models';
+import { historyFrom } from '../../src/core/backend';
 import type { ConnectionSettings, ReplyRequest } from '../../src/core/backend';
 import { messageText } from '../../src/core/model';
 import type { ContentPart, ContextLimits, Message, MessageStatus, ThreadMeta } from '../../src/core/model';
@@ -41,7 +42,7 @@ function message(role: 'user' | 'assistant', content: string | ContentPart[], st
 }
 
 function request(input: Message, options: { history?: Message[]; limits?: ContextLimits; model?: string } = {}): ReplyRequest {
-  return { thread: THREAD, history: options.history ?? [], input, model: options.model ?? 'stand-in-echo', signal: new AbortController().signal, ...(options.limits ? { limits: options.limits } : {}) };
+  return { thread: THREAD, history: historyFrom(options.history ?? []), input, model: options.model ?? 'stand-in-echo', signal: new AbortController().signal, ...(options.limits ? { limits: options.limits } : {}) };
 }
 
 type SentBody = { model: string; messages: Array<{ role: string; content: Json }>; [key: string]: Json };

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { APIError } from 'openai';
 import { ChatCompletionsBackend } from '../../src/core/backends/chatCompletionsBackend';
+import { historyFrom } from '../../src/core/backend';
 import type { ConnectionSettings, ReplyEvent } from '../../src/core/backend';
 import type { Message, ThreadMeta } from '../../src/core/model';
 import { expectedReply, splitDeltas } from '../stand-in/index';
@@ -24,7 +25,7 @@ function backend(overrides: Partial<ConnectionSettings> = {}): ChatCompletionsBa
 
 /** Runs one reply to the end; returns what the consumer saw and the error it ended with, if any. */
 function run(b: ChatCompletionsBackend, options: { signal?: AbortSignal; onDelta?: () => void } = {}): Promise<{ events: ReplyEvent[]; error: unknown }> {
-  return settle(b.reply({ thread: THREAD, history: [], input: INPUT, model: 'gpt-4o', signal: options.signal ?? new AbortController().signal }), options.onDelta);
+  return settle(b.reply({ thread: THREAD, history: historyFrom([]), input: INPUT, model: 'gpt-4o', signal: options.signal ?? new AbortController().signal }), options.onDelta);
 }
 
 function retryCounts(): string[] {

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { ResponsesBackend } from '../../src/core/backends/responsesBackend';
+import { historyFrom } from '../../src/core/backend';
 import type { ConnectionSettings, ReplyEvent } from '../../src/core/backend';
 import type { ThreadMeta } from '../../src/core/model';
 import { expectedReply, splitDeltas } from '../stand-in/index';
@@ -28,7 +29,7 @@ async function newThread(b = backend()): Promise<ThreadMeta> {
 /** Runs one reply that must fail; returns the events the consumer saw before it threw, and the error. */
 function failingReply(b: ResponsesBackend, thread: ThreadMeta, options: { signal?: AbortSignal; onDelta?: () => void } = {}): Promise<{ events: ReplyEvent[]; error: unknown }> {
   const input = { id: 'm1', threadId: thread.id, role: 'user' as const, content: [{ type: 'text' as const, text: LONG_TEXT }], createdAt: 0, status: 'complete' as const };
-  return failing(b.reply({ thread, history: [], input, model: 'gpt-4.1-mini', signal: options.signal ?? new AbortController().signal }), options.onDelta);
+  return failing(b.reply({ thread, history: historyFrom([]), input, model: 'gpt-4.1-mini', signal: options.signal ?? new AbortController().signal }), options.onDelta);
 }
 
 function retryCounts(path: string): string[] {

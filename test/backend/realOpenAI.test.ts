@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { TestContext } from 'node:test';
+import { historyFrom } from '../../src/core/backend';
 import type { ConnectionSettings } from '../../src/core/backend';
 import { ResponsesBackend } from '../../src/core/backends/responsesBackend';
 import type { Message, ThreadMeta } from '../../src/core/model';
@@ -42,7 +43,7 @@ describe('real OpenAI: Responses seed flows', () => {
     thread.remoteId = await seeded(t, backend, thread, history);
 
     const input = message(thread.id, 'user', 'What was the codeword? Answer with the word only.');
-    const { text, done } = splitReply(await collect(backend.reply({ thread, history, input, model: MODEL, signal: AbortSignal.timeout(60_000) })));
+    const { text, done } = splitReply(await collect(backend.reply({ thread, history: historyFrom(history), input, model: MODEL, signal: AbortSignal.timeout(60_000) })));
 
     assert.equal(done.status, 'complete');
     assert.match(text, /papaya/i, 'the reply saw the seeded history');

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { toFile } from 'openai';
 import type { Response, ResponseOutputMessage, ResponseOutputText, ResponseStreamEvent } from 'openai/resources/responses/responses';
+import { historyFrom } from '../../src/core/backend';
 import { ResponsesBackend } from '../../src/core/backends/responsesBackend';
 import { finalText, StreamedAnnotations } from '../../src/core/backends/responses/annotations';
 import { readResponse } from '../../src/core/backends/responses/stream';
@@ -38,7 +39,7 @@ function userMessage(threadId: string, content: ContentPart[]): Message {
 }
 
 async function reply(backend: ResponsesBackend, thread: ThreadMeta, content: ContentPart[]): Promise<{ text: string; done: Done }> {
-  return splitReply(await collect(backend.reply({ thread, history: [], input: userMessage(thread.id, content), model: 'stand-in-echo', signal: new AbortController().signal })));
+  return splitReply(await collect(backend.reply({ thread, history: historyFrom([]), input: userMessage(thread.id, content), model: 'stand-in-echo', signal: new AbortController().signal })));
 }
 
 function lastRequest(method: string, requestPath: string) {

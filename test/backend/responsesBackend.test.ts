@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ResponsesBackend } from '../../src/core/backends/responsesBackend';
+import { historyFrom } from '../../src/core/backend';
 import type { ReplyRequest } from '../../src/core/backend';
 import type { Message, ThreadMeta } from '../../src/core/model';
 import { expectedReply } from '../stand-in/index';
@@ -19,7 +20,7 @@ function userMessage(text: string, threadId = 'th_test'): Message {
 }
 
 function request(thread: ThreadMeta, text: string, signal = new AbortController().signal): ReplyRequest {
-  return { thread, history: [], input: userMessage(text, thread.id), model: 'stand-in-echo', signal };
+  return { thread, history: historyFrom([]), input: userMessage(text, thread.id), model: 'stand-in-echo', signal };
 }
 
 describe('ResponsesBackend', () => {

@@ -3,6 +3,7 @@
 // newest history that fits itself and then bring the server's conversation up to date.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { historyFrom } from '../../src/core/backend';
 import type { ReplyRequest } from '../../src/core/backend';
 import { ResponsesBackend } from '../../src/core/backends/responsesBackend';
 import { describeError } from '../../src/core/errors';
@@ -30,7 +31,7 @@ async function newThread(backend: ResponsesBackend): Promise<ThreadMeta> {
 }
 
 async function reply(backend: ResponsesBackend, thread: ThreadMeta, text: string, limits?: ContextLimits, history: Message[] = []): Promise<{ text: string; done: Done }> {
-  const request: ReplyRequest = { thread, history, input: message('msg_new', 'user', text), model: 'stand-in-echo', signal: new AbortController().signal };
+  const request: ReplyRequest = { thread, history: historyFrom(history), input: message('msg_new', 'user', text), model: 'stand-in-echo', signal: new AbortController().signal };
   if (limits) request.limits = limits;
   return splitReply(await collect(backend.reply(request)));
 }

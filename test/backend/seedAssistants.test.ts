@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { InternalServerError } from 'openai';
+import { historyFrom } from '../../src/core/backend';
 import type { RemoteMessage } from '../../src/core/backend';
 import { AssistantsBackend } from '../../src/core/backends/assistantsBackend';
 import { expectedReply } from '../stand-in/index';
@@ -48,7 +49,7 @@ describe('Assistants: a thread created with initial messages, listed back', () =
     assert.equal(requests('POST', /\/messages$/).length, 0, 'three messages need no separate add');
 
     const input = message(thread.id, 'user', 'Which of them needs more sun?');
-    const { text, done } = splitReply(await collect(b.reply({ thread, history, input, model: MODEL, signal: new AbortController().signal })));
+    const { text, done } = splitReply(await collect(b.reply({ thread, history: historyFrom(history), input, model: MODEL, signal: new AbortController().signal })));
     assert.equal(text, expectedReply('Which of them needs more sun?'));
     // Only the new message was added, yet the run's prompt counted the seeded text too.
     assert.equal(requests('POST', /\/messages$/).length, 1);
@@ -121,7 +122,7 @@ describe('Assistants: a thread created with initial messages, listed back', () =
     });
     // The stand-in's assistant cites each file attached to the message it answers.
     const input = message(thread.id, 'user', [{ type: 'text', text: 'What do my notes say?' }, file]);
-    const { done } = splitReply(await collect(b.reply({ thread, history: [], input, model: MODEL, signal: new AbortController().signal })));
+    const { done } = splitReply(await collect(b.reply({ thread, history: historyFrom([]), input, model: MODEL, signal: new AbortController().signal })));
 
     const listed = await listAll(b, thread.remoteId!);
 

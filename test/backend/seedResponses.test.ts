@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { InternalServerError, NotFoundError } from 'openai';
+import { historyFrom } from '../../src/core/backend';
 import type { RemoteMessage } from '../../src/core/backend';
 import { ResponsesBackend } from '../../src/core/backends/responsesBackend';
 import { expectedReply } from '../stand-in/index';
@@ -48,7 +49,7 @@ describe('Responses: a thread created with initial messages, listed back', () =>
     assert.equal(requests('POST', /\/items$/).length, 0, 'three items need no append');
 
     const input = message(thread.id, 'user', 'Which of them needs more sun?');
-    const { text, done } = splitReply(await collect(b.reply({ thread, history, input, model: 'stand-in-echo', signal: new AbortController().signal })));
+    const { text, done } = splitReply(await collect(b.reply({ thread, history: historyFrom(history), input, model: 'stand-in-echo', signal: new AbortController().signal })));
     // Only the new message went out, yet the reply mentions the seeded image and the server
     // counted the seeded text into the prompt: the conversation held the history.
     const [sent] = requests('POST', /^\/v1\/responses$/);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { TestContext } from 'node:test';
+import { historyFrom } from '../../src/core/backend';
 import type { ConnectionSettings, ReplyEvent, ReplyRequest } from '../../src/core/backend';
 import { AssistantsBackend } from '../../src/core/backends/assistantsBackend';
 import { ChatCompletionsBackend } from '../../src/core/backends/chatCompletionsBackend';
@@ -86,7 +87,7 @@ function message(threadId: string, role: Message['role'], content: string | Cont
 function request(on: ThreadMeta, content: string | ContentPart[], extra: { history?: Message[]; limits?: ContextLimits; signal?: AbortSignal } = {}): ReplyRequest {
   return {
     thread: on,
-    history: extra.history ?? [],
+    history: historyFrom(extra.history ?? []),
     input: message(on.id, 'user', content),
     model: MODEL,
     signal: extra.signal ?? new AbortController().signal,
@@ -120,6 +121,7 @@ describe('the wire conforms to the OpenAI spec, through a validating proxy', () 
         'POST /conversations/{conversation_id}/items',
         'POST /responses/input_tokens',
         'GET /conversations/{conversation_id}/items',
+        'DELETE /conversations/{conversation_id}/items/{item_id}',
         'DELETE /conversations/{conversation_id}',
       ],
       async () => {
@@ -150,7 +152,9 @@ describe('the wire conforms to the OpenAI spec, through a validating proxy', () 
         const listed = [];
         for await (const m of backend.listMessages(th.remoteId ?? '')) listed.push(m);
         assert.ok(listed.length >= 8);
+        // Item by item (a conversation's delete leaves its items), then the conversation.
         await backend.deleteThread(th.remoteId ?? '');
+        assert.equal(standIn.current.state.itemsOfDeletedConversations.has(th.remoteId ?? ''), false, 'items were left behind');
       },
     );
   });

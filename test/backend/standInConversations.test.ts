@@ -32,6 +32,8 @@ describe('stand-in: conversations', () => {
     const deleted = await client.conversations.delete(conversation.id);
     assert.deepEqual({ ...deleted }, { id: conversation.id, object: 'conversation.deleted', deleted: true });
     await assert.rejects(client.conversations.retrieve(conversation.id), NotFoundError);
+    // As on OpenAI, the items outlive their conversation.
+    assert.deepEqual(standIn.current.state.itemsOfDeletedConversations.get(conversation.id)?.map(itemText), ['hello']);
   });
 
   test('auto-pagination walks 105 items newest first, then oldest first', async () => {

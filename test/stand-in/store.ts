@@ -56,11 +56,17 @@ export interface ResponseRecord {
 export interface StandInState {
   files: Map<string, StoredFile>;
   conversations: Map<string, ConversationRecord>;
+  /**
+   * Items of deleted conversations by conversation id: OpenAI does not delete a conversation's
+   * items with it (openai-wire.md §3). No route reaches them; tests read them to see what a
+   * delete left behind.
+   */
+  itemsOfDeletedConversations: Map<string, Item[]>;
   responses: Map<string, ResponseRecord>;
 }
 
 export function createState(): StandInState {
-  return { files: new Map(), conversations: new Map(), responses: new Map() };
+  return { files: new Map(), conversations: new Map(), itemsOfDeletedConversations: new Map(), responses: new Map() };
 }
 
 /** An id with the real API's prefix, e.g. `conv_…`, `resp_…`, `msg_…`, `file-…`. */

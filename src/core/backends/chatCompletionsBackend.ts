@@ -35,7 +35,7 @@ export class ChatCompletionsBackend implements Backend {
   }
 
   async *reply(request: ReplyRequest): AsyncIterable<ReplyEvent> {
-    const context = selectContext(request.history, request.input, request.limits, this.options.contextWindow);
+    const context = await selectContext(request.history, request.input, request.limits, this.options.contextWindow);
     const body: ChatCompletionCreateParamsStreaming = {
       model: request.model,
       messages: context.messages,

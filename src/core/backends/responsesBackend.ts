@@ -15,6 +15,8 @@ import { existsUnlessNotFound } from './remoteExists';
 import { prepareAttachment } from './responses/attachments';
 import type { AttachmentPart } from './responses/attachments';
 import { needsClientContext, selectHistory, serverPromptCounter } from './responses/context';
+import { deleteConversation } from './responses/deletion';
+import type { DeleteConversationOptions } from './responses/deletion';
 import { toInputItem, toInputItems } from './responses/input';
 import { listConversationMessages } from './responses/listing';
 import { createConversation } from './responses/seed';
@@ -49,8 +51,9 @@ export class ResponsesBackend implements Backend {
     yield done;
   }
 
-  async deleteThread(remoteId: string): Promise<void> {
-    await this.client().conversations.delete(remoteId);
+  /** Deletes the conversation's items, then the conversation (deleting it alone would leave them). */
+  deleteThread(remoteId: string, options: DeleteConversationOptions = {}): Promise<void> {
+    return deleteConversation(this.client(), remoteId, options);
   }
 
   threadExists(remoteId: string, options: { signal?: AbortSignal } = {}): Promise<boolean> {

@@ -1,6 +1,6 @@
 // Line-oriented file I/O for append-only JSON Lines files: durable appends that never glue onto
 // a line torn by a crash, and forward/backward line streams that never hold the whole file.
-import { constants, createReadStream, promises as fs } from 'node:fs';
+import { constants, promises as fs } from 'node:fs';
 import { syncDirectory } from './atomicWrite';
 import path from 'node:path';
 
@@ -86,55 +86,170 @@ async function lastLineStart(handle: fs.FileHandle, size: number, chunkSize = 64
   return 0;
 }
 
-/** The lines of `file`, first to last, read in chunks. */
-export async function* readLines(file: string): AsyncGenerator<Line> {
-  let pending: Buffer[] = [];
-  // Splitting bytes on 0x0A is UTF-8 safe: that byte never occurs inside a multi-byte character.
-  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
-    let start = 0;
-    for (let nl = chunk.indexOf(NEWLINE); nl >= 0; nl = chunk.indexOf(NEWLINE, start)) {
-      pending.push(chunk.subarray(start, nl));
-      const text = Buffer.concat(pending).toString('utf8');
-      pending = [];
-      start = nl + 1;
-      yield { text, complete: true };
-    }
-    if (start < chunk.length) pending.push(chunk.subarray(start));
-  }
-  if (pending.length > 0) yield { text: Buffer.concat(pending).toString('utf8'), complete: false };
+/**
+ * What reading needs of an open file. A `fs.promises.FileHandle` is one; tests pass a wrapper
+ * that counts the bytes read, to prove a page never reads the whole thread.
+ */
+export interface ReadHandle {
+  read(buffer: Buffer, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+  stat(): Promise<{ size: number }>;
+  close(): Promise<void>;
 }
 
-/** The lines of `file`, last to first, read in chunks from the end. */
-export async function* readLinesBackward(file: string, chunkSize = 64 * 1024): AsyncGenerator<Line> {
-  const handle = await fs.open(file, 'r');
+export type OpenForReading = (file: string) => Promise<ReadHandle>;
+
+export const openForReading: OpenForReading = (file) => fs.open(file, 'r');
+
+/** A line and where it sits, so a reader can later resume right before or after it. */
+export interface PlacedLine extends Line {
+  /** Byte offset of the line's first byte. */
+  start: number;
+  /** Byte offset just past its newline (the end of the file for an incomplete line). */
+  end: number;
+}
+
+const CHUNK_SIZE = 64 * 1024;
+
+/** The lines of `file`, first to last, read in chunks. */
+export async function* readLines(file: string, open: OpenForReading = openForReading): AsyncGenerator<Line> {
+  const handle = await open(file);
   try {
-    let pos = (await handle.stat()).size;
-    // The bytes of the line being assembled, earliest piece first; it spans chunks when long.
-    let pieces: Buffer[] = [];
-    // Until the first newline from the end is found, the segment is the final, unterminated one.
-    let complete = false;
-    while (pos > 0) {
-      const start = Math.max(0, pos - chunkSize);
-      const chunk = Buffer.alloc(pos - start);
-      await handle.read(chunk, 0, chunk.length, start);
-      pos = start;
-      let end = chunk.length;
-      for (let nl = chunk.lastIndexOf(NEWLINE, end - 1); nl >= 0; nl = nl > 0 ? chunk.lastIndexOf(NEWLINE, nl - 1) : -1) {
-        pieces.unshift(chunk.subarray(nl + 1, end));
-        const text = Buffer.concat(pieces).toString('utf8');
-        // A file ending in a newline has an empty final segment: not a line.
-        if (complete || text) yield { text, complete };
-        pieces = [];
-        complete = true;
-        end = nl;
-      }
-      pieces.unshift(chunk.subarray(0, end));
-    }
-    const text = Buffer.concat(pieces).toString('utf8');
-    if (complete || text) yield { text, complete };
+    for await (const { text, complete } of linesForward(handle)) yield { text, complete };
   } finally {
     await handle.close();
   }
+}
+
+/** The lines of `file`, last to first, read in chunks from the end. */
+export async function* readLinesBackward(file: string, chunkSize = CHUNK_SIZE, open: OpenForReading = openForReading): AsyncGenerator<Line> {
+  const handle = await open(file);
+  try {
+    for await (const { text, complete } of linesBackward(handle, undefined, chunkSize)) yield { text, complete };
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The lines from byte `start` (a line start) to the end of the file, first to last. Reads until
+ * the end as it is then, so lines appended meanwhile are seen too.
+ */
+export async function* linesForward(handle: ReadHandle, start = 0, chunkSize = CHUNK_SIZE): AsyncGenerator<PlacedLine> {
+  let pos = start;
+  let lineStart = start;
+  let pending: Buffer[] = [];
+  // Splitting bytes on 0x0A is UTF-8 safe: that byte never occurs inside a multi-byte character.
+  for (;;) {
+    const chunk = await readAt(handle, pos, chunkSize);
+    if (chunk.length === 0) break;
+    let from = 0;
+    for (let nl = chunk.indexOf(NEWLINE); nl >= 0; nl = chunk.indexOf(NEWLINE, from)) {
+      pending.push(chunk.subarray(from, nl));
+      const text = Buffer.concat(pending).toString('utf8');
+      pending = [];
+      const end = pos + nl + 1;
+      yield { text, complete: true, start: lineStart, end };
+      lineStart = end;
+      from = nl + 1;
+    }
+    if (from < chunk.length) pending.push(chunk.subarray(from));
+    pos += chunk.length;
+  }
+  if (pending.length > 0) yield { text: Buffer.concat(pending).toString('utf8'), complete: false, start: lineStart, end: pos };
+}
+
+/**
+ * The lines before byte `end` (a line boundary; default the file's size), last to first, read in
+ * chunks backward: a page near the end, or just before a known line, costs only its own bytes.
+ */
+export async function* linesBackward(handle: ReadHandle, end?: number, chunkSize = CHUNK_SIZE): AsyncGenerator<PlacedLine> {
+  let pos = end ?? (await handle.stat()).size;
+  // The bytes of the line being assembled, earliest piece first; it spans chunks when long.
+  let pieces: Buffer[] = [];
+  // Where the text of the line being assembled ends (its newline, or the end of the file).
+  let textEnd = pos;
+  // Until the first newline from the end is found, the segment is the final, unterminated one.
+  let complete = false;
+  while (pos > 0) {
+    const start = Math.max(0, pos - chunkSize);
+    const chunk = await readAt(handle, start, pos - start);
+    if (chunk.length < pos - start) throw new Error('The file shrank while it was being read.');
+    pos = start;
+    let cut = chunk.length;
+    for (let nl = chunk.lastIndexOf(NEWLINE, cut - 1); nl >= 0; nl = nl > 0 ? chunk.lastIndexOf(NEWLINE, nl - 1) : -1) {
+      pieces.unshift(chunk.subarray(nl + 1, cut));
+      const text = Buffer.concat(pieces).toString('utf8');
+      // A file ending in a newline has an empty final segment: not a line.
+      if (complete || text) yield { text, complete, start: start + nl + 1, end: complete ? textEnd + 1 : textEnd };
+      pieces = [];
+      complete = true;
+      cut = nl;
+      textEnd = start + nl;
+    }
+    pieces.unshift(chunk.subarray(0, cut));
+  }
+  const text = Buffer.concat(pieces).toString('utf8');
+  if (complete || text) yield { text, complete, start: 0, end: complete ? textEnd + 1 : textEnd };
+}
+
+/**
+ * Offsets of `needle` before byte `end` (default the file's size), the last one first: a byte
+ * search that decodes nothing, for finding one record in a file of thousands.
+ */
+export async function* findBackward(handle: ReadHandle, needle: Buffer, end?: number, chunkSize = CHUNK_SIZE): AsyncGenerator<number> {
+  let pos = end ?? (await handle.stat()).size;
+  // The first bytes of the chunk read before (just after this one), for a match across the seam;
+  // one byte short of the needle, so no match lies wholly inside it and none is found twice.
+  let carry = Buffer.alloc(0);
+  const size = Math.max(chunkSize, needle.length);
+  while (pos > 0) {
+    const start = Math.max(0, pos - size);
+    const chunk = await readAt(handle, start, pos - start);
+    const window = carry.length ? Buffer.concat([chunk, carry]) : chunk;
+    for (let at = window.lastIndexOf(needle); at >= 0; at = at > 0 ? window.lastIndexOf(needle, at - 1) : -1) yield start + at;
+    carry = Buffer.from(chunk.subarray(0, needle.length - 1));
+    pos = start;
+  }
+}
+
+/** The whole line holding byte `at`. */
+export async function lineAt(handle: ReadHandle, at: number, chunkSize = 4096): Promise<PlacedLine> {
+  let start = at;
+  while (start > 0) {
+    const from = Math.max(0, start - chunkSize);
+    const chunk = await readAt(handle, from, start - from);
+    const nl = chunk.lastIndexOf(NEWLINE);
+    if (nl >= 0) {
+      start = from + nl + 1;
+      break;
+    }
+    start = from;
+  }
+  const pieces: Buffer[] = [];
+  let pos = start;
+  for (;;) {
+    const chunk = await readAt(handle, pos, chunkSize);
+    if (chunk.length === 0) return { text: Buffer.concat(pieces).toString('utf8'), complete: false, start, end: pos };
+    const nl = chunk.indexOf(NEWLINE);
+    if (nl >= 0) {
+      pieces.push(chunk.subarray(0, nl));
+      return { text: Buffer.concat(pieces).toString('utf8'), complete: true, start, end: pos + nl + 1 };
+    }
+    pieces.push(chunk);
+    pos += chunk.length;
+  }
+}
+
+/** Up to `length` bytes at `position`; fewer only at the end of the file. */
+export async function readAt(handle: ReadHandle, position: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(length);
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled === length ? buffer : buffer.subarray(0, filled);
 }
 
 function joinLines(lines: readonly string[]): string {

@@ -36,8 +36,10 @@ export function registerConversationRoutes(router: Router): void {
   });
 
   router.add('DELETE', '/conversations/:conversation_id', ({ params, state }) => {
-    const { conversation } = findConversation(state, params.conversation_id);
+    const { conversation, items } = findConversation(state, params.conversation_id);
     state.conversations.delete(conversation.id);
+    // The items outlive it, as on OpenAI: delete them first (DELETE …/items/{item_id}) to be rid of them.
+    if (items.length) state.itemsOfDeletedConversations.set(conversation.id, items);
     return { json: { id: conversation.id, object: 'conversation.deleted', deleted: true } };
   });
 

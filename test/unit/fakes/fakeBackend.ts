@@ -5,6 +5,9 @@ import type { BackendKind, Message, ThreadMeta } from '../../../src/core/model';
 
 export type DoneEvent = Extract<ReplyEvent, { type: 'done' }>;
 
+/** A reply request as the fake saw it, its history read in full (oldest first). */
+export type RecordedRequest = Omit<ReplyRequest, 'history'> & { history: Message[] };
+
 export type ScriptStep =
   | { delta: string }
   | { done: Omit<DoneEvent, 'type'> }
@@ -20,7 +23,7 @@ export class FakeBackend implements Backend {
   readonly createThreadCalls: ThreadMeta[] = [];
   /** The initial messages of each createThread call, in order. */
   readonly seededWith: Message[][] = [];
-  readonly requests: ReplyRequest[] = [];
+  readonly requests: RecordedRequest[] = [];
   /** When set, createThread throws it. */
   createThreadError: unknown;
   /** Remote ids passed to deleteThread, in order. */
@@ -52,7 +55,10 @@ export class FakeBackend implements Backend {
   }
 
   async *reply(request: ReplyRequest): AsyncGenerator<ReplyEvent> {
-    this.requests.push({ ...request, history: [...request.history] });
+    // Recorded at once (a test may look while the reply waits), the history filled in after.
+    const recorded: RecordedRequest = { ...request, history: [] };
+    this.requests.push(recorded);
+    recorded.history.push(...(await request.history.all()));
     const steps = this.scripts.shift() ?? [{ delta: 'ok' }, { done: { status: 'complete' } }];
     let honourAbort = true;
     for (const step of steps) {

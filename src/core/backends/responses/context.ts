@@ -4,10 +4,13 @@
 // it exists, so the budget matches what the server will bill; elsewhere from a local estimate.
 import { NotFoundError } from 'openai';
 import type OpenAI from 'openai';
+import type { HistorySource } from '../../backend';
 import { messageText } from '../../model';
 import type { ContextLimits, Message } from '../../model';
 import { PromptTooLargeError } from '../../promptTooLarge';
 import { countTextTokens, IMAGE_TOKENS, REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE } from '../../tokens';
+import { historyItems, omittedIds } from '../history';
+import type { HistoryEntry } from '../history';
 import { toHistoryItem, toInputItems } from './input';
 
 /** Prompt tokens of a request carrying `history` (oldest first) and then `input`. */
@@ -16,7 +19,7 @@ export type PromptCounter = (history: readonly Message[], input: Message) => Pro
 export interface SelectedHistory {
   /** The history to send, oldest first. */
   kept: Message[];
-  /** Local ids of history messages left out to fit the limits, oldest first. */
+  /** Local ids of history messages left out to fit the limits, oldest first (at most OMITTED_IDS_LISTED). */
   omittedMessageIds: string[];
 }
 
@@ -25,37 +28,87 @@ export function needsClientContext(limits: ContextLimits | undefined): boolean {
   return limits?.maxPromptTokens !== undefined || limits?.truncation?.type === 'last_messages';
 }
 
+/** History messages counted first under a prompt budget; the window doubles while it fits. */
+const FIRST_WINDOW = 32;
+
 /**
  * The newest history within the limits. `last_messages: N` counts the new message too, as the
  * Assistants API does (its thread already holds it), so N − 1 older messages stay at most.
  * Only whole messages are dropped, always the oldest, so what is kept runs unbroken to the present.
+ *
+ * History is read newest first and only as far as needed: under a prompt budget a window of the
+ * newest messages is counted and doubled while it fits, then the most that fit is found by
+ * binary search inside the last window, so a long thread costs about twice what fits.
  */
-export async function selectHistory(history: readonly Message[], input: Message, limits: ContextLimits | undefined, count: PromptCounter): Promise<SelectedHistory> {
+export async function selectHistory(history: HistorySource, input: Message, limits: ContextLimits | undefined, count: PromptCounter): Promise<SelectedHistory> {
+  const keepOlder = limits?.truncation?.type === 'last_messages' ? Math.max(0, limits.truncation.lastMessages - 1) : Infinity;
+  const budget = limits?.maxPromptTokens;
   // Messages with nothing to resend are neither sent nor reported as dropped.
-  let older = history.filter((message) => toHistoryItem(message) !== undefined);
-  const omitted: string[] = [];
-  const dropOldest = (n: number) => {
-    omitted.push(...older.slice(0, n).map((message) => message.id));
-    older = older.slice(n);
+  const entries = historyItems(history, (message) => (toHistoryItem(message) !== undefined ? message : undefined));
+  /** Read so far and not dropped by `last_messages`, newest first. */
+  const candidates: HistoryEntry<Message>[] = [];
+  const dropped: HistoryEntry<Message>[] = [];
+  let exhausted = false;
+  /** Reads candidates up to `size`; past `keepOlder` the first extra is dropped and reading stops. */
+  const fill = async (size: number) => {
+    while (!exhausted && candidates.length < size) {
+      const next = await entries.next();
+      if (next.done) exhausted = true;
+      else if (candidates.length < keepOlder) candidates.push(next.value);
+      else {
+        dropped.push(next.value);
+        exhausted = true;
+      }
+    }
+  };
+  const oldestFirst = (n: number) => candidates.slice(0, n).reverse().map((entry) => entry.item);
+
+  /** How many of the newest candidates fit `limit`, reading only about twice as many. */
+  const mostThatFit = async (limit: number): Promise<number> => {
+    // `fits` are known to fit (none before the first count, which tries all there are when the
+    // history is short); `window` is the next size tried.
+    let fits = 0;
+    let counted = false;
+    for (let window = FIRST_WINDOW; ; window *= 2) {
+      await fill(window);
+      const size = candidates.length;
+      if (counted && size === fits) return fits;
+      counted = true;
+      if ((await count(oldestFirst(size), input)) <= limit) {
+        fits = size;
+        if (exhausted) return fits;
+        continue;
+      }
+      if (fits === 0) {
+        const alone = await count([], input);
+        if (alone > limit) throw new PromptTooLargeError(alone, { tokens: limit, source: 'maxPromptTokens' });
+      }
+      // Binary search for the most history that fits: it holds with `lo` kept, fails with `hi`.
+      let lo = fits;
+      let hi = size;
+      while (hi - lo > 1) {
+        const mid = Math.floor((lo + hi) / 2);
+        if ((await count(oldestFirst(mid), input)) <= limit) lo = mid;
+        else hi = mid;
+      }
+      return lo;
+    }
   };
 
-  if (limits?.truncation?.type === 'last_messages') dropOldest(Math.max(0, older.length - (limits.truncation.lastMessages - 1)));
-
-  const budget = limits?.maxPromptTokens;
-  if (budget !== undefined && (await count(older, input)) > budget) {
-    const alone = await count([], input);
-    if (alone > budget) throw new PromptTooLargeError(alone, { tokens: budget, source: 'maxPromptTokens' });
-    // Binary search for the most history that fits: `fits` holds with `lo` kept, fails with `hi`.
-    let lo = 0;
-    let hi = older.length;
-    while (hi - lo > 1) {
-      const mid = Math.floor((lo + hi) / 2);
-      if ((await count(older.slice(older.length - mid), input)) <= budget) lo = mid;
-      else hi = mid;
+  try {
+    let kept: number;
+    if (budget === undefined) {
+      await fill(Infinity);
+      kept = candidates.length;
+    } else {
+      kept = await mostThatFit(budget);
     }
-    dropOldest(older.length - lo);
+    const omittedMessageIds = await omittedIds([...candidates.slice(kept), ...dropped], entries);
+    return { kept: oldestFirst(kept), omittedMessageIds };
+  } finally {
+    // Stops the read (and closes the thread file) however the selection ended.
+    await entries.return(undefined);
   }
-  return { kept: older, omittedMessageIds: omitted };
 }
 
 /**
