@@ -5,7 +5,9 @@ import type { BackendKind } from './core/model';
 import { ThreadStore } from './core/threadStore';
 import { ApiKeyStore } from './host/apiKey';
 import { createBackend } from './host/backends';
+import { ChatHost } from './host/chatHost';
 import { ChatViewProvider } from './host/chatViewProvider';
+import { EditorPanels } from './host/editorPanels';
 import { registerCommands } from './host/commands';
 import { startRetention } from './host/retention';
 import { registerThreadCommands } from './host/threadCommands';
@@ -22,22 +24,27 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
   const apiKey = new ApiKeyStore(context.secrets);
   const backendFor = (kind: BackendKind): Backend => createBackend(kind, readSettings(), apiKey);
   const chat = new ChatService({ store, backendFor, settings: () => readSettings() });
-  const view = new ChatViewProvider({ extensionUri: context.extensionUri, store, chat, apiKey, state: context.globalState });
+  // Shared by every webview; the side panel and each editor tab is a session on it.
+  const host = new ChatHost({ extensionUri: context.extensionUri, store, chat, apiKey, workspaceState: context.workspaceState });
+  const view = new ChatViewProvider(host, context.globalState);
+  const editors = new EditorPanels(host);
 
   context.subscriptions.push(
     { dispose: () => chat.dispose() },
+    host,
     view,
+    editors,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view, { webviewOptions: { retainContextWhenHidden: false } }),
-    ...registerCommands(apiKey, view, chat),
-    ...registerThreadCommands(store, chat, view),
+    ...registerCommands(apiKey, host, view, editors, chat),
+    ...registerThreadCommands(store, chat, host),
     startRetention(store, chat),
-    apiKey.onDidChange(() => void view.refresh()),
-    onSettingsChanged(() => void view.refresh()),
+    apiKey.onDidChange(() => void host.refreshAll()),
+    onSettingsChanged(() => void host.refreshAll()),
   );
 
   // Only a test run gets a handle on the internals; other extensions see nothing.
   if (context.extensionMode === vscode.ExtensionMode.Test) {
-    return { store, view, storageDir: context.globalStorageUri.fsPath };
+    return { store, view, editorPanels: () => editors.list(), storageDir: context.globalStorageUri.fsPath };
   }
   return undefined;
 }

@@ -52,8 +52,26 @@ export type ContentPart =
       mime?: string;
       /** For dialects without file uploads (Chat Completions): the file's text, inlined. */
       text?: string;
+      /** The local file it was read from, to tell later whether that file changed. */
+      source?: AttachmentSource;
+      /**
+       * Set by the host on the copy it shows, never stored: the source file's content is no longer
+       * what was attached ('changed'), or the file is gone ('missing').
+       */
+      sourceState?: 'changed' | 'missing';
     }
   | { type: 'image'; fileId?: string; name: string; mime: string; dataUrl?: string };
+
+/** Where an attached file came from, and what it was when attached. */
+export interface AttachmentSource {
+  /** The file's URI (`file:` or `vscode-remote:`), as `Uri.toString()` gives it. */
+  uri: string;
+  /** SHA-256 of the bytes attached, hex. */
+  sha256: string;
+  /** Size in bytes and modification time (Unix ms) when read: a cheap first check. */
+  size: number;
+  mtime: number;
+}
 
 /**
  * A citation in reply text, normalised across dialects. `start`/`end` is the span of text the
@@ -116,6 +134,13 @@ export function messageText(message: Pick<Message, 'content'>): string {
     .filter((p): p is Extract<ContentPart, { type: 'text' }> => p.type === 'text')
     .map((p) => p.text)
     .join('');
+}
+
+/** The part without where its file came from (for an export, or before recording a new source). */
+export function withoutSource(part: ContentPart): ContentPart {
+  if (part.type !== 'file' || (part.source === undefined && part.sourceState === undefined)) return part;
+  const { source: _source, sourceState: _state, ...rest } = part;
+  return rest;
 }
 
 /** A first-message title: the first line, trimmed to a length that fits a list row. */

@@ -3,18 +3,24 @@ import { createAssistant, listAssistants } from '../core/backends/assistants/cat
 import { listModels } from '../core/backends/models';
 import { describeError } from '../core/errors';
 import type { ChatService } from '../core/chatService';
-import type { BackendKind, ContextLimits } from '../core/model';
-import { BACKEND_LABELS } from '../core/providers';
+import type { BackendKind } from '../core/model';
 import { listThreads } from '../core/threadQuery';
+import { summarizeThread } from '../shared/threadSummary';
 import type { ApiKeyStore } from './apiKey';
 import { connectionFor } from './backends';
+import type { ChatHost } from './chatHost';
 import type { ChatViewProvider } from './chatViewProvider';
+import type { EditorPanels } from './editorPanels';
+import type { PanelSession } from './panelSession';
+import { attachToSession, chooseBackend, setContextLimits, setRunLimits } from './sessionCommands';
 import { readSettings, updateUserSetting } from './settings';
 
-const IMAGE_FILTERS = { Images: ['png', 'jpg', 'jpeg', 'gif', 'webp'] };
-
-/** The palette commands. Each is a thin call into the view, the chat service or the key store. */
-export function registerCommands(apiKey: ApiKeyStore, view: ChatViewProvider, chat: ChatService): vscode.Disposable[] {
+/**
+ * The palette commands. Each is a thin call into a panel, the chat service or the key store;
+ * those about "the current thread" act on the Threadline editor tab the user is in, else on the
+ * side panel (ChatHost.target).
+ */
+export function registerCommands(apiKey: ApiKeyStore, host: ChatHost, view: ChatViewProvider, editors: EditorPanels, chat: ChatService): vscode.Disposable[] {
   return [
     // An explicit argument lets automation (and our integration tests) set the key without the
     // input box; the value is still only ever written to SecretStorage.
@@ -38,39 +44,34 @@ export function registerCommands(apiKey: ApiKeyStore, view: ChatViewProvider, ch
       await apiKey.clear();
       void vscode.window.showInformationMessage('Threadline: API key removed.');
     }),
-    vscode.commands.registerCommand('threadline.newThread', () => view.newThread()),
-    vscode.commands.registerCommand('threadline.attachFile', (uri?: unknown) => attach(view, 'file', uri)),
-    vscode.commands.registerCommand('threadline.attachImage', (uri?: unknown) => attach(view, 'image', uri)),
+    vscode.commands.registerCommand('threadline.newThread', () => host.target().newThread()),
+    // The side panel's own + button and keys: its thread, even while a Threadline tab is the active editor.
+    vscode.commands.registerCommand('threadline.sidePanel.newThread', () => view.newThread()),
+    vscode.commands.registerCommand('threadline.attachFile', (uri?: unknown) => attachToSession(host.target(), 'file', uri)),
+    vscode.commands.registerCommand('threadline.attachImage', (uri?: unknown) => attachToSession(host.target(), 'image', uri)),
     // Context menus: the file (explorer or editor) or the selection goes to the current thread.
-    vscode.commands.registerCommand('threadline.askAboutFile', (uri?: unknown) => attach(view, 'file', uri ?? vscode.window.activeTextEditor?.document.uri)),
+    vscode.commands.registerCommand('threadline.askAboutFile', (uri?: unknown) => attachToSession(host.target(), 'file', uri ?? vscode.window.activeTextEditor?.document.uri)),
     vscode.commands.registerCommand('threadline.askAboutSelection', async () => {
       const editor = vscode.window.activeTextEditor;
       if (!editor || editor.selection.isEmpty) return false;
-      await view.insertDraft(selectionAsDraft(editor));
+      await host.target().insertDraft(selectionAsDraft(editor));
       return true;
     }),
     vscode.commands.registerCommand('threadline.switchThread', async (threadId?: unknown) => {
-      const id = typeof threadId === 'string' ? threadId : (await pickThread(view))?.id;
-      if (id) await view.showThread(id);
+      const session = host.target();
+      const id = typeof threadId === 'string' ? threadId : (await pickThread(session))?.id;
+      if (id) await session.showThread(id);
+      return id;
+    }),
+    // With no argument, the side panel's thread. Returns the id of the thread the tab shows.
+    vscode.commands.registerCommand('threadline.openThreadInEditor', async (threadId?: unknown) => {
+      const id = typeof threadId === 'string' && host.store.get(threadId) ? threadId : await view.ensureThread();
+      editors.open(id);
       return id;
     }),
     vscode.commands.registerCommand('threadline.focus', () => view.reveal()),
-    vscode.commands.registerCommand('threadline.stop', () => view.stop()),
-    vscode.commands.registerCommand('threadline.chooseBackend', async (kind?: unknown) => {
-      const picked = isBackend(kind)
-        ? kind
-        : (
-            await vscode.window.showQuickPick(
-              (Object.keys(BACKEND_LABELS) as BackendKind[]).map((k) => ({ label: BACKEND_LABELS[k], dialect: k })),
-              { title: 'Threadline: dialect for this thread and new threads' },
-            )
-          )?.dialect;
-      if (!picked) return;
-      await updateUserSetting('backend', picked);
-      const threadId = view.currentThreadId;
-      if (threadId) await chat.setBackend(threadId, picked);
-      await view.refresh();
-    }),
+    vscode.commands.registerCommand('threadline.stop', (where?: unknown) => (where === 'sidePanel' ? view : host.target()).stop()),
+    vscode.commands.registerCommand('threadline.chooseBackend', (kind?: unknown) => chooseBackend(host.target(), kind)),
     vscode.commands.registerCommand('threadline.chooseModel', async (model?: unknown) => {
       let picked = typeof model === 'string' ? model : undefined;
       if (!picked) {
@@ -104,7 +105,7 @@ export function registerCommands(apiKey: ApiKeyStore, view: ChatViewProvider, ch
             return chat.openRemote(kind, remoteId, abort.signal);
           },
         );
-        await view.showThread(thread.id);
+        await host.target().showThread(thread.id);
         return thread.id;
       } catch (err) {
         void vscode.window.showErrorMessage(`Threadline: ${err instanceof Error ? err.message : String(err)}`);
@@ -142,42 +143,27 @@ export function registerCommands(apiKey: ApiKeyStore, view: ChatViewProvider, ch
         return undefined;
       }
     }),
-    vscode.commands.registerCommand('threadline.setRunLimits', async (limits?: unknown) => {
-      const value = isLimits(limits) ? limits : await askLimits();
-      if (value !== null) await view.setRunLimits(value);
-    }),
-    vscode.commands.registerCommand('threadline.setContextLimits', async (limits?: unknown) => {
-      const threadId = await view.ensureThread();
-      const value = isLimits(limits) ? limits : await askLimits();
-      if (value === null) return;
-      await chat.setLimits(threadId, value);
-      await view.refresh();
-    }),
+    vscode.commands.registerCommand('threadline.setRunLimits', (limits?: unknown) => setRunLimits(host.target(), limits)),
+    vscode.commands.registerCommand('threadline.setContextLimits', (limits?: unknown) => setContextLimits(host.target(), limits)),
   ];
 }
 
-/** A Quick Pick of the library: title, last activity, message count and dialect. */
-function pickThread(view: ChatViewProvider): Thenable<{ id: string } | undefined> {
+/** A Quick Pick of the library: title, last activity, message count, dialect and folder. */
+function pickThread(session: PanelSession): Thenable<{ id: string } | undefined> {
   const now = Date.now();
   return vscode.window.showQuickPick(
-    listThreads(view.allThreads(), { includeArchived: true }).map((t) => ({
-      id: t.id,
-      label: `${t.pinned ? '$(pinned) ' : ''}${t.archived ? '$(archive) ' : ''}${t.title}`,
-      description: `${t.messageCount} message${t.messageCount === 1 ? '' : 's'} · ${BACKEND_LABELS[t.backend]}`,
-      detail: `Last activity ${relativeTime(now - t.updatedAt)}${t.workspaceFolder ? ` · ${t.workspaceFolder}` : ''}`,
-      picked: t.id === view.currentThreadId,
-    })),
+    listThreads(session.allThreads(), { includeArchived: true }).map((t) => {
+      const s = summarizeThread(t, now);
+      return {
+        id: t.id,
+        label: `${t.pinned ? '$(pinned) ' : ''}${t.archived ? '$(archive) ' : ''}${s.title}`,
+        description: `${s.messages} · ${s.backend}`,
+        detail: `Last activity ${s.lastActivity}${s.folder ? ` · ${s.folder}` : ''}`,
+        picked: t.id === session.currentThreadId,
+      };
+    }),
     { title: 'Threadline: switch thread', matchOnDescription: true, matchOnDetail: true },
   );
-}
-
-function relativeTime(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 1) return 'just now';
-  if (minutes < 60) return `${minutes} min ago`;
-  const hours = Math.round(minutes / 60);
-  if (hours < 24) return `${hours} h ago`;
-  return `${Math.round(hours / 24)} d ago`;
 }
 
 /** The selection as a fenced block headed by the file's workspace path and line range. */
@@ -191,48 +177,9 @@ export function selectionAsDraft(editor: vscode.TextEditor): string {
   return `${where}\n${fence}${document.languageId}\n${text}${text.endsWith('\n') ? '' : '\n'}${fence}\n`;
 }
 
-async function attach(view: ChatViewProvider, kind: 'file' | 'image', uri: unknown): Promise<boolean> {
-  const target =
-    uri instanceof vscode.Uri
-      ? uri
-      : (await vscode.window.showOpenDialog({ canSelectMany: false, title: kind === 'image' ? 'Attach image' : 'Attach file', ...(kind === 'image' ? { filters: IMAGE_FILTERS } : {}) }))?.[0];
-  if (!target) return false;
-  view.reveal();
-  return view.attach(kind, target);
-}
-
-/** Three small questions; Escape at any point cancels (null), an empty answer means "no limit". */
-async function askLimits(): Promise<ContextLimits | undefined | null> {
-  const positive = (v: string) => (v.trim() === '' || /^[1-9]\d*$/.test(v.trim()) ? undefined : 'A whole number above 0, or empty for no limit.');
-  const prompt = await vscode.window.showInputBox({ title: 'Max prompt tokens (empty: no limit)', validateInput: positive });
-  if (prompt === undefined) return null;
-  const completion = await vscode.window.showInputBox({ title: 'Max completion tokens (empty: no limit)', validateInput: positive });
-  if (completion === undefined) return null;
-  const truncation = await vscode.window.showQuickPick(['auto', 'last messages…', 'none'], { title: 'Truncation' });
-  if (truncation === undefined) return null;
-  const limits: ContextLimits = {};
-  if (prompt.trim()) limits.maxPromptTokens = Number(prompt);
-  if (completion.trim()) limits.maxCompletionTokens = Number(completion);
-  if (truncation === 'auto') limits.truncation = { type: 'auto' };
-  if (truncation === 'last messages…') {
-    const n = await vscode.window.showInputBox({ title: 'Keep the last N messages', validateInput: (v) => (/^[1-9]\d*$/.test(v.trim()) ? undefined : 'A whole number above 0.') });
-    if (n === undefined) return null;
-    limits.truncation = { type: 'last_messages', lastMessages: Number(n) };
-  }
-  return Object.keys(limits).length ? limits : undefined;
-}
-
 /** Conversations are `conv_…`, Assistants threads `thread_…` (the ids' documented prefixes). */
 function dialectOfRemoteId(id: string): BackendKind | undefined {
   if (/^conv_\w+$/.test(id)) return 'responses';
   if (/^thread_\w+$/.test(id)) return 'assistants';
   return undefined;
-}
-
-function isBackend(value: unknown): value is BackendKind {
-  return typeof value === 'string' && value in BACKEND_LABELS;
-}
-
-function isLimits(value: unknown): value is ContextLimits {
-  return typeof value === 'object' && value !== null;
 }

@@ -1,9 +1,13 @@
 import type { ThreadStore } from '../core/threadStore';
 import type { ChatViewProvider } from './chatViewProvider';
+import type { EditorThreadPanel } from './editorPanels';
 
 /** What `activate` returns in test mode (ExtensionMode.Test) only, for the integration suite. */
 export interface ThreadlineTestApi {
   store: ThreadStore;
+  /** The side panel. */
   view: ChatViewProvider;
+  /** The threads open in editor tabs, oldest first. */
+  editorPanels(): EditorThreadPanel[];
   storageDir: string;
 }

@@ -4,14 +4,15 @@ import * as vscode from 'vscode';
 import type { ChatService } from '../core/chatService';
 import { parseThreadJson, toJson, toMarkdown } from '../core/exportThread';
 import type { ThreadStore } from '../core/threadStore';
-import { messageText } from '../core/model';
+import { messageText, withoutSource } from '../core/model';
+import type { Message } from '../core/model';
 import { searchThreads } from '../core/search';
-import type { ChatViewProvider } from './chatViewProvider';
+import type { ChatHost } from './chatHost';
 import { workspaceInit } from './workspace';
 
-export function registerThreadCommands(store: ThreadStore, chat: ChatService, view: ChatViewProvider): vscode.Disposable[] {
-  /** The thread a command acts on: its argument, else the open one. */
-  const target = (arg: unknown): string | undefined => (typeof arg === 'string' && store.get(arg) ? arg : view.currentThreadId);
+export function registerThreadCommands(store: ThreadStore, chat: ChatService, host: ChatHost): vscode.Disposable[] {
+  /** The thread a command acts on: its argument, else the open one (the active Threadline tab's, else the side panel's). */
+  const target = (arg: unknown): string | undefined => (typeof arg === 'string' && store.get(arg) ? arg : host.target().currentThreadId);
   const guarded = <A extends unknown[]>(run: (...args: A) => Promise<unknown>) => async (...args: A) => {
     try {
       return await run(...args);
@@ -44,21 +45,22 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, vi
         const answer = await vscode.window.showWarningMessage(`Delete "${thread.title}" (${thread.messageCount} messages)${remote}? This cannot be undone.`, { modal: true }, 'Delete');
         if (answer !== 'Delete') return false;
       }
+      // Panels showing it notice (a tab closes, the side panel shows no thread).
       await chat.delete(id, { remote: true });
-      if (view.currentThreadId === undefined) await view.refresh();
       return true;
     })),
     vscode.commands.registerCommand('threadline.search', guarded(async (query?: unknown) => {
       const picked = typeof query === 'string' ? (await searchThreads(store, query))[0] : await pickSearchHit(store);
       if (!picked) return undefined;
-      await view.showThread(picked.threadId);
-      if (picked.messageId) view.revealMessage(picked.messageId);
+      const session = host.target();
+      await session.showThread(picked.threadId);
+      if (picked.messageId) session.revealMessage(picked.messageId);
       return picked;
     })),
     vscode.commands.registerCommand('threadline.exportThread', guarded(async (format?: unknown, threadId?: unknown) => {
       const id = target(threadId);
       if (!id) return undefined;
-      const kind = format === 'markdown' || format === 'json' ? format : (await vscode.window.showQuickPick(['markdown', 'json'], { title: 'Threadline: export as' }));
+      const kind = isExportKind(format) ? format : (await vscode.window.showQuickPick(EXPORT_CHOICES, { title: 'Threadline: export thread as' }))?.format;
       if (!kind) return undefined;
       const thread = store.get(id)!;
       const messages = await store.messages(id);
@@ -67,9 +69,18 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, vi
         await vscode.window.showTextDocument(doc);
         return doc.uri.toString();
       }
-      const uri = await vscode.window.showSaveDialog({ filters: { 'Threadline thread': ['json'] }, saveLabel: 'Export' });
+      const json = kind === 'json';
+      // The save dialog itself asks before replacing an existing file (native and in the browser),
+      // so what it returns may be written over.
+      const uri = await vscode.window.showSaveDialog({
+        title: 'Threadline: export thread',
+        defaultUri: defaultExportUri(thread.title, json ? 'json' : 'md'),
+        filters: json ? { 'Threadline thread': ['json'] } : { Markdown: ['md'] },
+        saveLabel: 'Export',
+      });
       if (!uri) return undefined;
-      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(toJson(thread, messages)));
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(json ? toJson(thread, withoutSources(messages)) : toMarkdown(thread, messages)));
+      void vscode.window.showInformationMessage(`Threadline: exported "${thread.title}" to ${vscode.workspace.asRelativePath(uri)}.`);
       return uri.toString();
     })),
     vscode.commands.registerCommand('threadline.showBookmarks', guarded(async (pick?: unknown) => {
@@ -84,8 +95,9 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, vi
       }
       const chosen = typeof pick === 'number' ? items[pick] : await vscode.window.showQuickPick(items, { title: 'Threadline: bookmarks', matchOnDescription: true });
       if (!chosen) return items.length;
-      await view.showThread(chosen.threadId);
-      view.revealMessage(chosen.messageId);
+      const session = host.target();
+      await session.showThread(chosen.threadId);
+      session.revealMessage(chosen.messageId);
       return items.length;
     })),
     vscode.commands.registerCommand('threadline.reconcile', guarded(async () => {
@@ -108,18 +120,51 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, vi
       void vscode.window.showInformationMessage(
         `Threadline: checked ${result.checked} thread${result.checked === 1 ? '' : 's'}; ${result.gone.length} no longer exist on the server and are kept here (the next message starts a new server thread with their history).${failed}`,
       );
-      await view.refresh();
+      await host.refreshAll();
       return result;
     })),
     vscode.commands.registerCommand('threadline.importThread', guarded(async (file?: unknown) => {
-      const uri = file instanceof vscode.Uri ? file : (await vscode.window.showOpenDialog({ filters: { 'Threadline thread': ['json'] }, canSelectMany: false }))?.[0];
+      const uri =
+        file instanceof vscode.Uri
+          ? file
+          : (
+              await vscode.window.showOpenDialog({
+                title: 'Threadline: import thread',
+                // Where Export Thread saves by default.
+                defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+                filters: { 'Threadline thread': ['json'] },
+                canSelectMany: false,
+                openLabel: 'Import',
+              })
+            )?.[0];
       if (!uri) return undefined;
       const doc = parseThreadJson(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
       const thread = await chat.importThread(doc, workspaceInit());
-      await view.showThread(thread.id);
+      await host.target().showThread(thread.id);
       return thread.id;
     })),
   ];
+}
+
+/** `markdown` opens an untitled editor; the other two save to a file chosen in the save dialog. */
+type ExportKind = 'markdown' | 'markdown-file' | 'json';
+
+const EXPORT_CHOICES: (vscode.QuickPickItem & { format: ExportKind })[] = [
+  { label: 'Markdown', description: 'in a new editor tab, to read or save from there', format: 'markdown' },
+  { label: 'Markdown file…', description: 'saved where you choose', format: 'markdown-file' },
+  { label: 'JSON file…', description: 'saved where you choose; Import Thread reads it back', format: 'json' },
+];
+
+function isExportKind(value: unknown): value is ExportKind {
+  return EXPORT_CHOICES.some((choice) => choice.format === value);
+}
+
+/** The thread's title as a file name in the first workspace folder (the dialog's own default without one). */
+function defaultExportUri(title: string, extension: string): vscode.Uri | undefined {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (!folder) return undefined;
+  const name = title.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 80).trim() || 'thread';
+  return vscode.Uri.joinPath(folder, `${name}.${extension}`);
 }
 
 /** A Quick Pick that searches every thread as the user types. */
@@ -149,4 +194,12 @@ function pickSearchHit(store: ThreadStore): Promise<{ threadId: string; messageI
     });
     pick.show();
   });
+}
+
+/**
+ * An export is for sharing or keeping: the local paths and hashes attachments were read from stay
+ * on this machine (and the import format does not take them).
+ */
+function withoutSources(messages: readonly Message[]): Message[] {
+  return messages.map((m) => (m.content.some((p) => p.type === 'file' && p.source) ? { ...m, content: m.content.map(withoutSource) } : m));
 }

@@ -15,12 +15,42 @@ export interface ViewState {
   currentThreadId: string | undefined;
   /** Messages of the current thread, oldest first. */
   messages: Message[];
+  /**
+   * True when `messages` is only the newest page of the thread and older messages exist (the
+   * panel asks for them with `loadOlder`); absent or false: `messages` is the whole thread.
+   */
+  hasOlder?: boolean;
   /** The reply being streamed into the current thread, if any. */
   streaming: StreamingReply | undefined;
   /** Files and images waiting to go with the next message of the current thread. */
   pending: PendingAttachment[];
   /** Limits for the next message only, over the thread's own. */
   runLimits: ContextLimits | undefined;
+  /** Which webview this is: the side panel, or an editor tab bound to its thread. */
+  surface: Surface;
+  /** What the thread list shows (kept per workspace). */
+  listFilter: ListFilter;
+  /** The folder "this folder only" means; undefined when no folder is open. */
+  workspaceFolder: string | undefined;
+}
+
+export type Surface = 'view' | 'editor';
+
+/** The thread list's two toggles. */
+export interface ListFilter {
+  /** Archived threads are listed too. */
+  showArchived: boolean;
+  /** Threads of every workspace folder, not only this one's (and those of none). */
+  allWorkspaces: boolean;
+}
+
+/**
+ * What a webview keeps with `vscode.setState`: its unsent draft, and the thread it shows, which
+ * an editor tab's serializer reads to bring the tab back after a reload.
+ */
+export interface WebviewMemory {
+  draft: string;
+  threadId?: string;
 }
 
 /** An attachment chip in the composer. */
@@ -42,16 +72,16 @@ export interface StreamingReply {
 }
 
 /** Commands the panel may ask the host to run. An allow-list: never an arbitrary command id. */
-export type PanelCommand = 'setApiKey' | 'newThread' | 'attachFile' | 'attachImage' | 'chooseBackend' | 'chooseModel' | 'setContextLimits' | 'setRunLimits';
+export type PanelCommand = 'setApiKey' | 'newThread' | 'attachFile' | 'attachImage' | 'chooseBackend' | 'chooseModel' | 'setContextLimits' | 'setRunLimits' | 'openThreadInEditor';
 
-export const PANEL_COMMANDS: readonly PanelCommand[] = ['setApiKey', 'newThread', 'attachFile', 'attachImage', 'chooseBackend', 'chooseModel', 'setContextLimits', 'setRunLimits'];
+export const PANEL_COMMANDS: readonly PanelCommand[] = ['setApiKey', 'newThread', 'attachFile', 'attachImage', 'chooseBackend', 'chooseModel', 'setContextLimits', 'setRunLimits', 'openThreadInEditor'];
 
 /** Host -> webview. */
 export type HostMessage =
   /** The whole state: the answer to `ready`, and after anything that replaces the view (switch, key change). */
   | { type: 'state'; state: ViewState }
-  /** The thread list changed (created, titled, touched). */
-  | { type: 'threads'; threads: ThreadMeta[]; currentThreadId: string | undefined }
+  /** The thread list changed (created, titled, touched, or its filters). */
+  | { type: 'threads'; threads: ThreadMeta[]; currentThreadId: string | undefined; listFilter: ListFilter }
   /** A message was stored in the current thread (the user's, or a finished reply). */
   | { type: 'message'; message: Message }
   /** A reply started streaming into the current thread. */
@@ -72,7 +102,17 @@ export type HostMessage =
   | { type: 'revealMessage'; messageId: string }
   /** The messages of the open thread that match `query`, in order (searched in the store, so
    * messages the panel has not rendered are found too). */
-  | { type: 'findResults'; query: string; messageIds: string[] };
+  | { type: 'findResults'; query: string; messageIds: string[] }
+  /**
+   * A page of the open thread, oldest first. 'older' answers `loadOlder` (the messages just before
+   * `beforeId`; `hasOlder` says whether more are above them), 'newer' answers `loadNewer` (just
+   * after `afterId`; `hasNewer`), 'around' answers `revealMessage` or `loadLatest` and replaces
+   * what the panel shows: `revealId` is scrolled to and marked, or with none the panel shows the end.
+   */
+  | { type: 'page'; threadId: string; messages: Message[]; hasOlder: boolean; hasNewer: boolean; anchor: PageAnchor; revealId?: string };
+
+/** Where a `page` goes: before what is shown, after it, or instead of it. */
+export type PageAnchor = 'older' | 'newer' | 'around';
 
 /** Webview -> host. */
 export type WebviewMessage =
@@ -104,17 +144,29 @@ export type WebviewMessage =
   | { type: 'attachUris'; uris: string[] }
   /** An image pasted (or a file dropped from outside VS Code) into the panel, as base64 bytes. */
   | { type: 'attachData'; name: string; base64: string }
+  /** Change what the thread list shows (remembered for this workspace). */
+  | { type: 'setListFilter'; filter: ListFilter }
   /** What the panel shows now, after each render (tests and diagnostics read it via the host). */
-  | { type: 'rendered'; report: RenderReport };
+  | { type: 'rendered'; report: RenderReport }
+  /** The user scrolled near the oldest message shown (`beforeId`): answered with `page` 'older'. */
+  | { type: 'loadOlder'; beforeId: string }
+  /** The user scrolled near the newest message shown (`afterId`), and newer ones were let go: answered with `page` 'newer'. */
+  | { type: 'loadNewer'; afterId: string }
+  /** Show a message the panel has not loaded (find, jump to message): answered with `page` 'around' and `revealId`. */
+  | { type: 'revealMessage'; messageId: string }
+  /** Jump to latest while the newest messages are not loaded: answered with `page` 'around' holding the newest page. */
+  | { type: 'loadLatest' };
 
 export type CodeAction = 'copy' | 'insert' | 'newFile';
 const CODE_ACTIONS: readonly CodeAction[] = ['copy', 'insert', 'newFile'];
 
 export interface RenderReport {
   threadId: string | undefined;
-  /** Ids of the message elements in the transcript, in order. */
+  /** Ids of the messages loaded in the transcript (drawn or not), in order. */
   messageIds: string[];
-  /** Text of the last message element, as displayed. */
+  /** Message elements in the DOM now (the transcript draws only those near the viewport). */
+  mounted: number;
+  /** Text of the last loaded message, as displayed. */
   lastText: string;
   streaming: boolean;
   notice: string | undefined;
@@ -130,13 +182,17 @@ export interface RenderReport {
   revealed: string | undefined;
   /** Ids of the messages shown as bookmarked. */
   bookmarked: string[];
+  /** Ids of the threads in the switcher, in order. */
+  listed: string[];
+  /** Attachment chips in the transcript marked as changed or missing since they were attached. */
+  attachmentMarks: { messageId: string; name: string; state: string }[];
 }
 
 export function assertNever(value: never): never {
   throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
 }
 
-const webviewTypes = new Set<WebviewMessage['type']>(['ready', 'send', 'stop', 'switchThread', 'command', 'removeAttachment', 'openReference', 'continue', 'clearRunLimits', 'find', 'toggleBookmark', 'codeAction', 'attachUris', 'attachData', 'rendered']);
+const webviewTypes = new Set<WebviewMessage['type']>(['ready', 'send', 'stop', 'switchThread', 'command', 'removeAttachment', 'openReference', 'continue', 'clearRunLimits', 'find', 'toggleBookmark', 'codeAction', 'attachUris', 'attachData', 'setListFilter', 'rendered', 'loadOlder', 'loadNewer', 'revealMessage', 'loadLatest']);
 
 /** Runtime guard for what arrives from the webview: it is untrusted input. */
 export function isWebviewMessage(value: unknown): value is WebviewMessage {
@@ -164,8 +220,18 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
       return Array.isArray(m.uris) && m.uris.every((u) => typeof u === 'string');
     case 'attachData':
       return typeof m.name === 'string' && typeof m.base64 === 'string';
+    case 'setListFilter': {
+      const f = m.filter as Partial<Record<keyof ListFilter, unknown>> | null | undefined;
+      return typeof f === 'object' && f !== null && typeof f.showArchived === 'boolean' && typeof f.allWorkspaces === 'boolean';
+    }
     case 'rendered':
       return typeof m.report === 'object' && m.report !== null;
+    case 'loadOlder':
+      return typeof m.beforeId === 'string';
+    case 'loadNewer':
+      return typeof m.afterId === 'string';
+    case 'revealMessage':
+      return typeof m.messageId === 'string';
     default:
       return true;
   }

@@ -19,11 +19,19 @@ export class App {
     switchThread: (threadId) => postToHost({ type: 'switchThread', threadId }),
     newThread: () => postToHost({ type: 'command', command: 'newThread' }),
     find: () => this.findBar.open(),
+    openInEditor: () => postToHost({ type: 'command', command: 'openThreadInEditor' }),
+    setListFilter: (filter) => postToHost({ type: 'setListFilter', filter }),
   });
   private readonly transcript = new Transcript({
     openReference: (messageId, index) => postToHost({ type: 'openReference', messageId, index }),
     continueReply: () => postToHost({ type: 'continue' }),
     toggleBookmark: (messageId) => postToHost({ type: 'toggleBookmark', messageId }),
+    codeAction: (action, code, language) => postToHost({ type: 'codeAction', action, code, language }),
+    rendered: () => this.scheduleReport(),
+    loadOlder: (beforeId) => postToHost({ type: 'loadOlder', beforeId }),
+    loadNewer: (afterId) => postToHost({ type: 'loadNewer', afterId }),
+    loadAround: (messageId) => postToHost({ type: 'revealMessage', messageId }),
+    loadLatest: () => postToHost({ type: 'loadLatest' }),
   });
   private readonly notice = new Notice(() => postToHost({ type: 'command', command: 'setApiKey' }));
   private readonly composer = new Composer(
@@ -60,7 +68,7 @@ export class App {
         this.findBar.open();
       }
     });
-    root.append(this.threadBar.element, this.findBar.element, this.transcript.element, this.notice.element, this.composer.element, this.footer);
+    root.append(this.threadBar.element, this.threadBar.filters, this.findBar.element, this.transcript.element, this.notice.element, this.composer.element, this.footer);
   }
 
   handle(message: HostMessage): void {
@@ -69,6 +77,7 @@ export class App {
         this.applyState(message.state);
         break;
       case 'threads':
+        this.threadBar.setFilter(message.listFilter);
         this.updateThreads(message.threads, message.currentThreadId);
         break;
       case 'message':
@@ -105,6 +114,9 @@ export class App {
       case 'findResults':
         this.findBar.results(message.query, message.messageIds);
         break;
+      case 'page':
+        if (message.threadId === this.currentThreadId) this.transcript.page(message);
+        break;
       case 'insertDraft':
         this.composer.restore(message.text);
         this.composer.focus();
@@ -120,8 +132,10 @@ export class App {
     const sameThread = state.currentThreadId === this.currentThreadId;
     if (!sameThread) this.findBar.close();
     this.currentThreadId = state.currentThreadId;
+    this.threadBar.setContext(state.surface, state.workspaceFolder);
+    this.threadBar.setFilter(state.listFilter);
     this.updateThreads(state.threads, state.currentThreadId);
-    this.transcript.reset(state.messages);
+    this.transcript.reset(state.messages, state.hasOlder ?? false);
     if (state.streaming) this.transcript.startStream(state.streaming.messageId, state.streaming.text);
     this.composer.setStreaming(state.streaming !== undefined);
     this.composer.setPending(state.pending);
@@ -136,6 +150,8 @@ export class App {
 
   private updateThreads(threads: ThreadMeta[], currentThreadId: string | undefined): void {
     this.currentThreadId = currentThreadId;
+    // An editor tab comes back after a reload showing this thread (its serializer reads it).
+    if (currentThreadId !== undefined && loadMemory().threadId !== currentThreadId) saveMemory({ threadId: currentThreadId });
     this.threadBar.update(threads, currentThreadId);
     this.transcript.setBookmarks(threads.find((t) => t.id === currentThreadId)?.bookmarks ?? []);
   }
@@ -151,6 +167,7 @@ export class App {
         report: {
           threadId: this.currentThreadId,
           messageIds: this.transcript.messageIds(),
+          mounted: this.transcript.mounted,
           lastText: this.transcript.lastText(),
           streaming: this.transcript.isStreaming,
           notice: this.notice.current,
@@ -160,6 +177,8 @@ export class App {
           find: this.findBar.summary,
           revealed: this.transcript.revealedId,
           bookmarked: this.transcript.bookmarkedIds(),
+          listed: this.threadBar.listedIds(),
+          attachmentMarks: this.transcript.attachmentMarks(),
         },
       });
     }, 0);

@@ -1,5 +1,5 @@
 // The one place that calls acquireVsCodeApi (it may be called only once per page).
-import type { WebviewMessage } from '../../src/shared/protocol';
+import type { WebviewMemory, WebviewMessage } from '../../src/shared/protocol';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -15,16 +15,19 @@ export function postToHost(message: WebviewMessage): void {
   api.postMessage(message);
 }
 
-/** What the panel keeps across hide/show and reloads: the unsent draft only. */
-export interface PanelMemory {
-  draft: string;
+/**
+ * What the panel keeps across hide/show and reloads: the unsent draft, and the thread shown (an
+ * editor tab is restored after a reload with it).
+ */
+export function loadMemory(): WebviewMemory {
+  const state = api.getState() as Partial<WebviewMemory> | undefined;
+  return {
+    draft: typeof state?.draft === 'string' ? state.draft : '',
+    ...(typeof state?.threadId === 'string' ? { threadId: state.threadId } : {}),
+  };
 }
 
-export function loadMemory(): PanelMemory {
-  const state = api.getState() as Partial<PanelMemory> | undefined;
-  return { draft: typeof state?.draft === 'string' ? state.draft : '' };
-}
-
-export function saveMemory(memory: PanelMemory): void {
-  api.setState(memory);
+/** Updates part of the memory; the rest is kept. */
+export function saveMemory(patch: Partial<WebviewMemory>): void {
+  api.setState({ ...loadMemory(), ...patch });
 }

@@ -1,7 +1,9 @@
 // Shared by the integration suite files (runs inside the real extension host).
+import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { EditorThreadPanel } from '../../../src/host/editorPanels';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
 
 export const EXTENSION_ID = 'threadline.threadline';
@@ -87,4 +89,30 @@ export function scratchFolder(prefix: string): { write(name: string, content: st
 /** Puts the dialect of new threads back to the provider's default. */
 export function resetBackendSetting(): Thenable<void> {
   return vscode.workspace.getConfiguration('threadline').update('backend', undefined, vscode.ConfigurationTarget.Global);
+}
+
+/** Threadline editor tabs as the workbench shows them (title per tab). */
+export function threadTabs(): string[] {
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('threadline.thread'))
+    .map((t) => t.label);
+}
+
+/** Opens `threadId` in an editor tab and resolves with its session once the tab has drawn it. */
+export async function openInEditor(api: ThreadlineTestApi, threadId: string): Promise<EditorThreadPanel> {
+  assert.equal(await vscode.commands.executeCommand<string>('threadline.openThreadInEditor', threadId), threadId);
+  const tab = api.editorPanels().find((p) => p.currentThreadId === threadId);
+  if (!tab) throw new Error(`no editor tab shows ${threadId}`);
+  await tab.waitForRender((r) => r.threadId === threadId, 20_000);
+  return tab;
+}
+
+/** Polls `check` until it holds (for what the workbench updates on its own time, like tab labels). */
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { toJson } from '../../../src/core/exportThread';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
-import { readyPanel, scratchFolder, standInUrl } from './helpers';
+import { readyPanel, recordedRequests, scratchFolder, standInUrl } from './helpers';
 
 suite('Thread library', () => {
   let api: ThreadlineTestApi;
@@ -38,13 +38,22 @@ suite('Thread library', () => {
     assert.ok(api.view.threads().some((t) => t.id === a));
   });
 
-  test('delete removes the thread here and its conversation on the server', async () => {
+  test('delete removes the thread here and its conversation on the server, items first', async () => {
     const id = await threadWith('delete me please');
     const remoteId = api.store.get(id)!.remoteId!;
+    const listed = await fetch(`${standInUrl()}/conversations/${remoteId}/items`, { headers: { authorization: 'Bearer sk-library' } });
+    const itemIds = ((await listed.json()) as { data: { id: string }[] }).data.map((item) => item.id);
+    assert.equal(itemIds.length, 2, 'the question and its reply');
+    const before = (await recordedRequests()).length;
     assert.equal(await vscode.commands.executeCommand('threadline.deleteThread', id, true), true);
     assert.equal(api.store.get(id), undefined);
     const res = await fetch(`${standInUrl()}/conversations/${remoteId}`, { headers: { authorization: 'Bearer sk-library' } });
     assert.equal(res.status, 404, 'the conversation is still on the server');
+    // Deleting a conversation leaves its items on OpenAI, so each goes first.
+    const deletes = (await recordedRequests()).slice(before).filter((r) => r.method === 'DELETE').map((r) => r.path);
+    const conversationPath = new URL(`${standInUrl()}/conversations/${remoteId}`).pathname;
+    assert.deepEqual(deletes.slice(0, -1).sort(), itemIds.map((item) => `${conversationPath}/items/${item}`).sort());
+    assert.equal(deletes.at(-1), conversationPath, 'the conversation goes after its items');
   });
 
   test('search finds a message in another thread and the panel jumps to it', async () => {

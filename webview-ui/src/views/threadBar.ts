@@ -1,17 +1,31 @@
 import type { ThreadMeta } from '../../../src/core/model';
+import type { ListFilter, Surface } from '../../../src/shared/protocol';
+import { summarizeThread } from '../../../src/shared/threadSummary';
+import type { ValueElement } from '../ui/toolkit';
 import { button, dropdown, el, setDropdownItems } from '../ui/toolkit';
 
 export interface ThreadBarActions {
   switchThread(threadId: string): void;
   newThread(): void;
   find(): void;
+  openInEditor(): void;
+  setListFilter(filter: ListFilter): void;
 }
 
-/** The thread switcher and the New Thread button at the top of the panel. */
+/**
+ * The thread switcher with Find and New at the top of the panel, and under it a row with the
+ * list's filters (archived threads, other folders' threads) and Open in Editor.
+ */
 export class ThreadBar {
   readonly element = el('div', 'thread-bar');
+  /** The second row: the list filters and Open in Editor. */
+  readonly filters = el('div', 'thread-bar thread-filters');
   private readonly switcher;
+  private readonly showArchived: ValueElement;
+  private readonly allWorkspaces: ValueElement;
+  private readonly openInEditor: ValueElement;
   private current: string | undefined;
+  private filter: ListFilter = { showArchived: false, allWorkspaces: false };
 
   constructor(actions: ThreadBarActions) {
     this.switcher = dropdown('thread-switcher', 'Current thread', (value) => {
@@ -22,13 +36,64 @@ export class ThreadBar {
       button({ label: 'Find', testId: 'find-button', appearance: 'secondary', title: 'Find in thread (Ctrl+F)', onClick: () => actions.find() }),
       button({ label: 'New', testId: 'new-thread', appearance: 'secondary', title: 'New thread', onClick: () => actions.newThread() }),
     );
+    this.showArchived = button({
+      label: 'Archived',
+      testId: 'show-archived',
+      appearance: 'secondary',
+      title: 'List archived threads too',
+      onClick: () => actions.setListFilter({ ...this.filter, showArchived: !this.filter.showArchived }),
+    });
+    this.allWorkspaces = button({
+      label: 'All folders',
+      testId: 'all-workspaces',
+      appearance: 'secondary',
+      title: "List other workspace folders' threads too",
+      onClick: () => actions.setListFilter({ ...this.filter, allWorkspaces: !this.filter.allWorkspaces }),
+    });
+    this.openInEditor = button({ label: 'Open in Editor', testId: 'open-in-editor', appearance: 'secondary', title: 'Open this thread in an editor tab', onClick: () => actions.openInEditor() });
+    this.filters.append(this.showArchived, this.allWorkspaces, el('span', 'spacer'), this.openInEditor);
+  }
+
+  /** What kind of panel this is (an editor tab has no Open in Editor) and which folder "this folder" is. */
+  setContext(surface: Surface, workspaceFolder: string | undefined): void {
+    this.openInEditor.hidden = surface === 'editor';
+    // With no folder open every thread is listed anyway.
+    this.allWorkspaces.hidden = workspaceFolder === undefined;
+  }
+
+  setFilter(filter: ListFilter): void {
+    this.filter = filter;
+    pressed(this.showArchived, filter.showArchived);
+    pressed(this.allWorkspaces, filter.allWorkspaces);
   }
 
   update(threads: ThreadMeta[], currentThreadId: string | undefined): void {
     this.current = currentThreadId;
-    const items = threads.map((t) => ({ value: t.id, label: `${t.pinned ? '★ ' : ''}${t.archived ? '(archived) ' : ''}${t.remoteGone ? '(gone on server) ' : ''}${t.title}` }));
+    const now = Date.now();
+    const summaries = new Map(threads.map((t) => [t.id, summarizeThread(t, now)]));
+    const items = threads.map((t) => {
+      const s = summaries.get(t.id)!;
+      const flags = `${t.pinned ? '★ ' : ''}${t.archived ? '(archived) ' : ''}${t.remoteGone ? '(gone on server) ' : ''}`;
+      const meta = [s.lastActivity, s.messages, s.backend, s.folderName].filter(Boolean).join(' · ');
+      return { value: t.id, label: `${flags}${s.title} — ${meta}` };
+    });
     if (currentThreadId === undefined) items.unshift({ value: '', label: 'No thread yet' });
     setDropdownItems(this.switcher, items, currentThreadId ?? '');
+    // The full folder path on hover, where the row only has room for its name.
+    for (const option of this.switcher.querySelectorAll('vscode-option')) {
+      const folder = summaries.get(option.getAttribute('value') ?? '')?.folder;
+      if (folder) option.setAttribute('title', folder);
+    }
     this.switcher.disabled = threads.length === 0;
   }
+
+  /** The threads in the switcher, in order (for the render report). */
+  listedIds(): string[] {
+    return [...this.switcher.querySelectorAll('vscode-option')].map((o) => o.getAttribute('value') ?? '').filter(Boolean);
+  }
+}
+
+function pressed(toggle: ValueElement, on: boolean): void {
+  toggle.setAttribute('aria-pressed', String(on));
+  toggle.setAttribute('appearance', on ? 'primary' : 'secondary');
 }

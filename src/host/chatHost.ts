@@ -1,0 +1,275 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { SourceChecker, sha256Hex } from '../core/attachmentSource';
+import type { AttachmentPart, ChatEvent, ChatService } from '../core/chatService';
+import { detectImageMime } from '../core/imageTypes';
+import type { AttachmentSource, ContextLimits, ThreadMeta } from '../core/model';
+import { withoutSource } from '../core/model';
+import { listThreads } from '../core/threadQuery';
+import type { ThreadStore } from '../core/threadStore';
+import type { ListFilter, StreamingReply } from '../shared/protocol';
+import type { ApiKeyStore } from './apiKey';
+import { Disposable } from './disposable';
+import { mimeFromName, PendingAttachments } from './pendingAttachments';
+import type { PanelSession } from './panelSession';
+import { readSettings } from './settings';
+import { currentWorkspaceFolder } from './workspace';
+
+const LIST_FILTER_KEY = 'threadline.listFilter';
+const DEFAULT_FILTER: ListFilter = { showArchived: false, allWorkspaces: false };
+/** Images up to this size are kept in the thread as a preview (bigger ones show as a chip). */
+const MAX_PREVIEW_BYTES = 1024 * 1024;
+
+export interface ChatHostDeps {
+  extensionUri: vscode.Uri;
+  store: ThreadStore;
+  chat: ChatService;
+  apiKey: ApiKeyStore;
+  /** Per-workspace preferences (the thread list's filters). */
+  workspaceState: vscode.Memento;
+}
+
+/** Where a problem with an attachment is told: the panel that asked for it. */
+export type ProblemReporter = (message: string) => void;
+
+/**
+ * What every Threadline webview shares: replies streaming right now, attachments waiting for the
+ * next message, per-run limits, uploads already made, the list filters and the check of attached
+ * files against their sources. Each webview is a PanelSession that reads from here; chat events
+ * arrive here once and go to every session showing their thread.
+ */
+export class ChatHost extends Disposable {
+  readonly extensionUri: vscode.Uri;
+  readonly store: ThreadStore;
+  readonly chat: ChatService;
+  readonly apiKey: ApiKeyStore;
+  /** Replies streaming right now, by thread, so a panel opened mid-stream shows the text so far. */
+  readonly streaming = new Map<string, StreamingReply>();
+  /** Limits for the next message of a thread only (per-run limits), until it is sent. */
+  readonly runLimits = new Map<string, ContextLimits>();
+  readonly pending = new PendingAttachments((threadId) => {
+    const pending = this.pending.list(threadId);
+    for (const session of this.showing(threadId)) session.post({ type: 'pending', threadId, pending });
+  });
+  readonly sources = new SourceChecker({
+    stat: async (uri) => {
+      try {
+        const stat = await vscode.workspace.fs.stat(vscode.Uri.parse(uri, true));
+        return { size: stat.size, mtime: stat.mtime };
+      } catch (err) {
+        if (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') return undefined;
+        throw err;
+      }
+    },
+    read: async (uri) => vscode.workspace.fs.readFile(vscode.Uri.parse(uri, true)),
+  });
+  /** Attachments already uploaded, by dialect, server, kind and content hash (this session). */
+  private readonly uploaded = new Map<string, AttachmentPart>();
+  private readonly sessions = new Set<PanelSession>();
+  /** The side panel: where palette commands go when no Threadline editor tab is active. */
+  private sidePanel: PanelSession | undefined;
+  private readonly workspaceState: vscode.Memento;
+
+  constructor(deps: ChatHostDeps) {
+    super();
+    this.extensionUri = deps.extensionUri;
+    this.store = deps.store;
+    this.chat = deps.chat;
+    this.apiKey = deps.apiKey;
+    this.workspaceState = deps.workspaceState;
+    this.register(deps.chat.onEvent((e) => this.onChatEvent(e)));
+    this.register(this.pending);
+    // Attached files that change on disk: saved in an editor, or changed by anything else in the
+    // workspace. Sessions re-check only the sources they show.
+    this.register(vscode.workspace.onDidSaveTextDocument((doc) => this.sourceChanged(doc.uri)));
+    const watcher = this.register(vscode.workspace.createFileSystemWatcher('**/*'));
+    this.register(watcher.onDidChange((uri) => this.sourceChanged(uri)));
+    this.register(watcher.onDidDelete((uri) => this.sourceChanged(uri)));
+    this.register(watcher.onDidCreate((uri) => this.sourceChanged(uri)));
+  }
+
+  /** Adds a webview's session; disposing the result removes it. */
+  addSession(session: PanelSession, options: { sidePanel?: boolean } = {}): vscode.Disposable {
+    this.sessions.add(session);
+    if (options.sidePanel) this.sidePanel = session;
+    return { dispose: () => this.sessions.delete(session) };
+  }
+
+  /** Sessions showing `threadId` now. */
+  showing(threadId: string): PanelSession[] {
+    return [...this.sessions].filter((s) => s.currentThreadId === threadId);
+  }
+
+  /**
+   * The session a palette command acts on: the Threadline editor tab the user is in, else the
+   * side panel. (A button in a panel acts on that panel's session directly.)
+   */
+  target(): PanelSession {
+    const active = [...this.sessions].find((s) => s.isActiveEditor);
+    if (active) return active;
+    if (!this.sidePanel) throw new Error('Threadline: the side panel is not set up.');
+    return this.sidePanel;
+  }
+
+  get listFilter(): ListFilter {
+    const stored = this.workspaceState.get<Partial<ListFilter>>(LIST_FILTER_KEY);
+    return {
+      showArchived: typeof stored?.showArchived === 'boolean' ? stored.showArchived : DEFAULT_FILTER.showArchived,
+      allWorkspaces: typeof stored?.allWorkspaces === 'boolean' ? stored.allWorkspaces : DEFAULT_FILTER.allWorkspaces,
+    };
+  }
+
+  async setListFilter(filter: ListFilter): Promise<void> {
+    await this.workspaceState.update(LIST_FILTER_KEY, { showArchived: filter.showArchived, allWorkspaces: filter.allWorkspaces });
+    for (const session of this.sessions) session.postThreads();
+  }
+
+  /**
+   * A panel's thread list under the filters: pinned first, then most recent. The thread the panel
+   * shows is always listed, whatever the filters say.
+   */
+  threadList(currentThreadId: string | undefined): ThreadMeta[] {
+    const all = this.store.list();
+    const filter = this.listFilter;
+    const shown = listThreads(all, {
+      includeArchived: filter.showArchived,
+      workspaceFolder: filter.allWorkspaces ? 'all' : (currentWorkspaceFolder() ?? 'all'),
+    });
+    const current = all.find((t) => t.id === currentThreadId);
+    return current && !shown.includes(current) ? [current, ...shown] : shown;
+  }
+
+  /** Re-sends the whole state to every webview (after a key or setting change). */
+  async refreshAll(): Promise<void> {
+    await Promise.all([...this.sessions].map((s) => s.refresh()));
+  }
+
+  /** Re-sends the state to the webviews showing `threadId`. */
+  async refreshThread(threadId: string): Promise<void> {
+    await Promise.all(this.showing(threadId).map((s) => s.refresh()));
+  }
+
+  async setRunLimits(threadId: string, limits: ContextLimits | undefined): Promise<void> {
+    if (limits) this.runLimits.set(threadId, limits);
+    else this.runLimits.delete(threadId);
+    await this.refreshThread(threadId);
+  }
+
+  /**
+   * Attaches a local file or image to the next message of `threadId` ('auto': an image if its
+   * bytes are one). A file keeps where it came from and its hash, so the panel can tell later
+   * that it changed.
+   */
+  async attachUri(threadId: string, kind: 'file' | 'image' | 'auto', uri: vscode.Uri, report: ProblemReporter): Promise<boolean> {
+    let stat: vscode.FileStat;
+    let data: Uint8Array;
+    try {
+      // Stat before reading: a write in between then looks like a change, never like no change.
+      stat = await vscode.workspace.fs.stat(uri);
+      data = await vscode.workspace.fs.readFile(uri);
+    } catch (err) {
+      report(`Cannot read ${uri.scheme === 'file' ? uri.fsPath : uri.toString()}: ${err instanceof Error ? err.message : String(err)}`);
+      return false;
+    }
+    const as = kind === 'auto' ? (detectImageMime(data) ? 'image' : 'file') : kind;
+    const source: AttachmentSource = { uri: uri.toString(), sha256: sha256Hex(data), size: data.byteLength, mtime: stat.mtime };
+    return this.attachBytes(threadId, as, path.basename(uri.path), data, report, as === 'file' ? source : undefined);
+  }
+
+  /**
+   * Uploads (or inlines, depending on the dialect) with a cancellable progress notification, then
+   * shows it as a chip. The same bytes already sent to this server for this dialect are reused.
+   */
+  async attachBytes(threadId: string, kind: 'file' | 'image', name: string, data: Uint8Array, report: ProblemReporter, source?: AttachmentSource): Promise<boolean> {
+    const upload = this.pending.begin(threadId, kind, name, data.byteLength);
+    const thread = this.store.get(threadId);
+    if (!thread) {
+      this.pending.remove(upload.id);
+      report('That thread no longer exists.');
+      return false;
+    }
+    const sha256 = source?.sha256 ?? sha256Hex(data);
+    const uploadKey = `${thread.backend} ${readSettings().baseUrl} ${kind} ${sha256}`;
+    const earlier = this.uploaded.get(uploadKey);
+    if (earlier) {
+      this.pending.ready(threadId, upload.id, withSource({ ...earlier, name }, source));
+      return true;
+    }
+    const mime = mimeFromName(name);
+    const part: AttachmentPart = kind === 'image' ? { type: 'image', name, mime } : { type: 'file', name, bytes: data.byteLength, mime };
+    // Small images keep a data: URL so the panel can show them whatever the dialect sends.
+    const imageMime = detectImageMime(data);
+    if (part.type === 'image' && imageMime && data.byteLength <= MAX_PREVIEW_BYTES) {
+      part.dataUrl = `data:${imageMime};base64,${Buffer.from(data).toString('base64')}`;
+    }
+    try {
+      const prepared = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Threadline: attaching ${name}`, cancellable: true },
+        async (progress, token) => {
+          token.onCancellationRequested(() => this.pending.remove(upload.id));
+          let reported = 0;
+          return this.chat.prepareAttachment(threadId, part, data, {
+            signal: upload.signal,
+            onProgress: (sent, total) => {
+              const fraction = total > 0 ? sent / total : 1;
+              progress.report({ increment: (fraction - reported) * 100 });
+              reported = fraction;
+              this.pending.progress(threadId, upload.id, fraction);
+            },
+          });
+        },
+      );
+      this.uploaded.set(uploadKey, withSource(prepared, undefined));
+      this.pending.ready(threadId, upload.id, withSource(prepared, source));
+      return true;
+    } catch (err) {
+      const cancelled = upload.signal.aborted;
+      this.pending.remove(upload.id);
+      if (cancelled) return false;
+      const message = err instanceof Error ? err.message : String(err);
+      report(message);
+      void vscode.window.showErrorMessage(`Threadline: ${message}`);
+      return false;
+    }
+  }
+
+  private sourceChanged(uri: vscode.Uri): void {
+    const key = uri.toString();
+    for (const session of this.sessions) session.sourceChanged(key);
+  }
+
+  private onChatEvent(e: ChatEvent): void {
+    switch (e.type) {
+      case 'streamStart':
+        this.streaming.set(e.threadId, { threadId: e.threadId, messageId: e.messageId, text: '' });
+        break;
+      case 'streamDelta': {
+        const reply = this.streaming.get(e.threadId);
+        if (reply) reply.text += e.text;
+        break;
+      }
+      case 'streamEnd':
+        this.streaming.delete(e.threadId);
+        if (e.message.errorKind === 'retired') void this.offerSwitch(e.threadId, e.message.error ?? '');
+        break;
+      default:
+        break;
+    }
+    for (const session of [...this.sessions]) session.onChatEvent(e);
+  }
+
+  /** The server dropped this thread's dialect: say so, and switch it to Responses in one click. */
+  private async offerSwitch(threadId: string, message: string): Promise<void> {
+    const action = 'Switch to Conversations + Responses';
+    if ((await vscode.window.showWarningMessage(`Threadline: ${message}`, action)) !== action) return;
+    await this.chat.setBackend(threadId, 'responses');
+    await this.refreshThread(threadId);
+  }
+}
+
+/** A file part with this attachment's source (or none); images carry no source. */
+function withSource(part: AttachmentPart, source: AttachmentSource | undefined): AttachmentPart {
+  if (part.type !== 'file') return part;
+  const rest = withoutSource(part) as typeof part;
+  return source ? { ...rest, source } : rest;
+}

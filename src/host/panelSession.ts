@@ -1,0 +1,472 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ChatEvent } from '../core/chatService';
+import { SendError } from '../core/chatService';
+import { detectImageMime } from '../core/imageTypes';
+import type { Message, ThreadMeta } from '../core/model';
+import { findInThread } from '../core/search';
+import type { HostMessage, RenderReport, Surface, ViewState, WebviewMessage } from '../shared/protocol';
+import { assertNever, isWebviewMessage } from '../shared/protocol';
+import { connectionFor } from './backends';
+import type { ChatHost } from './chatHost';
+import { runCodeAction } from './codeActions';
+import { Disposable } from './disposable';
+import type { TakenAttachments } from './pendingAttachments';
+import { openReference } from './references';
+import { runPanelCommand } from './sessionCommands';
+import type { ShownSource } from './sourceMarks';
+import { checkSources, markSources, sourcesOf } from './sourceMarks';
+import { readSettings } from './settings';
+import { currentWorkspaceFolder, workspaceInit } from './workspace';
+import { renderWebviewHtml, webviewOptions } from './webviewHtml';
+
+/** Messages per page when the panel scrolls through a long thread. */
+const PAGE_SIZE = 100;
+/** Bytes that cross the webview bridge as base64; bigger files go through the file picker. */
+const MAX_PASTE_BYTES = 20 * 1024 * 1024;
+/** Schemes a drop may name: the user's files, local or in a remote workspace. */
+const DROPPABLE_SCHEMES = new Set(['file', 'vscode-remote']);
+
+function parseDroppedUri(text: string): vscode.Uri | undefined {
+  try {
+    const uri = vscode.Uri.parse(text.trim(), true);
+    return DROPPABLE_SCHEMES.has(uri.scheme) ? uri : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * One Threadline webview — the side panel or an editor tab — and the thread it shows. Holds every
+ * post until the webview says `ready`, then answers with the whole state; afterwards it forwards
+ * the chat events of its thread. What outlives a webview or is shared between them (streams,
+ * pending attachments, run limits, uploads, list filters) lives in ChatHost.
+ */
+export abstract class PanelSession extends Disposable {
+  private webview: vscode.Webview | undefined;
+  private ready = false;
+  private lastReport: RenderReport | undefined;
+  private readonly reportWaiters = new Set<(report: RenderReport) => void>();
+  /** Attachment sources in the state last posted, by source (see sourceKey). */
+  private shownSources = new Map<string, ShownSource>();
+
+  constructor(readonly host: ChatHost, readonly surface: Surface, options: { sidePanel?: boolean } = {}) {
+    super();
+    this.register(host.addSession(this, options));
+  }
+
+  /** The thread id this webview keeps; it may name a thread deleted since. */
+  protected abstract storedThreadId(): string | undefined;
+  protected abstract storeThreadId(threadId: string | undefined): Promise<void>;
+  /** Brings this webview into view. */
+  abstract reveal(): void;
+  /** The thread this webview showed was deleted: show another state, or close. */
+  protected abstract threadGone(): void;
+  /** After any change to the library (titles, flags, new threads). */
+  protected afterThreadsChanged(): void {}
+
+  /** True while this is an editor tab the user is in; palette commands then act on it. */
+  get isActiveEditor(): boolean {
+    return false;
+  }
+
+  get currentThreadId(): string | undefined {
+    const id = this.storedThreadId();
+    return id !== undefined && this.host.store.get(id) ? id : undefined;
+  }
+
+  /** This panel's thread list, under the list filters; its open thread is always listed. */
+  threads(): ThreadMeta[] {
+    return this.host.threadList(this.currentThreadId);
+  }
+
+  /** Every thread, archived and other workspaces' included. */
+  allThreads(): ThreadMeta[] {
+    return this.host.store.list();
+  }
+
+  /** Loads the panel into `webview`; the session then talks to it until it is disposed. */
+  protected attachWebview(webview: vscode.Webview, onDidDispose: vscode.Event<void>): void {
+    this.webview = webview;
+    this.ready = false;
+    webview.options = webviewOptions(this.host.extensionUri);
+    // Listeners first, then the HTML, so the `ready` that the page posts cannot be missed.
+    const listeners = [
+      webview.onDidReceiveMessage((raw: unknown) => {
+        if (isWebviewMessage(raw)) void this.receive(raw);
+      }),
+      onDidDispose(() => {
+        if (this.webview === webview) {
+          this.webview = undefined;
+          this.ready = false;
+        }
+        for (const l of listeners) l.dispose();
+      }),
+    ];
+    for (const l of listeners) this.register(l);
+    webview.html = renderWebviewHtml(webview, this.host.extensionUri);
+  }
+
+  /** Shows `threadId` here (and reveals this webview). */
+  async showThread(threadId: string): Promise<void> {
+    await this.storeThreadId(threadId);
+    await this.refresh();
+    this.reveal();
+  }
+
+  async newThread(): Promise<void> {
+    const thread = await this.host.chat.createThread(workspaceInit());
+    await this.showThread(thread.id);
+  }
+
+  /** The open thread, created first when there is none. */
+  async ensureThread(): Promise<string> {
+    const current = this.currentThreadId;
+    if (current) return current;
+    const thread = await this.host.chat.createThread(workspaceInit());
+    await this.storeThreadId(thread.id);
+    await this.refresh();
+    return thread.id;
+  }
+
+  /** Shows `messageId` of the open thread (a search hit). */
+  revealMessage(messageId: string): void {
+    this.post({ type: 'revealMessage', messageId });
+  }
+
+  /** Puts text into the composer (after what is there) and focuses the panel. */
+  async insertDraft(text: string): Promise<void> {
+    await this.ensureThread();
+    this.reveal();
+    this.post({ type: 'insertDraft', text });
+  }
+
+  /** Stops the reply streaming in the open thread, if any. */
+  stop(): boolean {
+    const id = this.currentThreadId;
+    return id ? this.host.chat.stop(id) : false;
+  }
+
+  /** Sets (or clears) the limits the open thread's next message runs with. */
+  async setRunLimits(limits: Parameters<ChatHost['setRunLimits']>[1]): Promise<void> {
+    await this.host.setRunLimits(await this.ensureThread(), limits);
+  }
+
+  /** Attaches a local file or image to the open thread's next message. */
+  async attach(kind: 'file' | 'image', uri: vscode.Uri): Promise<boolean> {
+    return this.host.attachUri(await this.ensureThread(), kind, uri, (message) => this.post({ type: 'problem', message }));
+  }
+
+  /**
+   * Files dragged in from the explorer or a tab: images go as images (by their bytes, not their
+   * name), anything else as a file. Only local and remote workspace files are read.
+   */
+  async attachDropped(uris: readonly string[]): Promise<void> {
+    for (const text of uris) {
+      const uri = parseDroppedUri(text);
+      if (!uri) {
+        this.post({ type: 'problem', message: `Cannot attach ${text}: only files from the workspace or disk can be dropped here.` });
+        continue;
+      }
+      await this.host.attachUri(await this.ensureThread(), 'auto', uri, (message) => this.post({ type: 'problem', message }));
+    }
+  }
+
+  /** A pasted image (or a file dropped from outside VS Code), sent by the panel as base64. */
+  async attachPasted(name: string, base64: string): Promise<void> {
+    const data = Buffer.from(base64, 'base64');
+    if (data.byteLength > MAX_PASTE_BYTES) {
+      this.post({ type: 'problem', message: `${name} is ${(data.byteLength / 1048576).toFixed(1)} MB; files pasted or dropped from outside VS Code may be at most ${MAX_PASTE_BYTES / 1048576} MB. Attach it with the paperclip instead.` });
+      return;
+    }
+    const safeName = path.basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f]/g, '') || 'pasted';
+    const bytes = new Uint8Array(data);
+    await this.host.attachBytes(await this.ensureThread(), detectImageMime(bytes) ? 'image' : 'file', safeName, bytes, (message) => this.post({ type: 'problem', message }));
+  }
+
+  /** Re-sends the whole state (after a key, setting or thread change). */
+  async refresh(): Promise<void> {
+    if (!this.ready) return;
+    const { state, sources } = await this.buildState();
+    this.shownSources = sources;
+    this.post({ type: 'state', state });
+    // A reply that ended between building and posting had its streamEnd posted before this
+    // state, which still shows it streaming: send the settled state after it.
+    const { currentThreadId, streaming } = state;
+    if (streaming && currentThreadId && this.host.streaming.get(currentThreadId) !== streaming) await this.refresh();
+  }
+
+  /** Sends the thread list (after a library or filter change). */
+  postThreads(): void {
+    this.post({ type: 'threads', threads: this.threads(), currentThreadId: this.currentThreadId, listFilter: this.host.listFilter });
+  }
+
+  /** What the panel last reported it shows; for tests and diagnostics. */
+  get renderReport(): RenderReport | undefined {
+    return this.lastReport;
+  }
+
+  /** Resolves with the first render report (the current one included) that satisfies `predicate`. */
+  waitForRender(predicate: (report: RenderReport) => boolean, timeoutMs = 10_000): Promise<RenderReport> {
+    if (this.lastReport && predicate(this.lastReport)) return Promise.resolve(this.lastReport);
+    return new Promise((resolve, reject) => {
+      const waiter = (report: RenderReport) => {
+        if (!predicate(report)) return;
+        clearTimeout(timer);
+        this.reportWaiters.delete(waiter);
+        resolve(report);
+      };
+      const timer = setTimeout(() => {
+        this.reportWaiters.delete(waiter);
+        reject(new Error(`The ${this.surface === 'view' ? 'panel' : 'editor tab'} did not render the expected state within ${timeoutMs} ms; last report: ${JSON.stringify(this.lastReport)}`));
+      }, timeoutMs);
+      this.reportWaiters.add(waiter);
+    });
+  }
+
+  /** A file named by an attachment shown here changed, or was deleted: re-mark if that shows. */
+  sourceChanged(uri: string): void {
+    if (!this.ready || ![...this.shownSources.values()].some((s) => s.source.uri === uri)) return;
+    void this.recheckSources().catch((err: unknown) => console.error('Threadline: re-checking attachments failed', err));
+  }
+
+  private async recheckSources(): Promise<void> {
+    const shown = [...this.shownSources.values()];
+    const states = await Promise.all(shown.map((s) => this.host.sources.check(s.source)));
+    if (states.some((state, i) => state !== shown[i]!.state)) await this.refresh();
+  }
+
+  private async buildState(): Promise<{ state: ViewState; sources: Map<string, ShownSource> }> {
+    const settings = readSettings();
+    const currentThreadId = this.currentThreadId;
+    const needsApiKey = settings.provider.keyRequired && !(await this.host.apiKey.has());
+    const { messages, sources } = currentThreadId ? await this.shownMessages(currentThreadId) : { messages: [], sources: new Map<string, ShownSource>() };
+    // Read after the last await: a reply stored while the messages were read is final and must
+    // not also be shown as still streaming (the panel would keep a stale streaming copy of it).
+    const streaming = currentThreadId ? this.host.streaming.get(currentThreadId) : undefined;
+    const state: ViewState = {
+      needsApiKey,
+      provider: settings.provider.label,
+      baseUrl: settings.baseUrl,
+      model: settings.model,
+      threads: this.threads(),
+      currentThreadId,
+      messages,
+      streaming: streaming && !messages.some((m) => m.id === streaming.messageId) ? streaming : undefined,
+      pending: this.host.pending.list(currentThreadId),
+      runLimits: currentThreadId ? this.host.runLimits.get(currentThreadId) : undefined,
+      surface: this.surface,
+      listFilter: this.host.listFilter,
+      workspaceFolder: currentWorkspaceFolder(),
+    };
+    return { state, sources };
+  }
+
+  /**
+   * The thread's messages, file attachments whose source changed or is gone marked. Checking the
+   * sources awaits, and a message stored meanwhile would be missing from the state (its own event
+   * went to the panel before the state): so the messages are read again until none came in.
+   */
+  private async shownMessages(threadId: string): Promise<{ messages: Message[]; sources: Map<string, ShownSource> }> {
+    const stamp = () => {
+      const t = this.host.store.get(threadId);
+      return t ? `${t.messageCount} ${t.updatedAt}` : '';
+    };
+    for (let attempt = 1; ; attempt++) {
+      const before = stamp();
+      const messages = await this.host.store.messages(threadId);
+      const sources = sourcesOf(messages);
+      if (sources.size === 0) return { messages, sources };
+      await checkSources(sources, this.host.sources);
+      if (stamp() === before || attempt === 3) return { messages: markSources(messages, sources), sources };
+    }
+  }
+
+  /** Handles one message from the webview (integration tests call it to act as the panel). */
+  async receive(message: WebviewMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        await this.refresh();
+        return;
+      case 'send':
+        await this.send(message.text);
+        return;
+      case 'stop':
+        this.stop();
+        return;
+      case 'switchThread':
+        if (this.host.store.get(message.threadId)) await this.showThread(message.threadId);
+        return;
+      case 'command':
+        await runPanelCommand(message.command, this);
+        return;
+      case 'removeAttachment':
+        this.host.pending.remove(message.id);
+        return;
+      case 'openReference':
+        await this.openReference(message.messageId, message.index);
+        return;
+      case 'continue':
+        await this.send('Continue.');
+        return;
+      case 'clearRunLimits':
+        await this.setRunLimits(undefined);
+        return;
+      case 'toggleBookmark': {
+        const threadId = this.currentThreadId;
+        if (threadId) await this.host.chat.toggleBookmark(threadId, message.messageId).catch((err: unknown) => this.post({ type: 'problem', message: String(err instanceof Error ? err.message : err) }));
+        return;
+      }
+      case 'find': {
+        const threadId = this.currentThreadId;
+        const messageIds = threadId && message.query.trim() ? findInThread(await this.host.store.messages(threadId), message.query) : [];
+        this.post({ type: 'findResults', query: message.query, messageIds });
+        return;
+      }
+      case 'codeAction':
+        await runCodeAction(message.action, message.code, message.language);
+        return;
+      case 'attachUris':
+        await this.attachDropped(message.uris);
+        return;
+      case 'attachData':
+        await this.attachPasted(message.name, message.base64);
+        return;
+      case 'setListFilter':
+        await this.host.setListFilter(message.filter);
+        return;
+      case 'loadOlder':
+      case 'loadNewer':
+      case 'revealMessage':
+      case 'loadLatest':
+        await this.postPage(message);
+        return;
+      case 'rendered':
+        this.lastReport = message.report;
+        for (const waiter of [...this.reportWaiters]) waiter(message.report);
+        return;
+      default:
+        assertNever(message);
+    }
+  }
+
+  /** Answers the panel's request for another page of the open thread (see `page` in protocol.ts). */
+  private async postPage(request: Extract<WebviewMessage, { type: 'loadOlder' | 'loadNewer' | 'revealMessage' | 'loadLatest' }>): Promise<void> {
+    const threadId = this.currentThreadId;
+    if (!threadId) return;
+    const { store } = this.host;
+    try {
+      let page: Extract<HostMessage, { type: 'page' }>;
+      switch (request.type) {
+        case 'loadOlder': {
+          const older = await store.page(threadId, { before: request.beforeId, limit: PAGE_SIZE });
+          page = { type: 'page', threadId, messages: older.messages, hasOlder: older.hasOlder, hasNewer: true, anchor: 'older' };
+          break;
+        }
+        case 'loadNewer': {
+          const newer = await store.pageAfter(threadId, { after: request.afterId, limit: PAGE_SIZE });
+          page = { type: 'page', threadId, messages: newer.messages, hasOlder: true, hasNewer: newer.hasNewer, anchor: 'newer' };
+          break;
+        }
+        case 'revealMessage': {
+          const around = await store.pageAround(threadId, request.messageId, PAGE_SIZE);
+          page = { type: 'page', threadId, messages: around.messages, hasOlder: around.hasOlder, hasNewer: around.hasNewer, anchor: 'around', revealId: request.messageId };
+          break;
+        }
+        case 'loadLatest': {
+          const latest = await store.page(threadId, { limit: PAGE_SIZE });
+          page = { type: 'page', threadId, messages: latest.messages, hasOlder: latest.hasOlder, hasNewer: false, anchor: 'around' };
+          break;
+        }
+      }
+      // The thread may have changed while the page was read: a page of another thread is dropped.
+      if (this.currentThreadId === threadId) this.post({ ...page, messages: await this.markPage(page.messages) });
+    } catch (err) {
+      // A message id the thread no longer has (deleted, or a stale panel): nothing to page to.
+      console.error('Threadline: could not read a page of the thread', err);
+    }
+  }
+
+  /** A page's file attachments marked like the state's, their sources watched from now on. */
+  private async markPage(messages: Message[]): Promise<Message[]> {
+    const sources = sourcesOf(messages);
+    if (sources.size === 0) return messages;
+    await checkSources(sources, this.host.sources);
+    for (const [key, shown] of sources) this.shownSources.set(key, shown);
+    return markSources(messages, sources);
+  }
+
+  private async send(text: string): Promise<void> {
+    let threadId = this.currentThreadId;
+    let taken: TakenAttachments = [];
+    let runLimits;
+    const { pending } = this.host;
+    try {
+      if (readSettings().provider.keyRequired && !(await this.host.apiKey.has())) {
+        throw new SendError('No API key is set. Run "Threadline: Set API Key" first; your message is still in the composer.');
+      }
+      threadId = await this.ensureThread();
+      if (pending.isUploading(threadId)) throw new SendError('An attachment is still uploading; send again when it is ready.');
+      taken = pending.take(threadId);
+      runLimits = this.host.runLimits.get(threadId);
+      this.host.runLimits.delete(threadId);
+      await this.host.chat.send(threadId, text, taken.map((t) => t.part!), runLimits);
+    } catch (err) {
+      // Nothing was stored, so the text, the attachments and the run's limits go back: the user loses nothing.
+      if (threadId) pending.restore(threadId, taken);
+      if (threadId && runLimits) await this.host.setRunLimits(threadId, runLimits);
+      const error = err instanceof SendError ? err.message : `Could not send: ${err instanceof Error ? err.message : String(err)}`;
+      this.post({ type: 'sendFailed', threadId, error, draft: text });
+    }
+  }
+
+  private async openReference(messageId: string, index: number): Promise<void> {
+    const threadId = this.currentThreadId;
+    if (!threadId) return;
+    const message = (await this.host.store.messages(threadId)).find((m) => m.id === messageId);
+    if (!message) return;
+    try {
+      await openReference(message, index, connectionFor(readSettings(), this.host.apiKey));
+    } catch (err) {
+      const text = err instanceof Error ? err.message : String(err);
+      this.post({ type: 'problem', message: text });
+      void vscode.window.showErrorMessage(`Threadline: ${text}`);
+    }
+  }
+
+  /** A chat event, from ChatHost (which has already updated the shared streaming state). */
+  onChatEvent(e: ChatEvent): void {
+    switch (e.type) {
+      case 'threadsChanged': {
+        const stored = this.storedThreadId();
+        if (stored !== undefined && !this.host.store.get(stored)) {
+          this.threadGone();
+          return;
+        }
+        this.postThreads();
+        this.afterThreadsChanged();
+        return;
+      }
+      case 'message':
+        if (e.message.threadId !== this.currentThreadId) return;
+        // Its attachments were read just now; from here on a change to their files shows.
+        for (const [key, shown] of sourcesOf([e.message])) this.shownSources.set(key, shown);
+        this.post(e);
+        return;
+      case 'streamStart':
+      case 'streamDelta':
+      case 'streamEnd':
+        if (e.threadId === this.currentThreadId) this.post(e);
+        return;
+      default:
+        assertNever(e);
+    }
+  }
+
+  /** Posts only to a webview that said `ready`; earlier state arrives whole with the `ready` answer. */
+  post(message: HostMessage): void {
+    if (this.webview && this.ready) void this.webview.postMessage(message);
+  }
+}
+
