@@ -61,6 +61,12 @@ const builds = [
   },
 ];
 
+// The panel's code-block buttons use codicons: panel.css imports the stylesheet, which loads the
+// font beside it. Both are copied from the package so the VSIX ships them (see .vscodeignore).
+const codiconsDir = path.dirname(createRequire(import.meta.url).resolve('@vscode/codicons/dist/codicon.css'));
+fs.mkdirSync('media/codicons', { recursive: true });
+for (const file of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(codiconsDir, file), path.join('media/codicons', file));
+
 /** Every *.ts under `dir` (recursively), for the test build. */
 function tsFilesUnder(dir) {
   if (!fs.existsSync(dir)) return [];

@@ -1,11 +1,16 @@
-import { footnote } from '../../../src/core/footnotes';
+import type { Reference } from '../../../src/core/footnotes';
 import type { ContentPart, Message } from '../../../src/core/model';
+import type { CodeAction } from '../../../src/shared/protocol';
+import { markFootnotes, unmarkFootnotes } from '../render/footnoteMarks';
+import { renderMarkdown } from '../render/markdown';
+import type { MarkdownActions } from '../render/markdown';
 import { el } from '../ui/toolkit';
 
 export interface MessageBodyActions {
   openReference(messageId: string, index: number): void;
   continueReply(): void;
   toggleBookmark(messageId: string): void;
+  codeAction(action: CodeAction, code: string, language: string | undefined): void;
 }
 
 function formatBytes(bytes: number | undefined): string {
@@ -18,6 +23,7 @@ function formatBytes(bytes: number | undefined): string {
 /** A chip for an attached file: name, size and type. */
 export function attachmentChip(name: string, detail: string): HTMLElement {
   const chip = el('span', 'chip');
+  chip.title = detail ? `${name} (${detail})` : name;
   chip.append(el('span', 'chip-name', name), el('span', 'chip-detail', detail));
   return chip;
 }
@@ -32,13 +38,38 @@ function renderPart(part: Exclude<ContentPart, { type: 'text' }>): HTMLElement {
   const detail = [part.mime, part.type === 'file' ? formatBytes(part.bytes) : ''].filter(Boolean).join(' · ');
   const chip = attachmentChip(part.name, detail);
   chip.dataset.kind = part.type;
+  // Marked by the host: the file on disk is no longer what was attached, or is gone.
+  if (part.type === 'file' && part.sourceState) {
+    chip.dataset.sourceState = part.sourceState;
+    chip.classList.add('chip-stale');
+    chip.append(el('span', 'chip-source-state', part.sourceState === 'missing' ? 'file missing' : 'changed since attached'));
+  }
   return chip;
 }
 
+/** The `[n]` marker of a citation: a button that opens its reference. */
+function footnoteMarker(messageId: string, references: readonly Reference[], actions: MessageBodyActions): (n: number) => Node {
+  return (n) => {
+    const sup = el('sup', 'footnote');
+    const open = el('button', 'footnote-ref', `[${n}]`);
+    open.type = 'button';
+    const label = references.find((r) => r.n === n)?.label;
+    open.setAttribute('aria-label', label ? `Reference ${n}: ${label}` : `Reference ${n}`);
+    open.addEventListener('click', () => actions.openReference(messageId, n - 1));
+    sup.append(open);
+    return sup;
+  };
+}
+
+/** What a reply's markdown needs from the panel: code-block buttons. */
+export function markdownActions(actions: MessageBodyActions): MarkdownActions {
+  return { codeAction: (action, code, language) => actions.codeAction(action, code, language) };
+}
+
 /**
- * The inside of a message: attachments, the text with citation markers turned into numbered
- * footnotes, the References list, and why a reply stopped early. Text only ever goes in through
- * textContent / Text nodes, so model output cannot become markup.
+ * The inside of a message: attachments, the text, the References list, and why a reply stopped
+ * early. A reply's text is markdown, rendered and sanitized (render/markdown.ts), with citations
+ * as numbered footnotes; the user's own text is shown as typed, through a Text node.
  */
 export function renderMessageBody(message: Message, actions: MessageBodyActions): HTMLElement[] {
   const nodes: HTMLElement[] = [];
@@ -48,14 +79,16 @@ export function renderMessageBody(message: Message, actions: MessageBodyActions)
     row.append(...parts.map(renderPart));
     nodes.push(row);
   }
-  const body = el('div', 'message-text');
+  const markdown = message.role === 'assistant';
+  const body = el('div', markdown ? 'message-text markdown' : 'message-text');
   const textParts = message.content.filter((p): p is Extract<ContentPart, { type: 'text' }> => p.type === 'text');
   const refs = el('ol', 'message-references');
   for (const part of textParts) {
-    const { segments, references } = footnote(part.text, part.annotations);
-    for (const segment of segments) {
-      if ('text' in segment) body.append(document.createTextNode(segment.text));
-      else body.append(el('sup', 'footnote', `[${segment.ref}]`));
+    const { source, references } = markFootnotes(part.text, part.annotations);
+    if (markdown) {
+      body.append(renderMarkdown(source, window, { ...markdownActions(actions), footnote: footnoteMarker(message.id, references, actions) }));
+    } else {
+      body.append(unmarkFootnotes(source));
     }
     for (const reference of references) {
       const item = el('li', 'reference');

@@ -1,0 +1,238 @@
+// Streaming replies: the block splitter (same blocks however the text is chunked, fences kept
+// whole) and the streaming view (one draw per frame, finished blocks drawn once, per-frame work
+// bounded by the open tail rather than the reply so far).
+import * as assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { JSDOM } from 'jsdom';
+import { renderMarkdown } from '../../webview-ui/src/render/markdown';
+import { BlockSplitter, splitBlocks } from '../../webview-ui/src/render/streamingBlocks';
+import { StreamingMarkdown } from '../../webview-ui/src/render/streamingMarkdown';
+
+const { window: jsdomWindow } = new JSDOM('<!doctype html><html><body></body></html>');
+const window = jsdomWindow as unknown as Window;
+const document = window.document;
+
+/** A small deterministic PRNG, so a failure can be replayed. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+}
+
+function chunks(text: string, next: () => number, max = 12): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length;) {
+    const n = 1 + Math.floor(next() * max);
+    out.push(text.slice(i, i + n));
+    i += n;
+  }
+  return out;
+}
+
+const REPLY = [
+  '# Plan',
+  '',
+  'First a paragraph with **bold** and `code`,',
+  'over two lines.',
+  '',
+  '- one',
+  '- two',
+  '',
+  '    indented continuation of the list',
+  '',
+  '```ts',
+  'function f() {',
+  '',
+  '',
+  '  return 1;',
+  '}',
+  '```',
+  '',
+  '~~~',
+  'tilde fence',
+  '',
+  '```',
+  'still inside the tilde fence',
+  '~~~',
+  '',
+  '````md',
+  '```',
+  '',
+  'a fence in a fence',
+  '```',
+  '````',
+  '',
+  '> a quote',
+  '',
+  'The end.',
+].join('\n');
+
+describe('BlockSplitter', () => {
+  test('splits at blank lines outside fences, keeping fences with blank lines whole', () => {
+    assert.deepEqual(splitBlocks(REPLY), [
+      '# Plan',
+      'First a paragraph with **bold** and `code`,\nover two lines.',
+      '- one\n- two\n\n    indented continuation of the list',
+      '```ts\nfunction f() {\n\n\n  return 1;\n}\n```',
+      '~~~\ntilde fence\n\n```\nstill inside the tilde fence\n~~~',
+      '````md\n```\n\na fence in a fence\n```\n````',
+      '> a quote',
+      'The end.',
+    ]);
+  });
+
+  test('text appended in random chunk sizes gives the same blocks as the whole text at once', () => {
+    const whole = splitBlocks(REPLY);
+    for (let seed = 1; seed <= 200; seed++) {
+      const splitter = new BlockSplitter();
+      const blocks: string[] = [];
+      for (const chunk of chunks(REPLY, random(seed))) blocks.push(...splitter.append(chunk));
+      blocks.push(...splitter.finish());
+      assert.deepEqual(blocks, whole, `seed ${seed}`);
+    }
+  });
+
+  test('an unclosed fence keeps everything after it in the open tail', () => {
+    const splitter = new BlockSplitter();
+    assert.deepEqual(splitter.append('intro\n\n```py\nx = 1\n\n\ny = 2\n\n'), ['intro']);
+    assert.equal(splitter.tail, '```py\nx = 1\n\n\ny = 2\n\n');
+    assert.deepEqual(splitter.append('```\n\nafter\n'), ['```py\nx = 1\n\n\ny = 2\n\n```']);
+    assert.equal(splitter.tail, 'after\n');
+  });
+
+  test('each character is scanned once: the open block never holds finished text', () => {
+    const splitter = new BlockSplitter();
+    let longestTail = 0;
+    for (let i = 0; i < 2000; i++) {
+      splitter.append(`Paragraph ${i} has some words.\n\n`);
+      longestTail = Math.max(longestTail, splitter.tail.length);
+    }
+    assert.ok(longestTail < 40, `the tail grew to ${longestTail} characters`);
+  });
+});
+
+/** A scheduler the test runs by hand: `frame()` plays the queued callback. */
+function manualFrames() {
+  let queued: (() => void) | undefined;
+  let requests = 0;
+  return {
+    schedule: (callback: () => void) => {
+      requests++;
+      queued = callback;
+      return () => {
+        queued = undefined;
+      };
+    },
+    frame() {
+      const run = queued;
+      queued = undefined;
+      run?.();
+    },
+    get requests() {
+      return requests;
+    },
+  };
+}
+
+describe('StreamingMarkdown', () => {
+  test('deltas between two frames are drawn once, with the next frame', () => {
+    const container = document.createElement('div');
+    const frames = manualFrames();
+    let renders = 0;
+    const view = new StreamingMarkdown(container, {
+      render: (md) => {
+        renders++;
+        return renderMarkdown(md, window);
+      },
+      schedule: frames.schedule,
+    });
+    for (const word of ['Echo: ', 'one ', 'two ', 'three']) view.append(word);
+    assert.equal(frames.requests, 1, 'more than one frame requested for one burst');
+    assert.equal(renders, 0, 'drawn before the frame');
+    assert.equal(container.textContent, '');
+    frames.frame();
+    assert.equal(renders, 1);
+    assert.equal(container.textContent, 'Echo: one two three');
+  });
+
+  test('finished blocks are rendered exactly once and stay in the DOM; only the tail is redrawn', () => {
+    const container = document.createElement('div');
+    const frames = manualFrames();
+    const rendered = new Map<string, number>();
+    const perFrame: number[] = [];
+    let frameChars = 0;
+    const view = new StreamingMarkdown(container, {
+      render: (md) => {
+        rendered.set(md, (rendered.get(md) ?? 0) + 1);
+        frameChars += md.length;
+        return renderMarkdown(md, window);
+      },
+      schedule: frames.schedule,
+      afterDraw: () => {
+        perFrame.push(frameChars);
+        frameChars = 0;
+      },
+    });
+    // A long reply, streamed word by word with a frame every few words (as the stand-in does).
+    const reply = Array.from({ length: 60 }, (_, i) => (i % 7 === 3 ? `\`\`\`js\nconst x${i} = ${i};\n\nx${i}++;\n\`\`\`` : `Paragraph ${i} with **bold** words in it.`)).join('\n\n');
+    const words = reply.match(/\s*\S+\s*/g)!;
+    const frozen: Node[] = [];
+    words.forEach((word, i) => {
+      view.append(word);
+      if (i % 3 === 2) {
+        frames.frame();
+        // What was frozen before stays the same node: it is never redrawn.
+        for (const node of frozen) assert.ok(node.parentNode === container, `a finished block was replaced: ${(node as Element).outerHTML ?? node.textContent}`);
+        frozen.splice(0, frozen.length, ...[...container.childNodes].slice(0, -1));
+      }
+    });
+    frames.frame();
+
+    const blocks = splitBlocks(reply);
+    for (const block of blocks.slice(0, -1)) assert.equal(rendered.get(block), 1, `block rendered ${rendered.get(block)} times: ${block}`);
+    // Work per frame is the open tail plus what the frame finished: it does not grow with the reply.
+    const longestBlock = Math.max(...blocks.map((b) => b.length));
+    const worst = Math.max(...perFrame);
+    assert.ok(worst <= 3 * longestBlock + 60, `a frame rendered ${worst} characters (longest block ${longestBlock}, reply ${reply.length})`);
+    assert.ok(perFrame.slice(-5).every((n) => n < reply.length / 10), 'late frames render the whole reply');
+
+    // The streamed DOM shows the same text as rendering the whole reply at once.
+    const whole = document.createElement('div');
+    whole.append(renderMarkdown(reply, window));
+    assert.equal(container.textContent, whole.textContent);
+    assert.equal(container.querySelectorAll('.code-block').length, whole.querySelectorAll('.code-block').length);
+  });
+
+  test('a hidden page gets no animation frames, and the text is drawn all the same', async () => {
+    const globals = globalThis as unknown as Record<string, unknown>;
+    const saved = ['requestAnimationFrame', 'cancelAnimationFrame', 'document'].map((k) => [k, globals[k]] as const);
+    let frameRequests = 0;
+    globals.requestAnimationFrame = () => ++frameRequests; // never fires, as in a hidden webview
+    globals.cancelAnimationFrame = () => {};
+    globals.document = { visibilityState: 'hidden' };
+    try {
+      const container = document.createElement('div');
+      const view = new StreamingMarkdown(container, { render: (md) => renderMarkdown(md, window) });
+      view.append('arrives ');
+      view.append('while hidden');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(frameRequests, 1);
+      assert.equal(container.textContent, 'arrives while hidden');
+    } finally {
+      for (const [k, v] of saved) globals[k] = v;
+    }
+  });
+
+  test('after dispose nothing more is drawn (the stored reply replaced the stream)', () => {
+    const container = document.createElement('div');
+    const frames = manualFrames();
+    const view = new StreamingMarkdown(container, { render: (md) => renderMarkdown(md, window), schedule: frames.schedule });
+    view.append('first');
+    frames.frame();
+    view.append(' second');
+    view.dispose();
+    frames.frame();
+    assert.equal(container.textContent, 'first');
+  });
+});

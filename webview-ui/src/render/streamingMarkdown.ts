@@ -1,0 +1,89 @@
+// A reply as it streams: deltas are gathered and drawn at most once per animation frame; finished
+// blocks (see streamingBlocks.ts) are rendered once and left alone, and only the open tail block
+// is rendered again. So the work per frame follows the size of the tail, not of the reply.
+import { BlockSplitter } from './streamingBlocks';
+
+/** Runs `callback` once, soon; returns a function that cancels it. */
+export type FrameScheduler = (callback: () => void) => () => void;
+
+/**
+ * The next animation frame, or a timer when frames do not come: a hidden page gets no frames,
+ * and the text must still arrive (and be in the render report) while the panel is out of sight.
+ */
+export const nextFrame: FrameScheduler = (callback) => {
+  let done = false;
+  const run = () => {
+    if (done) return;
+    done = true;
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+    callback();
+  };
+  const frame = requestAnimationFrame(run);
+  const timer = setTimeout(run, document.visibilityState === 'hidden' ? 0 : 100);
+  return () => {
+    done = true;
+    cancelAnimationFrame(frame);
+    clearTimeout(timer);
+  };
+};
+
+export interface StreamingOptions {
+  /** Renders one block of markdown. */
+  render(markdown: string): Node;
+  schedule?: FrameScheduler;
+  /** Called before each drawing (e.g. to note whether the view is scrolled to the end). */
+  beforeDraw?(): void;
+  /** Called after each drawing. */
+  afterDraw?(): void;
+}
+
+export class StreamingMarkdown {
+  private readonly splitter = new BlockSplitter();
+  private readonly tailElement: HTMLElement;
+  private pending = '';
+  private cancel: (() => void) | undefined;
+  private disposed = false;
+
+  constructor(private readonly container: HTMLElement, private readonly options: StreamingOptions) {
+    this.tailElement = container.ownerDocument.createElement('div');
+    this.tailElement.className = 'markdown-tail';
+    container.append(this.tailElement);
+  }
+
+  /** Queues `text` for the next frame. */
+  append(text: string): void {
+    if (this.disposed || !text) return;
+    this.pending += text;
+    this.cancel ??= (this.options.schedule ?? nextFrame)(() => {
+      this.cancel = undefined;
+      this.draw();
+    });
+  }
+
+  /** Draws what is queued now (e.g. the text a stream had when the panel was opened). */
+  flush(): void {
+    this.cancel?.();
+    this.cancel = undefined;
+    this.draw();
+  }
+
+  /** Stops drawing: the stream ended or its element was replaced. */
+  dispose(): void {
+    this.disposed = true;
+    this.cancel?.();
+    this.cancel = undefined;
+  }
+
+  private draw(): void {
+    if (this.disposed || !this.pending) return;
+    this.options.beforeDraw?.();
+    const finished = this.splitter.append(this.pending);
+    this.pending = '';
+    for (const block of finished) this.tailElement.before(this.options.render(block));
+    const tail = this.splitter.tail;
+    if (tail.trim()) this.tailElement.replaceChildren(this.options.render(tail));
+    else this.tailElement.replaceChildren();
+    this.options.afterDraw?.();
+  }
+}
