@@ -1,0 +1,57 @@
+// End-to-end: the palette actions that need the workbench's own UI (a quick pick to choose from,
+// the panel to open, a reply to stop), run by their titles as a user would.
+import assert from 'node:assert/strict';
+import { controlUrl, messages, send, setApiKey } from './support.mjs';
+
+const recorded = async (t) => (await fetch(controlUrl(t, 'requests'))).json();
+
+export const tests = [
+  {
+    name: 'Threadline: Focus Chat Panel opens the panel with the composer',
+    async run(t) {
+      await t.runCommand(t.page, 'Threadline: Focus Chat Panel');
+      await t.webview().locator('[data-testid=composer]').waitFor({ timeout: 30_000 });
+      await setApiKey(t);
+    },
+  },
+  {
+    name: 'Threadline: Choose Model lists the server\'s models, and the next reply uses the one picked',
+    async run(t) {
+      await t.runCommand(t.page, 'Threadline: Choose Model');
+      const row = t.page.locator('.quick-input-list .monaco-list-row', { hasText: 'stand-in-echo' });
+      await row.waitFor({ timeout: 15_000 });
+      // Every model GET /models returned is offered.
+      for (const id of ['gpt-4.1-mini', 'gpt-4o']) assert.equal(await t.page.locator('.quick-input-list .monaco-list-row', { hasText: id }).count(), 1, `${id} is not offered`);
+      await row.click();
+      await t.webview().locator('.footer', { hasText: 'stand-in-echo' }).waitFor({ timeout: 15_000 });
+
+      await fetch(controlUrl(t, 'requests'), { method: 'DELETE' });
+      await send(t, 'Which model answers?');
+      await messages(t, 'assistant').last().and(t.webview().locator('[data-status=complete]')).waitFor({ timeout: 30_000 });
+      const create = (await recorded(t)).find((r) => r.method === 'POST' && /\/responses$/.test(r.path));
+      assert.equal(create?.body?.model, 'stand-in-echo');
+    },
+  },
+  {
+    name: 'Threadline: Stop Reply ends the reply streaming in the panel and keeps it',
+    async run(t) {
+      await fetch(controlUrl(t, 'faults'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/v1/responses', stallMs: 15_000, times: 1 }) });
+      const before = await messages(t, 'assistant').count();
+      await send(t, 'Take your time');
+      await t.webview().locator('[data-testid=stop]').waitFor({ state: 'visible', timeout: 15_000 });
+      await t.runCommand(t.page, 'Threadline: Stop Reply');
+      const reply = messages(t, 'assistant').nth(before);
+      await reply.and(t.webview().locator('[data-status=cancelled]')).waitFor({ timeout: 15_000 });
+      await t.webview().locator('[data-testid=stop]').waitFor({ state: 'hidden', timeout: 5_000 });
+    },
+  },
+  {
+    name: 'Threadline: Clear API Key removes the key and the panel asks for one again',
+    async run(t) {
+      await t.runCommand(t.page, 'Threadline: Clear API Key');
+      const notice = t.webview().locator('[data-testid=notice]');
+      await notice.filter({ hasText: /API key/i }).waitFor({ state: 'visible', timeout: 15_000 });
+      await t.webview().locator('[data-testid=set-key]').waitFor({ state: 'visible' });
+    },
+  },
+];
