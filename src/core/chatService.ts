@@ -285,6 +285,32 @@ export class ChatService {
     }
   }
 
+  /**
+   * Asks again for a reply to the thread's last user message (Retry after a failed, stopped or
+   * cut-short reply; Regenerate after a finished one). Nothing is removed: the earlier reply
+   * stays above the new one, and the user's message is not stored twice. The server-side
+   * thread does get the message again, as a server keeps no way to take a reply back.
+   */
+  async rerun(threadId: string, runLimits?: ContextLimits): Promise<Message> {
+    if (this.disposed) throw new SendError('Threadline is shutting down.');
+    if (this.active.has(threadId)) throw new SendError(STILL_STREAMING);
+    if (this.deleting.has(threadId)) throw new SendError('That thread is being deleted.');
+    const controller = new AbortController();
+    this.active.set(threadId, controller);
+    try {
+      const { store } = this.options;
+      if (!store.get(threadId)) throw new SendError('That thread no longer exists.');
+      // The newest user message is at most a few messages back: every send ends in one reply.
+      const recent = await store.lastMessages(threadId, 8);
+      const input = recent.findLast((m) => m.role === 'user');
+      if (!input || recent.at(-1)?.role !== 'assistant') throw new SendError('There is no reply to ask for again: send a message first.');
+      const { thread, backend, model } = await this.connect(threadId, controller.signal);
+      return await this.streamReply({ thread, backend, model, input, history: store.historyBefore(threadId, input.id) }, controller, runLimits);
+    } finally {
+      this.release(threadId, controller);
+    }
+  }
+
   /** Aborts the reply streaming in `threadId`; false when there is none. */
   stop(threadId: string): boolean {
     const controller = this.active.get(threadId);
@@ -303,8 +329,11 @@ export class ChatService {
     for (const controller of this.active.values()) controller.abort();
   }
 
-  /** Steps up to the stored user message. Any failure here throws SendError with nothing stored. */
-  private async prepare(threadId: string, text: string, attachments: readonly AttachmentPart[], signal: AbortSignal): Promise<PreparedSend> {
+  /**
+   * The thread's backend and model, with its server-side thread made first where there is none
+   * yet. Fails with SendError before anything is stored.
+   */
+  private async connect(threadId: string, signal: AbortSignal): Promise<{ thread: ThreadMeta; backend: Backend; model: string }> {
     const { store } = this.options;
     let thread = store.get(threadId);
     if (!thread) throw new SendError('That thread no longer exists.');
@@ -329,6 +358,14 @@ export class ChatService {
     }
     // Stopped while the server thread was being created: nothing is stored, the draft goes back.
     if (signal.aborted) throw new SendError('Stopped before sending; your message was not sent.');
+    return { thread, backend, model };
+  }
+
+  /** Steps up to the stored user message. Any failure here throws SendError with nothing stored. */
+  private async prepare(threadId: string, text: string, attachments: readonly AttachmentPart[], signal: AbortSignal): Promise<PreparedSend> {
+    const { store } = this.options;
+    const { backend, model } = await this.connect(threadId, signal);
+    let thread: ThreadMeta;
 
     const input: Message = {
       id: newLocalId('msg'),

@@ -9,7 +9,7 @@ export async function runCodeAction(action: CodeAction, code: string, language: 
   switch (action) {
     case 'copy':
       await vscode.env.clipboard.writeText(code);
-      void vscode.window.setStatusBarMessage('Threadline: code copied', 2000);
+      void vscode.window.setStatusBarMessage('Threadline: copied to the clipboard', 2000);
       return;
     case 'insert': {
       const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];

@@ -3,9 +3,10 @@ import * as vscode from 'vscode';
 import type { ChatEvent } from '../core/chatService';
 import { SendError } from '../core/chatService';
 import { detectImageMime } from '../core/imageTypes';
+import { messageText } from '../core/model';
 import type { Message, ThreadMeta } from '../core/model';
 import { findInThread } from '../core/search';
-import type { HostMessage, RenderReport, Surface, ViewState, WebviewMessage } from '../shared/protocol';
+import type { HostMessage, MessageAction, RenderReport, Surface, ViewState, WebviewMessage } from '../shared/protocol';
 import { assertNever, isWebviewMessage } from '../shared/protocol';
 import { connectionFor } from './backends';
 import type { ChatHost } from './chatHost';
@@ -327,6 +328,9 @@ export abstract class PanelSession extends Disposable {
       case 'codeAction':
         await runCodeAction(message.action, message.code, message.language);
         return;
+      case 'messageAction':
+        await this.messageAction(message.action, message.messageId);
+        return;
       case 'attachUris':
         await this.attachDropped(message.uris);
         return;
@@ -418,6 +422,29 @@ export abstract class PanelSession extends Disposable {
       if (threadId && runLimits) await this.host.setRunLimits(threadId, runLimits);
       const error = err instanceof SendError ? err.message : `Could not send: ${err instanceof Error ? err.message : String(err)}`;
       this.post({ type: 'sendFailed', threadId, error, draft: text });
+    }
+  }
+
+  private async messageAction(action: MessageAction, messageId: string): Promise<void> {
+    const threadId = this.currentThreadId;
+    if (!threadId) return;
+    try {
+      if (action === 'askAgain') {
+        const runLimits = this.host.runLimits.get(threadId);
+        this.host.runLimits.delete(threadId);
+        await this.host.chat.rerun(threadId, runLimits).catch(async (err: unknown) => {
+          if (runLimits) await this.host.setRunLimits(threadId, runLimits);
+          throw err;
+        });
+        return;
+      }
+      // One message, read from around its place in the file: never the whole thread.
+      const message = (await this.host.store.pageAround(threadId, messageId, 1)).messages.find((m) => m.id === messageId);
+      if (!message) return;
+      if (action === 'copy') await runCodeAction('copy', messageText(message), undefined);
+      else this.post({ type: 'insertDraft', text: messageText(message) });
+    } catch (err) {
+      this.post({ type: 'problem', message: err instanceof Error ? err.message : String(err) });
     }
   }
 

@@ -138,6 +138,8 @@ export type WebviewMessage =
   | { type: 'find'; query: string }
   /** Bookmark a message of the open thread, or remove its bookmark. */
   | { type: 'toggleBookmark'; messageId: string }
+  /** A message's action (see MessageAction). */
+  | { type: 'messageAction'; action: MessageAction; messageId: string }
   /** A code block's action: copy it, insert it at the editor's cursor, or open it in a new file. */
   | { type: 'codeAction'; action: CodeAction; code: string; language: string | undefined }
   /** Files dragged into the panel from the explorer or an editor tab (`file:`/`vscode-*:` URIs as text). */
@@ -158,6 +160,14 @@ export type WebviewMessage =
   | { type: 'loadLatest' };
 
 export type CodeAction = 'copy' | 'insert' | 'newFile';
+
+/**
+ * A message's own buttons: copy its text; put a message of yours back in the composer to edit
+ * and send again; ask again for the last reply (shown as Retry after a failed, stopped or cut-short
+ * reply, Regenerate after a finished one).
+ */
+export type MessageAction = 'copy' | 'edit' | 'askAgain';
+const MESSAGE_ACTIONS: readonly MessageAction[] = ['copy', 'edit', 'askAgain'];
 const CODE_ACTIONS: readonly CodeAction[] = ['copy', 'insert', 'newFile'];
 
 export interface RenderReport {
@@ -192,7 +202,7 @@ export function assertNever(value: never): never {
   throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
 }
 
-const webviewTypes = new Set<WebviewMessage['type']>(['ready', 'send', 'stop', 'switchThread', 'command', 'removeAttachment', 'openReference', 'continue', 'clearRunLimits', 'find', 'toggleBookmark', 'codeAction', 'attachUris', 'attachData', 'setListFilter', 'rendered', 'loadOlder', 'loadNewer', 'revealMessage', 'loadLatest']);
+const webviewTypes = new Set<WebviewMessage['type']>(['ready', 'send', 'stop', 'switchThread', 'command', 'removeAttachment', 'openReference', 'continue', 'clearRunLimits', 'find', 'toggleBookmark', 'codeAction', 'messageAction', 'attachUris', 'attachData', 'setListFilter', 'rendered', 'loadOlder', 'loadNewer', 'revealMessage', 'loadLatest']);
 
 /** Runtime guard for what arrives from the webview: it is untrusted input. */
 export function isWebviewMessage(value: unknown): value is WebviewMessage {
@@ -216,6 +226,8 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
       return typeof m.messageId === 'string' && Number.isInteger(m.index) && (m.index as number) >= 0;
     case 'codeAction':
       return CODE_ACTIONS.includes(m.action as CodeAction) && typeof m.code === 'string' && (m.language === undefined || typeof m.language === 'string');
+    case 'messageAction':
+      return MESSAGE_ACTIONS.includes(m.action as MessageAction) && typeof m.messageId === 'string';
     case 'attachUris':
       return Array.isArray(m.uris) && m.uris.every((u) => typeof u === 'string');
     case 'attachData':

@@ -294,7 +294,7 @@ export const tests = [
       // Copy: the host puts the code on the clipboard and says so.
       await t.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
       await block.locator('[data-testid=code-copy]').click();
-      await t.page.locator('.part.statusbar', { hasText: 'code copied' }).waitFor({ timeout: 10_000 });
+      await t.page.locator('.part.statusbar', { hasText: 'copied to the clipboard' }).waitFor({ timeout: 10_000 });
       assert.equal(await t.page.evaluate(() => navigator.clipboard.readText()), code);
 
       // Open in New File, from the keyboard: Tab goes Copy → Insert → New File, Enter presses it.

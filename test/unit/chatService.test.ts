@@ -403,3 +403,61 @@ describe('ChatService: history follows a thread to a new server thread', () => {
     assert.deepEqual(seeded, [0, 2]);
   });
 });
+
+describe('ChatService: asking again (Retry, Regenerate)', () => {
+  test('Retry after a failed reply asks again with the same message and keeps the failed reply', async () => {
+    const { store, backend, chat } = await harness();
+    backend.script({ delta: 'Half' }, { fail: new Error('socket hang up') });
+    const thread = await chat.createThread();
+    await chat.send(thread.id, 'first');
+    await chat.send(thread.id, 'What is the answer?');
+    backend.script({ delta: 'Half' }, { fail: new Error('socket hang up') });
+    await chat.send(thread.id, 'Tell me more');
+
+    const reply = await chat.rerun(thread.id);
+
+    assert.equal(reply.status, 'complete');
+    const request = backend.requests.at(-1)!;
+    assert.equal(messageText(request.input), 'Tell me more');
+    // The history is what came before the message, not the failed reply after it.
+    assert.deepEqual(request.history.map(messageText), ['first', 'Half', 'What is the answer?', 'ok']);
+    assert.deepEqual(stored(await store.messages(thread.id)).map((m) => `${m.role}:${m.text}:${m.status}`), [
+      'user:first:complete',
+      'assistant:Half:error',
+      'user:What is the answer?:complete',
+      'assistant:ok:complete',
+      'user:Tell me more:complete',
+      'assistant:Half:error',
+      'assistant:ok:complete',
+    ]);
+  });
+
+  test('Regenerate streams a second answer to the same message, with the usual events', async () => {
+    const { store, backend, chat, events } = await harness();
+    const thread = await chat.createThread();
+    await chat.send(thread.id, 'Name a colour');
+    backend.script({ delta: 'Blue' }, { done: { status: 'complete' } });
+    events.length = 0;
+
+    const again = await chat.rerun(thread.id, { maxCompletionTokens: 5 });
+
+    assert.deepEqual(summary(events), ['streamStart', 'delta:Blue', 'streamEnd']);
+    assert.equal(messageText(again), 'Blue');
+    assert.deepEqual(backend.requests.at(-1)?.limits, { maxCompletionTokens: 5 });
+    assert.equal((await store.messages(thread.id)).filter((m) => m.role === 'user').length, 1, 'the message is not stored twice');
+  });
+
+  test('asking again is refused with a clear message when there is nothing to redo or a reply is streaming', async () => {
+    const { backend, chat, next } = await harness();
+    const thread = await chat.createThread();
+    await assert.rejects(chat.rerun(thread.id), (err: unknown) => err instanceof SendError && /send a message first/.test(err.message));
+    backend.script({ delta: 'slow' }, { waitForAbort: 'throw' });
+    const started = next('streamStart');
+    const sending = chat.send(thread.id, 'hello');
+    await started;
+    await assert.rejects(chat.rerun(thread.id), (err: unknown) => err instanceof SendError && err.message === STILL_STREAMING);
+    chat.stop(thread.id);
+    await sending;
+    assert.equal((await chat.rerun(thread.id)).status, 'complete');
+  });
+});
