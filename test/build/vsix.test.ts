@@ -1,5 +1,5 @@
 // Packs the extension as a user would install it and checks what ships: the bundles, media,
-// manifest, README and licence — never the stand-in server, tests or source.
+// manifest and its English strings, README and licence — never the stand-in server, tests or source.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -28,10 +28,11 @@ test('the VSIX holds only what runs, and the host bundle is self-contained', () 
         'extension/media/walkthrough/connect.md',
         'extension/media/walkthrough/panel.md',
         'extension/package.json',
+        'extension/package.nls.json',
         'extension/readme.md',
       ],
     );
-    const host = execFileSync('unzip', ['-p', vsix, 'extension/dist/extension.js'], { encoding: 'utf8' });
+    const host = execFileSync('unzip', ['-p', vsix, 'extension/dist/extension.js'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     assert.ok(!host.includes('__stand-in'), 'the stand-in server leaked into the shipped bundle');
     // Everything but `vscode` is bundled, so the VSIX needs no node_modules.
     const requires = new Set([...host.matchAll(/require\("([^"]*)"\)/g)].map((m) => m[1]!.replace(/^node:/, '')));
