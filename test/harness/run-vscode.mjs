@@ -5,10 +5,11 @@
 //   2. builds (node esbuild.mjs && node esbuild.mjs --tests),
 //   3. starts the stand-in server (out/test/stand-in/cli.js),
 //   4. stage "integration": mocha suite in the extension host (test/integration),
-//   5. stage "e2e": UI tests in the workbench (test/e2e/*.e2e.mjs), screenshots in test-output/.
+//   5. stage "e2e": UI tests in the workbench (test/e2e/*.e2e.mjs), screenshots in test-output/,
+//   6. stage "ui": the panel's webview alone in the browser, on the page harness (test/ui/*.ui.mjs).
 // Prints each stage's "N passed, N failed" and the combined count as the last line.
 //
-// Options: --only integration|e2e   --grep TEXT   --file NAME (e2e files whose name contains NAME)
+// Options: --only integration|e2e|ui   --grep TEXT   --file NAME (e2e and ui files whose name contains NAME)
 //          --no-build   --keep (keep Chromium profiles)
 //          --timeout SECONDS (integration suite, default 300)
 // Env: THREADLINE_HARNESS_CACHE (tool cache, default <repo>/.cache/harness), CHROMIUM (browser
@@ -19,6 +20,7 @@ import path from 'node:path';
 import { REPO, CACHE, ensureTools, startStandIn, logger, countLine } from './lib.mjs';
 import { runIntegration } from './integration.mjs';
 import { e2eFiles, runE2e } from './e2e.mjs';
+import { uiFiles, runUi } from './ui.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name) => { const i = argv.indexOf(`--${name}`); return i >= 0 ? argv[i + 1] : undefined; };
@@ -27,8 +29,8 @@ const grep = opt('grep');
 const fileFilter = opt('file');
 const keep = argv.includes('--keep');
 const timeoutMs = Number(opt('timeout') ?? 300) * 1000;
-if (only && only !== 'integration' && only !== 'e2e') {
-  console.error(`--only takes "integration" or "e2e", not ${JSON.stringify(only)}`);
+if (only && only !== 'integration' && only !== 'e2e' && only !== 'ui') {
+  console.error(`--only takes "integration", "e2e" or "ui", not ${JSON.stringify(only)}`);
   process.exit(2);
 }
 
@@ -59,6 +61,11 @@ try {
     console.log('\n=== end-to-end UI tests (workbench) ===');
     const files = e2eFiles().filter((f) => !fileFilter || path.basename(f).includes(fileFilter));
     stages.push(['e2e', await runE2e({ standInUrl: standIn.url, keep, grep, files })]);
+  }
+  if (!only || only === 'ui') {
+    console.log('\n=== webview UI tests (page harness) ===');
+    const files = uiFiles().filter((f) => !fileFilter || path.basename(f).includes(fileFilter));
+    stages.push(['ui', await runUi({ keep, grep, files })]);
   }
 } catch (e) {
   fatal = e instanceof Error ? e.message : String(e);

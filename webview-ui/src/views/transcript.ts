@@ -1,104 +1,410 @@
-import type { Message } from '../../../src/core/model';
+import type { Message, MessageStatus } from '../../../src/core/model';
+import type { PageAnchor } from '../../../src/shared/protocol';
+import { renderMarkdown } from '../render/markdown';
+import { StreamingMarkdown, nextFrame } from '../render/streamingMarkdown';
 import { el } from '../ui/toolkit';
+import { estimateHeight } from '../virtual/estimate';
+import { LoadedWindow } from '../virtual/loadedWindow';
+import { NodeCache } from '../virtual/nodeCache';
+import { VirtualList } from '../virtual/virtualList';
 import type { MessageBodyActions } from './messageBody';
-import { renderMessageBody } from './messageBody';
+import { markdownActions, renderMessageBody } from './messageBody';
 
 const ROLE_LABEL = { user: 'You', assistant: 'Assistant' } as const;
 
+/** What the live region says when a reply ends (one short line, not the reply itself). */
+const ENDED: Record<MessageStatus, string> = {
+  complete: 'Reply finished.',
+  cancelled: 'Reply stopped.',
+  incomplete: 'Reply cut short.',
+  error: 'Reply failed.',
+};
+
+/** Messages held in the panel at most; beyond, the far end is let go and reloads when scrolled back to. */
+export const MAX_LOADED = 2000;
 /**
- * The conversation. Text is set with textContent only, so model output never becomes markup.
- * A streaming reply appends each delta to one Text node: the cost of a delta is its own length,
- * not the length of the message so far.
+ * A thread this short is drawn whole: the browser's find, a screen reader's list navigation and
+ * text selection then see every message, and drawing this many costs little.
+ */
+export const DRAW_ALL_UP_TO = 60;
+/** "Jump to latest" shows once the view is this far above the end. */
+const AWAY_FROM_END_PX = 120;
+
+export interface TranscriptActions extends MessageBodyActions {
+  /** The transcript drew something on its own (a streamed frame), outside any host message. */
+  rendered?(): void;
+  /** The user scrolled near the oldest message held: ask for the page before `beforeId`. */
+  loadOlder?(beforeId: string): void;
+  /** The user scrolled near the newest message held while newer ones were let go. */
+  loadNewer?(afterId: string): void;
+  /** Reveal a message that is not held: ask for a page around it. */
+  loadAround?(messageId: string): void;
+  /** Jump to latest while the newest messages are not held. */
+  loadLatest?(): void;
+}
+
+export interface PageMessage {
+  messages: Message[];
+  hasOlder: boolean;
+  hasNewer: boolean;
+  anchor: PageAnchor;
+  revealId?: string;
+}
+
+interface Stream {
+  id: string;
+  node: HTMLElement;
+  markdown: StreamingMarkdown;
+}
+
+/**
+ * The conversation, as a virtualized list of messages. The panel holds a run of the thread's
+ * messages (the newest page when a thread opens; older pages are asked for as the user scrolls
+ * up, at most MAX_LOADED held) and draws only those near the viewport (virtual/virtualList.ts).
+ * Replies are markdown, rendered and sanitized (render/markdown.ts). A streaming reply is drawn
+ * at most once per frame, and only its open tail block is drawn again
+ * (render/streamingMarkdown.ts), so a delta costs the same at the end of a long reply as at its
+ * start; its element stays drawn wherever the view is. Screen readers hear "Reply finished",
+ * not every delta.
  */
 export class Transcript {
-  readonly element = el('div', 'transcript');
+  readonly element = el('div', 'transcript-frame');
+  private readonly scroller = el('div', 'transcript');
+  private readonly list = el('div', 'transcript-list');
+  private readonly announcer = el('div', 'visually-hidden');
   private readonly empty = el('p', 'transcript-empty', 'Ask anything. Replies stream in here.');
-  private streamingText: Text | undefined;
+  private readonly jump = el('button', 'transcript-jump');
+  private readonly held = new LoadedWindow<Message>(MAX_LOADED);
+  private readonly kept = new NodeCache();
+  private readonly estimates = new WeakMap<Message, { width: number; height: number }>();
+  private readonly rows: VirtualList;
+  private stream: Stream | undefined;
   private bookmarks = new Set<string>();
-  private streamingId: string | undefined;
+  private revealed: string | undefined;
+  private focusedId: string | undefined;
+  private scrollQueued = false;
 
-  constructor(private readonly actions: MessageBodyActions) {
+  constructor(private readonly actions: TranscriptActions) {
     this.element.dataset.testid = 'transcript';
-    this.element.setAttribute('role', 'log');
-    this.element.setAttribute('aria-live', 'polite');
-    this.element.setAttribute('aria-label', 'Conversation');
-    this.element.append(this.empty);
+    this.list.setAttribute('role', 'list');
+    this.list.setAttribute('aria-label', 'Conversation');
+    this.announcer.setAttribute('role', 'status');
+    this.announcer.setAttribute('aria-live', 'polite');
+    this.jump.type = 'button';
+    this.jump.dataset.testid = 'jump-latest';
+    this.jump.textContent = '↓ Jump to latest';
+    this.jump.hidden = true;
+    this.jump.addEventListener('click', () => this.jumpToLatest());
+    this.scroller.append(this.empty, this.list);
+    this.element.append(this.scroller, this.jump, this.announcer);
+    this.rows = new VirtualList(
+      this.scroller,
+      this.list,
+      {
+        count: () => this.rowCount,
+        keyAt: (i) => this.keyAt(i),
+        estimate: (i) => this.estimate(i),
+        mount: (key) => this.mount(key),
+        unmount: (key, node) => {
+          if (key !== this.stream?.id) this.kept.keep(key, node);
+        },
+        pinned: () => this.pinnedRows(),
+        place: (node, index) => this.place(node, index),
+      },
+      () => this.afterUpdate(),
+      { drawAllUpTo: DRAW_ALL_UP_TO },
+    );
+    this.scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
+    // The row holding focus stays drawn, so keyboard users never lose their place.
+    this.list.addEventListener('focusin', (e) => {
+      this.focusedId = (e.target as Element).closest<HTMLElement>('.message')?.dataset.id;
+    });
+    this.list.addEventListener('focusout', (e) => {
+      if (!this.list.contains(e.relatedTarget as Node | null)) this.focusedId = undefined;
+    });
   }
 
   get isStreaming(): boolean {
-    return this.streamingId !== undefined;
+    return this.stream !== undefined;
   }
 
-  reset(messages: Message[]): void {
-    this.streamingText = undefined;
-    this.streamingId = undefined;
-    this.element.replaceChildren(this.empty, ...messages.map((m) => this.renderMessage(m)));
+  /** The thread's messages (or, with `hasOlder`, its newest page), replacing what was shown. */
+  reset(messages: Message[], hasOlder = false): void {
+    this.stopStreaming();
+    this.kept.clear();
+    this.revealed = undefined;
+    this.held.reset(messages, hasOlder);
+    this.forgetHeights();
+    this.rows.refresh('end');
     this.updateEmpty();
-    this.scrollToEnd(true);
   }
 
-  /** Adds a stored message, or replaces the element of one already shown. */
-  upsert(message: Message): void {
-    const node = this.renderMessage(message);
-    const existing = this.find(message.id);
-    if (existing) existing.replaceWith(node);
-    else this.element.append(node);
-    if (message.id === this.streamingId) {
-      this.streamingId = undefined;
-      this.streamingText = undefined;
+  /** A page from the host: older or newer messages, or a new run around a message. */
+  page(page: PageMessage): void {
+    switch (page.anchor) {
+      case 'older': {
+        const { accepted, dropped } = this.held.prepend(page.messages, page.hasOlder);
+        if (!accepted) return;
+        this.let(dropped);
+        this.rows.refresh();
+        break;
+      }
+      case 'newer': {
+        const { accepted, dropped } = this.held.append(page.messages, page.hasNewer);
+        if (!accepted) return;
+        this.let(dropped);
+        this.rows.refresh();
+        break;
+      }
+      case 'around': {
+        this.kept.clear();
+        this.held.reset(page.messages, page.hasOlder, page.hasNewer);
+        this.forgetHeights();
+        const at = page.revealId === undefined ? -1 : this.held.indexOf(page.revealId);
+        if (at !== -1) this.revealed = page.revealId;
+        this.rows.refresh(at === -1 ? 'end' : at);
+        break;
+      }
     }
     this.updateEmpty();
-    this.scrollToEnd(message.role === 'user');
+  }
+
+  /** Adds a stored message, or replaces one already held. */
+  upsert(message: Message): void {
+    const endsStream = message.id === this.stream?.id;
+    if (endsStream) this.stopStreaming();
+    const { change, dropped } = this.held.upsert(message);
+    if (endsStream) this.announce(ENDED[message.status]);
+    if (change === 'ignored') {
+      // The newest messages are not held: the user's own message brings them back.
+      if (message.role === 'user') this.jumpToLatest();
+      this.afterUpdate();
+      return;
+    }
+    this.kept.delete(message.id);
+    this.rows.replace(message.id);
+    this.let(dropped);
+    this.rows.refresh(message.role === 'user' && change === 'appended' ? 'end' : undefined);
+    this.updateEmpty();
   }
 
   startStream(messageId: string, textSoFar = ''): void {
-    // One element per message: a stream (re)started from a state refresh replaces any copy.
-    this.find(messageId)?.remove();
+    this.stopStreaming();
+    // One row per message: a stream (re)started from a state refresh replaces a stored copy.
+    if (this.held.has(messageId)) this.held.reset(this.held.items.filter((m) => m.id !== messageId), this.held.hasOlder, this.held.hasNewer);
+    this.rows.replace(messageId);
+    this.kept.delete(messageId);
     const node = this.messageShell(messageId, 'assistant', 'streaming');
-    this.streamingText = document.createTextNode(textSoFar);
-    const text = el('div', 'message-text');
-    text.append(this.streamingText);
+    node.setAttribute('aria-busy', 'true');
+    const text = el('div', 'message-text markdown');
     node.append(text);
-    this.streamingId = messageId;
-    this.element.append(node);
+    const markdown = new StreamingMarkdown(text, {
+      render: (source) => renderMarkdown(source, window, markdownActions(this.actions)),
+      // The list measures the row (ResizeObserver) and keeps the view at the end if it was there.
+      afterDraw: () => this.actions.rendered?.(),
+    });
+    this.stream = { id: messageId, node, markdown };
+    markdown.append(textSoFar);
+    markdown.flush();
+    this.rows.refresh();
     this.updateEmpty();
-    this.scrollToEnd(false);
   }
 
+  /** Queues streamed text; it is drawn with the next frame. */
   appendDelta(messageId: string, text: string): void {
-    if (messageId !== this.streamingId || !this.streamingText) return;
-    const stick = this.isNearEnd();
-    this.streamingText.appendData(text);
-    if (stick) this.scrollToEnd(true);
+    if (messageId === this.stream?.id) this.stream.markdown.append(text);
   }
 
-  /** The message marked by the last reveal, if it is still shown. */
+  /** Ends the stream's drawing; its row goes with the caller's next refresh. */
+  private stopStreaming(): void {
+    const stream = this.stream;
+    if (!stream) return;
+    stream.markdown.dispose();
+    // Let go while still the stream, so its element is not kept for the stored message's row.
+    this.rows.replace(stream.id);
+    this.stream = undefined;
+  }
+
+  private announce(text: string): void {
+    // Cleared first, so the same words are announced again for the next reply.
+    this.announcer.textContent = '';
+    setTimeout(() => {
+      this.announcer.textContent = text;
+    }, 50);
+  }
+
+  /** The message marked by the last reveal, if it is held. */
   get revealedId(): string | undefined {
-    return this.element.querySelector<HTMLElement>('.message-revealed')?.dataset.id;
+    return this.revealed !== undefined && this.held.has(this.revealed) ? this.revealed : undefined;
   }
 
-  /** Scrolls `id` into view and marks it until the next reveal. */
+  /**
+   * Scrolls `id` into view and marks it until the next reveal ("jump to message"). A message not
+   * held is asked for: the host answers with a page around it, which reveals it.
+   */
   reveal(id: string): void {
-    for (const marked of this.element.querySelectorAll('.message-revealed')) marked.classList.remove('message-revealed');
-    const node = this.find(id);
-    if (!node) return;
-    node.classList.add('message-revealed');
-    node.scrollIntoView({ block: 'center' });
+    this.revealed = id;
+    const index = this.held.indexOf(id);
+    if (index === -1) {
+      this.actions.loadAround?.(id);
+      this.rows.update();
+      return;
+    }
+    this.rows.scrollToIndex(index);
   }
 
+  /** Scrolls to the newest message, asking for the newest page first when it is not held. */
+  jumpToLatest(): void {
+    if (this.held.hasNewer) this.actions.loadLatest?.();
+    else this.rows.scrollToEnd();
+  }
+
+  /** Ids of the messages held, in order, with a reply that is streaming at the end. */
   messageIds(): string[] {
-    return [...this.element.querySelectorAll<HTMLElement>('.message')].map((n) => n.dataset.id ?? '');
+    const ids = this.held.items.map((m) => m.id);
+    if (this.streamShown) ids.push(this.stream!.id);
+    return ids;
+  }
+
+  /** Message elements in the DOM now. */
+  get mounted(): number {
+    return this.list.querySelectorAll('.message').length;
+  }
+
+  /** Whether older messages exist beyond those held, and newer ones (for tests and the report). */
+  get paging(): { hasOlder: boolean; hasNewer: boolean; loaded: number } {
+    return { hasOlder: this.held.hasOlder, hasNewer: this.held.hasNewer, loaded: this.held.length };
   }
 
   lastText(): string {
-    const all = this.element.querySelectorAll('.message .message-text');
-    return all.length ? (all[all.length - 1]!.textContent ?? '') : '';
+    return this.lastNode()?.querySelector('.message-text')?.textContent ?? '';
   }
 
   /** Footnote count of the last message, for the render report. */
   lastReferenceCount(): number {
-    const messages = this.element.querySelectorAll('.message');
-    return messages.length ? messages[messages.length - 1]!.querySelectorAll('.reference').length : 0;
+    return this.lastNode()?.querySelectorAll('.reference').length ?? 0;
+  }
+
+  /** The element of the last row: drawn, kept, or drawn now (not put in the list). */
+  private lastNode(): HTMLElement | undefined {
+    if (this.streamShown) return this.stream!.node;
+    const last = this.held.items.at(-1);
+    if (!last) return undefined;
+    const node = this.rows.nodeOf(last.id) ?? this.kept.peek(last.id) ?? this.renderMessage(last);
+    if (!node.isConnected) this.kept.keep(last.id, node);
+    return node;
+  }
+
+  /** Marks the bookmarked messages (the thread's list, from the host). */
+  setBookmarks(ids: readonly string[]): void {
+    this.bookmarks = new Set(ids);
+    for (const node of [...this.list.querySelectorAll<HTMLElement>('.message'), ...this.kept.values()]) this.showBookmark(node, this.bookmarks.has(node.dataset.id ?? ''));
+  }
+
+  bookmarkedIds(): string[] {
+    return this.held.items.filter((m) => this.bookmarks.has(m.id)).map((m) => m.id);
+  }
+
+  /** Attachment chips marked as changed or missing since attached, for the render report. */
+  attachmentMarks(): { messageId: string; name: string; state: string }[] {
+    return this.held.items.flatMap((m) =>
+      m.content.flatMap((p) => (p.type === 'file' && p.sourceState ? [{ messageId: m.id, name: p.name, state: p.sourceState }] : [])),
+    );
+  }
+
+  // ---- rows ----
+
+  /** The streaming reply is a row after the held messages, when the newest messages are held. */
+  private get streamShown(): boolean {
+    return this.stream !== undefined && !this.held.hasNewer;
+  }
+
+  private get rowCount(): number {
+    return this.held.length + (this.streamShown ? 1 : 0);
+  }
+
+  private keyAt(index: number): string {
+    return this.held.items[index]?.id ?? this.stream!.id;
+  }
+
+  private estimate(key: string): number {
+    const message = this.held.items[this.held.indexOf(key)];
+    if (!message) return Math.max(60, this.stream?.node.offsetHeight ?? 0);
+    const width = this.rows?.virtualizer.scrollRect?.width || this.scroller.clientWidth;
+    const cached = this.estimates.get(message);
+    if (cached && cached.width === width) return cached.height;
+    const height = estimateHeight(message, width);
+    this.estimates.set(message, { width, height });
+    return height;
+  }
+
+  private mount(key: string): HTMLElement {
+    if (key === this.stream?.id) return this.stream.node;
+    const kept = this.kept.take(key);
+    if (kept) return kept;
+    return this.renderMessage(this.held.items[this.held.indexOf(key)]!);
+  }
+
+  private pinnedRows(): number[] {
+    const rows: number[] = [];
+    if (this.streamShown) rows.push(this.held.length);
+    if (this.focusedId !== undefined) {
+      const index = this.held.indexOf(this.focusedId);
+      if (index !== -1) rows.push(index);
+    }
+    return rows;
+  }
+
+  /** Position in the set (unknown while older messages are not held), and the reveal mark. */
+  private place(node: HTMLElement, index: number): void {
+    const whole = !this.held.hasOlder && !this.held.hasNewer;
+    node.setAttribute('aria-setsize', whole ? String(this.rowCount) : '-1');
+    if (this.held.hasOlder) node.removeAttribute('aria-posinset');
+    else node.setAttribute('aria-posinset', String(index + 1));
+    node.classList.toggle('message-revealed', node.dataset.id === this.revealed);
+  }
+
+  /** Messages let go at the far end: their elements and heights are not kept. */
+  private let(dropped: readonly Message[]): void {
+    for (const m of dropped) this.kept.delete(m.id);
+    if (dropped.length) this.forgetHeights();
+  }
+
+  private forgetHeights(): void {
+    this.rows.forgetHeights((key) => this.held.has(key) || key === this.stream?.id);
+  }
+
+  private afterUpdate(): void {
+    const away = this.held.hasNewer || this.rows.distanceFromEnd() > AWAY_FROM_END_PX;
+    this.jump.hidden = !away || this.rowCount === 0;
+    this.jump.classList.toggle('transcript-jump-streaming', away && this.stream !== undefined);
+    this.jump.setAttribute('aria-label', this.stream ? 'Jump to latest (a reply is streaming)' : 'Jump to latest');
+    this.loadIfNear();
+  }
+
+  private onScroll(): void {
+    this.rows.noteEnd();
+    if (this.scrollQueued) return;
+    this.scrollQueued = true;
+    nextFrame(() => {
+      this.scrollQueued = false;
+      this.afterUpdate();
+    });
+  }
+
+  /** Asks for the next page once the view is within a screen and a half of either end held. */
+  private loadIfNear(): void {
+    const height = this.scroller.clientHeight;
+    if (height === 0 || this.held.length === 0) return;
+    const margin = height * 1.5;
+    if (this.held.hasOlder && this.scroller.scrollTop < margin) {
+      const beforeId = this.held.requestOlder();
+      if (beforeId !== undefined) this.actions.loadOlder?.(beforeId);
+    }
+    if (this.held.hasNewer && this.rows.distanceFromEnd() < margin) {
+      const afterId = this.held.requestNewer();
+      if (afterId !== undefined) this.actions.loadNewer?.(afterId);
+    }
   }
 
   private renderMessage(message: Message): HTMLElement {
@@ -111,16 +417,6 @@ export class Transcript {
     node.append(...renderMessageBody(message, this.actions));
     this.showBookmark(node, this.bookmarks.has(message.id));
     return node;
-  }
-
-  /** Marks the bookmarked messages (the thread's list, from the host). */
-  setBookmarks(ids: readonly string[]): void {
-    this.bookmarks = new Set(ids);
-    for (const node of this.element.querySelectorAll<HTMLElement>('.message')) this.showBookmark(node, this.bookmarks.has(node.dataset.id ?? ''));
-  }
-
-  bookmarkedIds(): string[] {
-    return [...this.element.querySelectorAll<HTMLElement>('.message.message-bookmarked')].map((n) => n.dataset.id ?? '');
   }
 
   private showBookmark(node: HTMLElement, on: boolean): void {
@@ -138,26 +434,13 @@ export class Transcript {
     node.dataset.id = id;
     node.dataset.role = role;
     node.dataset.status = status;
-    node.setAttribute('role', 'article');
+    node.setAttribute('role', 'listitem');
     node.setAttribute('aria-label', ROLE_LABEL[role]);
     node.append(el('div', 'message-author', ROLE_LABEL[role]));
     return node;
   }
 
-  private find(id: string): HTMLElement | undefined {
-    return [...this.element.querySelectorAll<HTMLElement>('.message')].find((n) => n.dataset.id === id);
-  }
-
   private updateEmpty(): void {
-    this.empty.hidden = this.element.querySelector('.message') !== null;
-  }
-
-  private isNearEnd(): boolean {
-    const { scrollTop, scrollHeight, clientHeight } = this.element;
-    return scrollHeight - scrollTop - clientHeight < 48;
-  }
-
-  private scrollToEnd(force: boolean): void {
-    if (force || this.isNearEnd()) this.element.scrollTop = this.element.scrollHeight;
+    this.empty.hidden = this.rowCount > 0;
   }
 }
