@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { SourceChecker, sha256Hex } from '../core/attachmentSource';
@@ -10,6 +11,7 @@ import type { ThreadStore } from '../core/threadStore';
 import type { ListFilter, StreamingReply } from '../shared/protocol';
 import type { ApiKeyStore } from './apiKey';
 import { Disposable } from './disposable';
+import { ImageCache } from './imageCache';
 import { mimeFromName, PendingAttachments } from './pendingAttachments';
 import type { PanelSession } from './panelSession';
 import { readSettings } from './settings';
@@ -27,6 +29,8 @@ export interface ChatHostDeps {
   apiKey: ApiKeyStore;
   /** Per-workspace preferences (the thread list's filters). */
   workspaceState: vscode.Memento;
+  /** The extension's global storage: images fetched by file id are cached under it. */
+  globalStorageUri?: vscode.Uri;
 }
 
 /** Where a problem with an attachment is told: the panel that asked for it. */
@@ -63,6 +67,8 @@ export class ChatHost extends Disposable {
     },
     read: async (uri) => vscode.workspace.fs.readFile(vscode.Uri.parse(uri, true)),
   });
+  /** Images fetched by file id, shared by every webview (see imageCache.ts). */
+  readonly images: ImageCache;
   /** Attachments already uploaded, by dialect, server, kind and content hash (this session). */
   private readonly uploaded = new Map<string, AttachmentPart>();
   private readonly sessions = new Set<PanelSession>();
@@ -77,6 +83,7 @@ export class ChatHost extends Disposable {
     this.chat = deps.chat;
     this.apiKey = deps.apiKey;
     this.workspaceState = deps.workspaceState;
+    this.images = new ImageCache(path.join(deps.globalStorageUri?.fsPath ?? path.join(os.tmpdir(), 'threadline'), 'image-cache'));
     this.register(deps.chat.onEvent((e) => this.onChatEvent(e)));
     this.register(this.pending);
     // Attached files that change on disk: saved in an editor, or changed by anything else in the
@@ -168,7 +175,7 @@ export class ChatHost extends Disposable {
       stat = await vscode.workspace.fs.stat(uri);
       data = await vscode.workspace.fs.readFile(uri);
     } catch (err) {
-      report(`Cannot read ${uri.scheme === 'file' ? uri.fsPath : uri.toString()}: ${err instanceof Error ? err.message : String(err)}`);
+      report(vscode.l10n.t('Cannot read {0}: {1}', uri.scheme === 'file' ? uri.fsPath : uri.toString(), err instanceof Error ? err.message : String(err)));
       return false;
     }
     const as = kind === 'auto' ? (detectImageMime(data) ? 'image' : 'file') : kind;
@@ -185,7 +192,7 @@ export class ChatHost extends Disposable {
     const thread = this.store.get(threadId);
     if (!thread) {
       this.pending.remove(upload.id);
-      report('That thread no longer exists.');
+      report(vscode.l10n.t('That thread no longer exists.'));
       return false;
     }
     const sha256 = source?.sha256 ?? sha256Hex(data);
@@ -204,7 +211,7 @@ export class ChatHost extends Disposable {
     }
     try {
       const prepared = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Threadline: attaching ${name}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Threadline: attaching {0}', name), cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => this.pending.remove(upload.id));
           let reported = 0;
@@ -228,7 +235,7 @@ export class ChatHost extends Disposable {
       if (cancelled) return false;
       const message = err instanceof Error ? err.message : String(err);
       report(message);
-      void vscode.window.showErrorMessage(`Threadline: ${message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Threadline: {0}', message));
       return false;
     }
   }
@@ -260,8 +267,8 @@ export class ChatHost extends Disposable {
 
   /** The server dropped this thread's dialect: say so, and switch it to Responses in one click. */
   private async offerSwitch(threadId: string, message: string): Promise<void> {
-    const action = 'Switch to Conversations + Responses';
-    if ((await vscode.window.showWarningMessage(`Threadline: ${message}`, action)) !== action) return;
+    const action = vscode.l10n.t('Switch to Conversations + Responses');
+    if ((await vscode.window.showWarningMessage(vscode.l10n.t('Threadline: {0}', message), action)) !== action) return;
     await this.chat.setBackend(threadId, 'responses');
     await this.refreshThread(threadId);
   }

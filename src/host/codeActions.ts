@@ -9,12 +9,12 @@ export async function runCodeAction(action: CodeAction, code: string, language: 
   switch (action) {
     case 'copy':
       await vscode.env.clipboard.writeText(code);
-      void vscode.window.setStatusBarMessage('Threadline: copied to the clipboard', 2000);
+      void vscode.window.setStatusBarMessage(vscode.l10n.t('Threadline: copied to the clipboard'), 2000);
       return;
     case 'insert': {
       const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
       if (!editor) {
-        void vscode.window.showWarningMessage('Threadline: open a file to insert the code into, then try again.');
+        void vscode.window.showWarningMessage(vscode.l10n.t('Threadline: open a file to insert the code into, then try again.'));
         return;
       }
       // Every selection is replaced, as VS Code's own paste does.

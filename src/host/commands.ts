@@ -29,20 +29,20 @@ export function registerCommands(apiKey: ApiKeyStore, host: ChatHost, view: Chat
         typeof key === 'string'
           ? key
           : await vscode.window.showInputBox({
-              title: 'Threadline: Set API Key',
-              prompt: 'Stored in VS Code SecretStorage only. Local servers accept any non-empty key.',
+              title: vscode.l10n.t('Threadline: Set API Key'),
+              prompt: vscode.l10n.t('Stored in VS Code SecretStorage only. Local servers accept any non-empty key.'),
               placeHolder: 'sk-…',
               password: true,
               ignoreFocusOut: true,
-              validateInput: (v) => (v.trim() === '' ? 'Enter a key, or press Escape to cancel.' : undefined),
+              validateInput: (v) => (v.trim() === '' ? vscode.l10n.t('Enter a key, or press Escape to cancel.') : undefined),
             });
       if (value === undefined || value.trim() === '') return;
       await apiKey.set(value);
-      void vscode.window.showInformationMessage('Threadline: API key saved in SecretStorage.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Threadline: API key saved in SecretStorage.'));
     }),
     vscode.commands.registerCommand('threadline.clearApiKey', async () => {
       await apiKey.clear();
-      void vscode.window.showInformationMessage('Threadline: API key removed.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Threadline: API key removed.'));
     }),
     vscode.commands.registerCommand('threadline.newThread', () => host.target().newThread()),
     // The side panel's own + button and keys: its thread, even while a Threadline tab is the active editor.
@@ -80,25 +80,25 @@ export function registerCommands(apiKey: ApiKeyStore, host: ChatHost, view: Chat
         try {
           models = await listModels(connectionFor(settings, apiKey));
         } catch (err) {
-          void vscode.window.showWarningMessage(`Threadline: could not list models (${describeError(err).message}). Type a model name instead.`);
+          void vscode.window.showWarningMessage(vscode.l10n.t('Threadline: could not list models ({0}). Type a model name instead.', describeError(err).message));
         }
         picked = models.length
-          ? (await vscode.window.showQuickPick(models, { title: `Threadline: model (${settings.provider.label})`, placeHolder: settings.model }))
-          : await vscode.window.showInputBox({ title: 'Threadline: model', value: settings.model });
+          ? (await vscode.window.showQuickPick(models, { title: vscode.l10n.t('Threadline: model ({0})', settings.provider.label), placeHolder: settings.model }))
+          : await vscode.window.showInputBox({ title: vscode.l10n.t('Threadline: model'), value: settings.model });
       }
       if (picked?.trim()) await updateUserSetting('model', picked.trim());
     }),
     vscode.commands.registerCommand('threadline.openRemoteThread', async (id?: unknown) => {
       const remoteId = (typeof id === 'string' ? id : await vscode.window.showInputBox({
-        title: 'Threadline: open a thread from the server',
-        prompt: 'A conversation id (conv_…, Conversations + Responses) or a thread id (thread_…, Assistants v2). Servers cannot list them, so paste the id.',
-        validateInput: (v) => (dialectOfRemoteId(v.trim()) ? undefined : 'Ids start with conv_ or thread_.'),
+        title: vscode.l10n.t('Threadline: open a thread from the server'),
+        prompt: vscode.l10n.t('A conversation id (conv_…, Conversations + Responses) or a thread id (thread_…, Assistants v2). Servers cannot list them, so paste the id.'),
+        validateInput: (v) => (dialectOfRemoteId(v.trim()) ? undefined : vscode.l10n.t('Ids start with conv_ or thread_.')),
       }))?.trim();
       const kind = remoteId ? dialectOfRemoteId(remoteId) : undefined;
       if (!remoteId || !kind) return undefined;
       try {
         const thread = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: `Threadline: reading ${remoteId}`, cancellable: true },
+          { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Threadline: reading {0}', remoteId), cancellable: true },
           (_progress, token) => {
             const abort = new AbortController();
             token.onCancellationRequested(() => abort.abort());
@@ -108,7 +108,7 @@ export function registerCommands(apiKey: ApiKeyStore, host: ChatHost, view: Chat
         await host.target().showThread(thread.id);
         return thread.id;
       } catch (err) {
-        void vscode.window.showErrorMessage(`Threadline: ${err instanceof Error ? err.message : String(err)}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Threadline: {0}', err instanceof Error ? err.message : String(err)));
         return undefined;
       }
     }),
@@ -122,14 +122,14 @@ export function registerCommands(apiKey: ApiKeyStore, host: ChatHost, view: Chat
         let create = typeof arg === 'object' && arg !== null && 'create' in arg ? (arg.create as { name?: string; instructions?: string }) : undefined;
         if (!id && !create) {
           const assistants = await listAssistants(connection);
-          const createItem = { label: '$(add) Create a new assistant…', id: '' };
+          const createItem = { label: `$(add) ${vscode.l10n.t('Create a new assistant…')}`, id: '' };
           const picked = await vscode.window.showQuickPick([createItem, ...assistants.map((a) => ({ label: a.name || a.id, description: a.model, detail: a.instructions.slice(0, 120), id: a.id }))], {
-            title: `Threadline: assistant for Assistants v2 threads (${settings.baseUrl})`,
+            title: vscode.l10n.t('Threadline: assistant for Assistants v2 threads ({0})', settings.baseUrl),
           });
           if (!picked) return undefined;
           if (picked.id) id = picked.id;
           else {
-            const instructions = await vscode.window.showInputBox({ title: `New assistant on ${settings.model}: instructions`, prompt: 'How the assistant should behave (optional).' });
+            const instructions = await vscode.window.showInputBox({ title: vscode.l10n.t('New assistant on {0}: instructions', settings.model), prompt: vscode.l10n.t('How the assistant should behave (optional).') });
             if (instructions === undefined) return undefined;
             create = { instructions };
           }
@@ -139,7 +139,7 @@ export function registerCommands(apiKey: ApiKeyStore, host: ChatHost, view: Chat
         await vscode.workspace.getConfiguration('threadline').update('assistantId', id, vscode.ConfigurationTarget.Global);
         return id;
       } catch (err) {
-        void vscode.window.showErrorMessage(`Threadline: ${describeError(err).message}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Threadline: {0}', describeError(err).message));
         return undefined;
       }
     }),
@@ -158,11 +158,11 @@ function pickThread(session: PanelSession): Thenable<{ id: string } | undefined>
         id: t.id,
         label: `${t.pinned ? '$(pinned) ' : ''}${t.archived ? '$(archive) ' : ''}${s.title}`,
         description: `${s.messages} · ${s.backend}`,
-        detail: `Last activity ${s.lastActivity}${s.folder ? ` · ${s.folder}` : ''}`,
+        detail: `${vscode.l10n.t('Last activity {0}', s.lastActivity)}${s.folder ? ` · ${s.folder}` : ''}`,
         picked: t.id === session.currentThreadId,
       };
     }),
-    { title: 'Threadline: switch thread', matchOnDescription: true, matchOnDetail: true },
+    { title: vscode.l10n.t('Threadline: switch thread'), matchOnDescription: true, matchOnDetail: true },
   );
 }
 

@@ -93,7 +93,7 @@ export class EditorPanels extends Disposable {
       return existing;
     }
     const thread = this.host.store.get(threadId);
-    if (!thread) throw new Error('That thread no longer exists.');
+    if (!thread) throw new Error(vscode.l10n.t('That thread no longer exists.'));
     const panel = vscode.window.createWebviewPanel(THREAD_EDITOR_VIEW_TYPE, thread.title, vscode.ViewColumn.Active, {
       ...webviewOptions(this.host.extensionUri),
       retainContextWhenHidden: false,

@@ -11,7 +11,9 @@ import { assertNever, isWebviewMessage } from '../shared/protocol';
 import { connectionFor } from './backends';
 import type { ChatHost } from './chatHost';
 import { runCodeAction } from './codeActions';
+import { ContextGaugeUpdates } from './contextGaugeUpdates';
 import { Disposable } from './disposable';
+import { filesApiFetcher } from './imageCache';
 import type { TakenAttachments } from './pendingAttachments';
 import { openReference } from './references';
 import { runPanelCommand } from './sessionCommands';
@@ -50,10 +52,21 @@ export abstract class PanelSession extends Disposable {
   private readonly reportWaiters = new Set<(report: RenderReport) => void>();
   /** Attachment sources in the state last posted, by source (see sourceKey). */
   private shownSources = new Map<string, ShownSource>();
+  /** Keeps the context gauge of the shown thread current. */
+  private readonly gauge: ContextGaugeUpdates;
 
   constructor(readonly host: ChatHost, readonly surface: Surface, options: { sidePanel?: boolean } = {}) {
     super();
     this.register(host.addSession(this, options));
+    this.gauge = this.register(
+      new ContextGaugeUpdates({
+        store: host.store,
+        threadId: () => this.currentThreadId,
+        runLimits: (threadId) => host.runLimits.get(threadId),
+        post: (message) => this.post(message),
+        onProblem: (message) => console.error(message),
+      }),
+    );
   }
 
   /** The thread id this webview keeps; it may name a thread deleted since. */
@@ -90,7 +103,7 @@ export abstract class PanelSession extends Disposable {
   protected attachWebview(webview: vscode.Webview, onDidDispose: vscode.Event<void>): void {
     this.webview = webview;
     this.ready = false;
-    webview.options = webviewOptions(this.host.extensionUri);
+    webview.options = webviewOptions(this.host.extensionUri, [vscode.Uri.file(this.host.images.dir)]);
     // Listeners first, then the HTML, so the `ready` that the page posts cannot be missed.
     const listeners = [
       webview.onDidReceiveMessage((raw: unknown) => {
@@ -166,7 +179,7 @@ export abstract class PanelSession extends Disposable {
     for (const text of uris) {
       const uri = parseDroppedUri(text);
       if (!uri) {
-        this.post({ type: 'problem', message: `Cannot attach ${text}: only files from the workspace or disk can be dropped here.` });
+        this.post({ type: 'problem', message: vscode.l10n.t('Cannot attach {0}: only files from the workspace or disk can be dropped here.', text) });
         continue;
       }
       await this.host.attachUri(await this.ensureThread(), 'auto', uri, (message) => this.post({ type: 'problem', message }));
@@ -177,7 +190,7 @@ export abstract class PanelSession extends Disposable {
   async attachPasted(name: string, base64: string): Promise<void> {
     const data = Buffer.from(base64, 'base64');
     if (data.byteLength > MAX_PASTE_BYTES) {
-      this.post({ type: 'problem', message: `${name} is ${(data.byteLength / 1048576).toFixed(1)} MB; files pasted or dropped from outside VS Code may be at most ${MAX_PASTE_BYTES / 1048576} MB. Attach it with the paperclip instead.` });
+      this.post({ type: 'problem', message: vscode.l10n.t('{0} is {1} MB; files pasted or dropped from outside VS Code may be at most {2} MB. Attach it with the paperclip instead.', name, (data.byteLength / 1048576).toFixed(1), MAX_PASTE_BYTES / 1048576) });
       return;
     }
     const safeName = path.basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f]/g, '') || 'pasted';
@@ -191,6 +204,8 @@ export abstract class PanelSession extends Disposable {
     const { state, sources } = await this.buildState();
     this.shownSources = sources;
     this.post({ type: 'state', state });
+    this.gauge.schedule(true);
+    this.fetchImages(state.messages);
     // A reply that ended between building and posting had its streamEnd posted before this
     // state, which still shows it streaming: send the settled state after it.
     const { currentThreadId, streaming } = state;
@@ -259,6 +274,7 @@ export abstract class PanelSession extends Disposable {
       surface: this.surface,
       listFilter: this.host.listFilter,
       workspaceFolder: currentWorkspaceFolder(),
+      l10nBundle: vscode.l10n.bundle,
     };
     return { state, sources };
   }
@@ -385,7 +401,10 @@ export abstract class PanelSession extends Disposable {
         }
       }
       // The thread may have changed while the page was read: a page of another thread is dropped.
-      if (this.currentThreadId === threadId) this.post({ ...page, messages: await this.markPage(page.messages) });
+      if (this.currentThreadId === threadId) {
+        this.post({ ...page, messages: await this.markPage(page.messages) });
+        this.fetchImages(page.messages);
+      }
     } catch (err) {
       // A message id the thread no longer has (deleted, or a stale panel): nothing to page to.
       console.error('Threadline: could not read a page of the thread', err);
@@ -408,10 +427,10 @@ export abstract class PanelSession extends Disposable {
     const { pending } = this.host;
     try {
       if (readSettings().provider.keyRequired && !(await this.host.apiKey.has())) {
-        throw new SendError('No API key is set. Run "Threadline: Set API Key" first; your message is still in the composer.');
+        throw new SendError(vscode.l10n.t('No API key is set. Run "Threadline: Set API Key" first; your message is still in the composer.'));
       }
       threadId = await this.ensureThread();
-      if (pending.isUploading(threadId)) throw new SendError('An attachment is still uploading; send again when it is ready.');
+      if (pending.isUploading(threadId)) throw new SendError(vscode.l10n.t('An attachment is still uploading; send again when it is ready.'));
       taken = pending.take(threadId);
       runLimits = this.host.runLimits.get(threadId);
       this.host.runLimits.delete(threadId);
@@ -420,7 +439,7 @@ export abstract class PanelSession extends Disposable {
       // Nothing was stored, so the text, the attachments and the run's limits go back: the user loses nothing.
       if (threadId) pending.restore(threadId, taken);
       if (threadId && runLimits) await this.host.setRunLimits(threadId, runLimits);
-      const error = err instanceof SendError ? err.message : `Could not send: ${err instanceof Error ? err.message : String(err)}`;
+      const error = err instanceof SendError ? err.message : vscode.l10n.t('Could not send: {0}', err instanceof Error ? err.message : String(err));
       this.post({ type: 'sendFailed', threadId, error, draft: text });
     }
   }
@@ -458,7 +477,7 @@ export abstract class PanelSession extends Disposable {
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);
       this.post({ type: 'problem', message: text });
-      void vscode.window.showErrorMessage(`Threadline: ${text}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Threadline: {0}', text));
     }
   }
 
@@ -473,6 +492,8 @@ export abstract class PanelSession extends Disposable {
         }
         this.postThreads();
         this.afterThreadsChanged();
+        // A new message, other limits or another dialect: the gauge follows (unchanged inputs are not recounted).
+        this.gauge.schedule();
         return;
       }
       case 'message':
@@ -480,14 +501,38 @@ export abstract class PanelSession extends Disposable {
         // Its attachments were read just now; from here on a change to their files shows.
         for (const [key, shown] of sourcesOf([e.message])) this.shownSources.set(key, shown);
         this.post(e);
+        this.fetchImages([e.message]);
         return;
       case 'streamStart':
       case 'streamDelta':
-      case 'streamEnd':
         if (e.threadId === this.currentThreadId) this.post(e);
+        return;
+      case 'streamEnd':
+        if (e.threadId !== this.currentThreadId) return;
+        this.post(e);
+        this.fetchImages([e.message]);
+        this.gauge.schedule();
         return;
       default:
         assertNever(e);
+    }
+  }
+
+  /**
+   * Images the messages hold only by file id are downloaded once (see imageCache.ts) and shown
+   * from the cache through a webview URI; a failure shows a placeholder that says why.
+   */
+  private fetchImages(messages: readonly Message[]): void {
+    const fileIds = new Set(messages.flatMap((m) => m.content.flatMap((p) => (p.type === 'image' && p.fileId && !p.dataUrl ? [p.fileId] : []))));
+    if (fileIds.size === 0) return;
+    const settings = readSettings();
+    const fetchImage = filesApiFetcher(connectionFor(settings, this.host.apiKey));
+    for (const fileId of fileIds) {
+      void this.host.images.get(settings.baseUrl, fileId, fetchImage).then((image) => {
+        const webview = this.webview;
+        if (!webview) return;
+        this.post('path' in image ? { type: 'imageReady', fileId, src: webview.asWebviewUri(vscode.Uri.file(image.path)).toString() } : { type: 'imageReady', fileId, error: image.error });
+      });
     }
   }
 

@@ -22,7 +22,7 @@ export async function openReference(message: Message, index: number, connection:
   if (a.url) {
     const uri = vscode.Uri.parse(a.url, true);
     // Only web links: a model must not be able to make us open command: or file: URIs.
-    if (uri.scheme !== 'https' && uri.scheme !== 'http') throw new Error(`Threadline only opens web links, not ${uri.scheme}: links.`);
+    if (uri.scheme !== 'https' && uri.scheme !== 'http') throw new Error(vscode.l10n.t('Threadline only opens web links, not {0}: links.', uri.scheme));
     await vscode.env.openExternal(uri);
     return;
   }
@@ -31,7 +31,7 @@ export async function openReference(message: Message, index: number, connection:
   try {
     file = await downloadFile(connection, a.fileId, { ...(a.containerId ? { containerId: a.containerId } : {}), ...(a.filename ? { name: a.filename } : {}) });
   } catch (err) {
-    throw new Error(`Could not download ${reference.label}: ${describeError(err).message}`);
+    throw new Error(vscode.l10n.t('Could not download {0}: {1}', reference.label, describeError(err).message));
   }
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'threadline-'));
   const target = path.join(dir, path.basename(file.name) || 'file');

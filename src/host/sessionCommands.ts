@@ -9,7 +9,7 @@ import { assertNever } from '../shared/protocol';
 import type { PanelSession } from './panelSession';
 import { updateUserSetting } from './settings';
 
-const IMAGE_FILTERS = { Images: ['png', 'jpg', 'jpeg', 'gif', 'webp'] };
+const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'gif', 'webp'];
 
 /** A command a panel's button asked for, run for that panel. */
 export async function runPanelCommand(command: PanelCommand, session: PanelSession): Promise<void> {
@@ -47,7 +47,7 @@ export async function attachToSession(session: PanelSession, kind: 'file' | 'ima
   const target =
     uri instanceof vscode.Uri
       ? uri
-      : (await vscode.window.showOpenDialog({ canSelectMany: false, title: kind === 'image' ? 'Attach image' : 'Attach file', ...(kind === 'image' ? { filters: IMAGE_FILTERS } : {}) }))?.[0];
+      : (await vscode.window.showOpenDialog({ canSelectMany: false, title: kind === 'image' ? vscode.l10n.t('Attach image') : vscode.l10n.t('Attach file'), ...(kind === 'image' ? { filters: { [vscode.l10n.t('Images')]: IMAGE_EXTENSIONS } } : {}) }))?.[0];
   if (!target) return false;
   session.reveal();
   return session.attach(kind, target);
@@ -60,7 +60,7 @@ export async function chooseBackend(session: PanelSession, kind: unknown): Promi
     : (
         await vscode.window.showQuickPick(
           (Object.keys(BACKEND_LABELS) as BackendKind[]).map((k) => ({ label: BACKEND_LABELS[k], dialect: k })),
-          { title: 'Threadline: dialect for this thread and new threads' },
+          { title: vscode.l10n.t('Threadline: dialect for this thread and new threads') },
         )
       )?.dialect;
   if (!picked) return;
@@ -85,19 +85,25 @@ export async function setContextLimits(session: PanelSession, limits: unknown): 
 
 /** Three small questions; Escape at any point cancels (null), an empty answer means "no limit". */
 async function askLimits(): Promise<ContextLimits | undefined | null> {
-  const positive = (v: string) => (v.trim() === '' || /^[1-9]\d*$/.test(v.trim()) ? undefined : 'A whole number above 0, or empty for no limit.');
-  const prompt = await vscode.window.showInputBox({ title: 'Max prompt tokens (empty: no limit)', validateInput: positive });
+  const positive = (v: string) => (v.trim() === '' || /^[1-9]\d*$/.test(v.trim()) ? undefined : vscode.l10n.t('A whole number above 0, or empty for no limit.'));
+  const prompt = await vscode.window.showInputBox({ title: vscode.l10n.t('Max prompt tokens (empty: no limit)'), validateInput: positive });
   if (prompt === undefined) return null;
-  const completion = await vscode.window.showInputBox({ title: 'Max completion tokens (empty: no limit)', validateInput: positive });
+  const completion = await vscode.window.showInputBox({ title: vscode.l10n.t('Max completion tokens (empty: no limit)'), validateInput: positive });
   if (completion === undefined) return null;
-  const truncation = await vscode.window.showQuickPick(['auto', 'last messages…', 'none'], { title: 'Truncation' });
+  const choices: (vscode.QuickPickItem & { truncation: 'auto' | 'last' | 'none' })[] = [
+    // `auto` is the API's own word for it.
+    { label: 'auto', truncation: 'auto' },
+    { label: vscode.l10n.t('last messages…'), truncation: 'last' },
+    { label: vscode.l10n.t('none'), truncation: 'none' },
+  ];
+  const truncation = (await vscode.window.showQuickPick(choices, { title: vscode.l10n.t('Truncation') }))?.truncation;
   if (truncation === undefined) return null;
   const limits: ContextLimits = {};
   if (prompt.trim()) limits.maxPromptTokens = Number(prompt);
   if (completion.trim()) limits.maxCompletionTokens = Number(completion);
   if (truncation === 'auto') limits.truncation = { type: 'auto' };
-  if (truncation === 'last messages…') {
-    const n = await vscode.window.showInputBox({ title: 'Keep the last N messages', validateInput: (v) => (/^[1-9]\d*$/.test(v.trim()) ? undefined : 'A whole number above 0.') });
+  if (truncation === 'last') {
+    const n = await vscode.window.showInputBox({ title: vscode.l10n.t('Keep the last N messages'), validateInput: (v) => (/^[1-9]\d*$/.test(v.trim()) ? undefined : vscode.l10n.t('A whole number above 0.')) });
     if (n === undefined) return null;
     limits.truncation = { type: 'last_messages', lastMessages: Number(n) };
   }

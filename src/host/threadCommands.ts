@@ -5,7 +5,8 @@ import type { ChatService } from '../core/chatService';
 import { parseThreadJson, toJson, toMarkdown } from '../core/exportThread';
 import type { ThreadStore } from '../core/threadStore';
 import { messageText, withoutSource } from '../core/model';
-import type { Message } from '../core/model';
+import type { Message, ThreadMeta } from '../core/model';
+import type { ReconcileResult } from '../core/reconcile';
 import { searchThreads } from '../core/search';
 import type { ChatHost } from './chatHost';
 import { workspaceInit } from './workspace';
@@ -17,7 +18,7 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, ho
     try {
       return await run(...args);
     } catch (err) {
-      void vscode.window.showErrorMessage(`Threadline: ${err instanceof Error ? err.message : String(err)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Threadline: {0}', err instanceof Error ? err.message : String(err)));
       return undefined;
     }
   };
@@ -25,7 +26,7 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, ho
     vscode.commands.registerCommand('threadline.renameThread', guarded(async (threadId?: unknown, title?: unknown) => {
       const id = target(threadId);
       if (!id) return;
-      const name = typeof title === 'string' ? title : await vscode.window.showInputBox({ title: 'Threadline: rename thread', value: store.get(id)!.title });
+      const name = typeof title === 'string' ? title : await vscode.window.showInputBox({ title: vscode.l10n.t('Threadline: rename thread'), value: store.get(id)!.title });
       if (name !== undefined) await chat.rename(id, name);
     })),
     vscode.commands.registerCommand('threadline.togglePin', guarded(async (threadId?: unknown) => {
@@ -40,10 +41,10 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, ho
       const id = target(threadId);
       if (!id) return false;
       const thread = store.get(id)!;
-      const remote = thread.remoteId ? ` and its ${thread.backend === 'responses' ? 'conversation' : 'thread'} on the server` : '';
       if (confirmed !== true) {
-        const answer = await vscode.window.showWarningMessage(`Delete "${thread.title}" (${thread.messageCount} messages)${remote}? This cannot be undone.`, { modal: true }, 'Delete');
-        if (answer !== 'Delete') return false;
+        const remove = vscode.l10n.t('Delete');
+        const answer = await vscode.window.showWarningMessage(deleteQuestion(thread), { modal: true }, remove);
+        if (answer !== remove) return false;
       }
       // Panels showing it notice (a tab closes, the side panel shows no thread).
       await chat.delete(id, { remote: true });
@@ -60,7 +61,7 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, ho
     vscode.commands.registerCommand('threadline.exportThread', guarded(async (format?: unknown, threadId?: unknown) => {
       const id = target(threadId);
       if (!id) return undefined;
-      const kind = isExportKind(format) ? format : (await vscode.window.showQuickPick(EXPORT_CHOICES, { title: 'Threadline: export thread as' }))?.format;
+      const kind = isExportKind(format) ? format : (await vscode.window.showQuickPick(exportChoices(), { title: vscode.l10n.t('Threadline: export thread as') }))?.format;
       if (!kind) return undefined;
       const thread = store.get(id)!;
       const messages = await store.messages(id);
@@ -73,14 +74,14 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, ho
       // The save dialog itself asks before replacing an existing file (native and in the browser),
       // so what it returns may be written over.
       const uri = await vscode.window.showSaveDialog({
-        title: 'Threadline: export thread',
+        title: vscode.l10n.t('Threadline: export thread'),
         defaultUri: defaultExportUri(thread.title, json ? 'json' : 'md'),
-        filters: json ? { 'Threadline thread': ['json'] } : { Markdown: ['md'] },
-        saveLabel: 'Export',
+        filters: json ? { [vscode.l10n.t('Threadline thread')]: ['json'] } : { [vscode.l10n.t('Markdown')]: ['md'] },
+        saveLabel: vscode.l10n.t('Export'),
       });
       if (!uri) return undefined;
       await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(json ? toJson(thread, withoutSources(messages)) : toMarkdown(thread, messages)));
-      void vscode.window.showInformationMessage(`Threadline: exported "${thread.title}" to ${vscode.workspace.asRelativePath(uri)}.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Threadline: exported "{0}" to {1}.', thread.title, vscode.workspace.asRelativePath(uri)));
       return uri.toString();
     })),
     vscode.commands.registerCommand('threadline.showBookmarks', guarded(async (pick?: unknown) => {
@@ -90,10 +91,10 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, ho
         const byId = new Map((await store.messages(thread.id)).map((m) => [m.id, m]));
         for (const messageId of thread.bookmarks) {
           const message = byId.get(messageId);
-          if (message) items.push({ label: messageText(message).replace(/\s+/g, ' ').slice(0, 100) || '(attachments)', description: thread.title, threadId: thread.id, messageId });
+          if (message) items.push({ label: messageText(message).replace(/\s+/g, ' ').slice(0, 100) || vscode.l10n.t('(attachments)'), description: thread.title, threadId: thread.id, messageId });
         }
       }
-      const chosen = typeof pick === 'number' ? items[pick] : await vscode.window.showQuickPick(items, { title: 'Threadline: bookmarks', matchOnDescription: true });
+      const chosen = typeof pick === 'number' ? items[pick] : await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Threadline: bookmarks'), matchOnDescription: true });
       if (!chosen) return items.length;
       const session = host.target();
       await session.showThread(chosen.threadId);
@@ -102,7 +103,7 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, ho
     })),
     vscode.commands.registerCommand('threadline.reconcile', guarded(async () => {
       const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'Threadline: checking threads on the server', cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Threadline: checking threads on the server'), cancellable: true },
         (progress, token) => {
           const abort = new AbortController();
           token.onCancellationRequested(() => abort.abort());
@@ -110,16 +111,13 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, ho
           return chat.reconcile({
             signal: abort.signal,
             onProgress: (done, total) => {
-              progress.report({ message: `${done} of ${total}`, increment: total ? ((done - last) / total) * 100 : 0 });
+              progress.report({ message: vscode.l10n.t('{0} of {1}', done, total), increment: total ? ((done - last) / total) * 100 : 0 });
               last = done;
             },
           });
         },
       );
-      const failed = result.failed.length ? ` ${result.failed.length} could not be checked (${result.failed[0]!.error}).` : '';
-      void vscode.window.showInformationMessage(
-        `Threadline: checked ${result.checked} thread${result.checked === 1 ? '' : 's'}; ${result.gone.length} no longer exist on the server and are kept here (the next message starts a new server thread with their history).${failed}`,
-      );
+      void vscode.window.showInformationMessage(reconcileSummary(result));
       await host.refreshAll();
       return result;
     })),
@@ -129,12 +127,12 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, ho
           ? file
           : (
               await vscode.window.showOpenDialog({
-                title: 'Threadline: import thread',
+                title: vscode.l10n.t('Threadline: import thread'),
                 // Where Export Thread saves by default.
                 defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-                filters: { 'Threadline thread': ['json'] },
+                filters: { [vscode.l10n.t('Threadline thread')]: ['json'] },
                 canSelectMany: false,
-                openLabel: 'Import',
+                openLabel: vscode.l10n.t('Import'),
               })
             )?.[0];
       if (!uri) return undefined;
@@ -149,14 +147,35 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, ho
 /** `markdown` opens an untitled editor; the other two save to a file chosen in the save dialog. */
 type ExportKind = 'markdown' | 'markdown-file' | 'json';
 
-const EXPORT_CHOICES: (vscode.QuickPickItem & { format: ExportKind })[] = [
-  { label: 'Markdown', description: 'in a new editor tab, to read or save from there', format: 'markdown' },
-  { label: 'Markdown file…', description: 'saved where you choose', format: 'markdown-file' },
-  { label: 'JSON file…', description: 'saved where you choose; Import Thread reads it back', format: 'json' },
-];
+const EXPORT_KINDS: readonly ExportKind[] = ['markdown', 'markdown-file', 'json'];
+
+function exportChoices(): (vscode.QuickPickItem & { format: ExportKind })[] {
+  return [
+    { label: vscode.l10n.t('Markdown'), description: vscode.l10n.t('in a new editor tab, to read or save from there'), format: 'markdown' },
+    { label: vscode.l10n.t('Markdown file…'), description: vscode.l10n.t('saved where you choose'), format: 'markdown-file' },
+    { label: vscode.l10n.t('JSON file…'), description: vscode.l10n.t('saved where you choose; Import Thread reads it back'), format: 'json' },
+  ];
+}
 
 function isExportKind(value: unknown): value is ExportKind {
-  return EXPORT_CHOICES.some((choice) => choice.format === value);
+  return EXPORT_KINDS.includes(value as ExportKind);
+}
+
+/** Delete's question: what goes, here and on the server. */
+function deleteQuestion(thread: ThreadMeta): string {
+  if (!thread.remoteId) return vscode.l10n.t('Delete "{0}" ({1} messages)? This cannot be undone.', thread.title, thread.messageCount);
+  return thread.backend === 'responses'
+    ? vscode.l10n.t('Delete "{0}" ({1} messages) and its conversation on the server? This cannot be undone.', thread.title, thread.messageCount)
+    : vscode.l10n.t('Delete "{0}" ({1} messages) and its thread on the server? This cannot be undone.', thread.title, thread.messageCount);
+}
+
+/** What Check Threads on the Server found. */
+function reconcileSummary(result: ReconcileResult): string {
+  const checked = result.checked === 1
+    ? vscode.l10n.t('Threadline: checked 1 thread; {0} no longer exist on the server and are kept here (the next message starts a new server thread with their history).', result.gone.length)
+    : vscode.l10n.t('Threadline: checked {0} threads; {1} no longer exist on the server and are kept here (the next message starts a new server thread with their history).', result.checked, result.gone.length);
+  if (!result.failed.length) return checked;
+  return `${checked} ${vscode.l10n.t('{0} could not be checked ({1}).', result.failed.length, result.failed[0]!.error)}`;
 }
 
 /** The thread's title as a file name in the first workspace folder (the dialog's own default without one). */
@@ -171,7 +190,7 @@ function defaultExportUri(title: string, extension: string): vscode.Uri | undefi
 function pickSearchHit(store: ThreadStore): Promise<{ threadId: string; messageId?: string } | undefined> {
   return new Promise((resolve) => {
     const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { hit: { threadId: string; messageId?: string } }>();
-    pick.title = 'Threadline: search all threads (titles, messages, attachment names)';
+    pick.title = vscode.l10n.t('Threadline: search all threads (titles, messages, attachment names)');
     pick.matchOnDescription = true;
     pick.matchOnDetail = true;
     let generation = 0;

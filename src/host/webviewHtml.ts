@@ -1,20 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
-/** The folders a Threadline webview may load from: the built bundles and the stylesheets. */
-export function webviewResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
-  return [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')];
+/**
+ * The folders a Threadline webview may load from: the built bundles and the stylesheets, plus
+ * `extra` (the cache of images downloaded by file id, see imageCache.ts).
+ */
+export function webviewResourceRoots(extensionUri: vscode.Uri, extra: readonly vscode.Uri[] = []): vscode.Uri[] {
+  return [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media'), ...extra];
 }
 
-export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
-  return { enableScripts: true, enableCommandUris: false, localResourceRoots: webviewResourceRoots(extensionUri) };
+export function webviewOptions(extensionUri: vscode.Uri, extraRoots: readonly vscode.Uri[] = []): vscode.WebviewOptions {
+  return { enableScripts: true, enableCommandUris: false, localResourceRoots: webviewResourceRoots(extensionUri, extraRoots) };
 }
 
 /**
  * The panel's HTML. Strict CSP: nothing by default; scripts only with this page's nonce; styles
  * from our own files plus the nonce (the toolkit's FAST runtime inserts a nonce'd <style> for its
- * focus probe and reads the nonce from the csp-nonce meta); images from the webview origin and
- * data: URLs. No inline script, no inline style attributes in our markup.
+ * focus probe and reads the nonce from the csp-nonce meta); images only from the webview origin
+ * (the extension's files and the image cache, as asWebviewUri names them) and data: URLs. No
+ * inline script, no inline style attributes in our markup.
  */
 export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   const nonce = randomBytes(16).toString('base64');

@@ -1,6 +1,10 @@
 // Every message between the extension host and the webview, as discriminated unions. Both sides
 // switch over `type` exhaustively (see `assertNever`). This file imports core types only.
+import type { ContextGauge } from '../core/contextGauge';
 import type { ContextLimits, Message, ThreadMeta } from '../core/model';
+
+/** How full the next run's context is, and what it leaves out (see core/contextGauge.ts). */
+export type ContextGaugeView = ContextGauge;
 
 /** What the panel needs to draw itself from scratch; sent in answer to `ready`. */
 export interface ViewState {
@@ -32,6 +36,11 @@ export interface ViewState {
   listFilter: ListFilter;
   /** The folder "this folder only" means; undefined when no folder is open. */
   workspaceFolder: string | undefined;
+  /**
+   * The panel's translations (`vscode.l10n.bundle`: English message -> translated), loaded before
+   * the views are built; absent in English, where the messages are their own text.
+   */
+  l10nBundle?: Record<string, string>;
 }
 
 export type Surface = 'view' | 'editor';
@@ -103,6 +112,13 @@ export type HostMessage =
   /** The messages of the open thread that match `query`, in order (searched in the store, so
    * messages the panel has not rendered are found too). */
   | { type: 'findResults'; query: string; messageIds: string[] }
+  /** The open thread's context gauge, after its state was sent and after each reply ends. */
+  | { type: 'contextGauge'; threadId: string; gauge: ContextGaugeView }
+  /**
+   * An image part that has a `fileId` but no `dataUrl`: the host downloaded it (`src`, a webview
+   * URI of its cached copy) or could not (`error`, why; the panel shows a placeholder).
+   */
+  | { type: 'imageReady'; fileId: string; src?: string; error?: string }
   /**
    * A page of the open thread, oldest first. 'older' answers `loadOlder` (the messages just before
    * `beforeId`; `hasOlder` says whether more are above them), 'newer' answers `loadNewer` (just
@@ -196,6 +212,10 @@ export interface RenderReport {
   listed: string[];
   /** Attachment chips in the transcript marked as changed or missing since they were attached. */
   attachmentMarks: { messageId: string; name: string; state: string }[];
+  /** The context gauge's line as shown ("12.3k / 128k tokens · …"); undefined while hidden. */
+  gauge?: string | undefined;
+  /** Images fetched by file id in drawn messages: `src` (and whether it has loaded) of a shown one, `failed` (its title) for a placeholder. */
+  images?: { name: string; src?: string; loaded?: boolean; failed?: string }[];
 }
 
 export function assertNever(value: never): never {

@@ -7,10 +7,9 @@ import type OpenAI from 'openai';
 import type { HistorySource } from '../../backend';
 import { messageText } from '../../model';
 import type { ContextLimits, Message } from '../../model';
-import { PromptTooLargeError } from '../../promptTooLarge';
 import { countTextTokens, IMAGE_TOKENS, REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE } from '../../tokens';
-import { historyItems, omittedIds } from '../history';
-import type { HistoryEntry } from '../history';
+import { keepOlderFor, selectWithin } from '../contextSelection';
+import type { SelectionPlan } from '../contextSelection';
 import { toHistoryItem, toInputItems } from './input';
 
 /** Prompt tokens of a request carrying `history` (oldest first) and then `input`. */
@@ -28,8 +27,19 @@ export function needsClientContext(limits: ContextLimits | undefined): boolean {
   return limits?.maxPromptTokens !== undefined || limits?.truncation?.type === 'last_messages';
 }
 
-/** History messages counted first under a prompt budget; the window doubles while it fits. */
-const FIRST_WINDOW = 32;
+/**
+ * How this dialect selects history for `input` under client-side limits. `count` is the server's
+ * count (see serverPromptCounter), fitted as a whole; 'local' adds up local estimates instead
+ * (the context gauge: no request per count, and the same choice wherever estimates add up).
+ */
+export function responsesSelectionPlan(input: Message, limits: ContextLimits | undefined, count: PromptCounter | 'local'): SelectionPlan<Message> {
+  // Messages with nothing to resend are neither sent nor reported as dropped.
+  const plan: SelectionPlan<Message> = { toItem: (message) => (toHistoryItem(message) !== undefined ? message : undefined), keepOlder: keepOlderFor(limits) };
+  if (limits?.maxPromptTokens !== undefined) plan.budget = { tokens: limits.maxPromptTokens, source: 'maxPromptTokens' };
+  if (count === 'local') plan.cost = { kind: 'added', required: REPLY_PRIMING_TOKENS + estimateMessageTokens(input), costOf: estimateMessageTokens };
+  else if (plan.budget) plan.cost = { kind: 'whole', count: (kept) => count(kept, input) };
+  return plan;
+}
 
 /**
  * The newest history within the limits. `last_messages: N` counts the new message too, as the
@@ -41,74 +51,8 @@ const FIRST_WINDOW = 32;
  * binary search inside the last window, so a long thread costs about twice what fits.
  */
 export async function selectHistory(history: HistorySource, input: Message, limits: ContextLimits | undefined, count: PromptCounter): Promise<SelectedHistory> {
-  const keepOlder = limits?.truncation?.type === 'last_messages' ? Math.max(0, limits.truncation.lastMessages - 1) : Infinity;
-  const budget = limits?.maxPromptTokens;
-  // Messages with nothing to resend are neither sent nor reported as dropped.
-  const entries = historyItems(history, (message) => (toHistoryItem(message) !== undefined ? message : undefined));
-  /** Read so far and not dropped by `last_messages`, newest first. */
-  const candidates: HistoryEntry<Message>[] = [];
-  const dropped: HistoryEntry<Message>[] = [];
-  let exhausted = false;
-  /** Reads candidates up to `size`; past `keepOlder` the first extra is dropped and reading stops. */
-  const fill = async (size: number) => {
-    while (!exhausted && candidates.length < size) {
-      const next = await entries.next();
-      if (next.done) exhausted = true;
-      else if (candidates.length < keepOlder) candidates.push(next.value);
-      else {
-        dropped.push(next.value);
-        exhausted = true;
-      }
-    }
-  };
-  const oldestFirst = (n: number) => candidates.slice(0, n).reverse().map((entry) => entry.item);
-
-  /** How many of the newest candidates fit `limit`, reading only about twice as many. */
-  const mostThatFit = async (limit: number): Promise<number> => {
-    // `fits` are known to fit (none before the first count, which tries all there are when the
-    // history is short); `window` is the next size tried.
-    let fits = 0;
-    let counted = false;
-    for (let window = FIRST_WINDOW; ; window *= 2) {
-      await fill(window);
-      const size = candidates.length;
-      if (counted && size === fits) return fits;
-      counted = true;
-      if ((await count(oldestFirst(size), input)) <= limit) {
-        fits = size;
-        if (exhausted) return fits;
-        continue;
-      }
-      if (fits === 0) {
-        const alone = await count([], input);
-        if (alone > limit) throw new PromptTooLargeError(alone, { tokens: limit, source: 'maxPromptTokens' });
-      }
-      // Binary search for the most history that fits: it holds with `lo` kept, fails with `hi`.
-      let lo = fits;
-      let hi = size;
-      while (hi - lo > 1) {
-        const mid = Math.floor((lo + hi) / 2);
-        if ((await count(oldestFirst(mid), input)) <= limit) lo = mid;
-        else hi = mid;
-      }
-      return lo;
-    }
-  };
-
-  try {
-    let kept: number;
-    if (budget === undefined) {
-      await fill(Infinity);
-      kept = candidates.length;
-    } else {
-      kept = await mostThatFit(budget);
-    }
-    const omittedMessageIds = await omittedIds([...candidates.slice(kept), ...dropped], entries);
-    return { kept: oldestFirst(kept), omittedMessageIds };
-  } finally {
-    // Stops the read (and closes the thread file) however the selection ended.
-    await entries.return(undefined);
-  }
+  const { kept, omittedMessageIds } = await selectWithin(history, responsesSelectionPlan(input, limits, count));
+  return { kept, omittedMessageIds };
 }
 
 /**
@@ -141,7 +85,8 @@ export function estimatePromptTokens(history: readonly Message[], input: Message
   return [...history, input].reduce((sum, message) => sum + estimateMessageTokens(message), REPLY_PRIMING_TOKENS);
 }
 
-function estimateMessageTokens(message: Message): number {
+/** One message's share of a local estimate (additive: estimatePromptTokens is their sum plus priming). */
+export function estimateMessageTokens(message: Message): number {
   if (message.role === 'assistant') return TOKENS_PER_MESSAGE + countTextTokens(messageText(message));
   return message.content.reduce((sum, part) => {
     switch (part.type) {
