@@ -25,7 +25,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
   const backendFor = (kind: BackendKind): Backend => createBackend(kind, readSettings(), apiKey);
   const chat = new ChatService({ store, backendFor, settings: () => readSettings() });
   // Shared by every webview; the side panel and each editor tab is a session on it.
-  const host = new ChatHost({ extensionUri: context.extensionUri, store, chat, apiKey, workspaceState: context.workspaceState });
+  const host = new ChatHost({ extensionUri: context.extensionUri, store, chat, apiKey, workspaceState: context.workspaceState, globalStorageUri: context.globalStorageUri });
   const view = new ChatViewProvider(host, context.globalState);
   const editors = new EditorPanels(host);
 

@@ -1,9 +1,12 @@
+import * as l10n from '@vscode/l10n';
 import type { ThreadMeta } from '../../src/core/model';
 import type { HostMessage, ViewState } from '../../src/shared/protocol';
 import { assertNever } from '../../src/shared/protocol';
 import { BACKEND_LABELS } from '../../src/core/providers';
 import { el } from './ui/toolkit';
 import { Composer } from './views/composer';
+import { ContextGauge } from './views/contextGauge';
+import { fetchedImages, showFetchedImage } from './views/messageBody';
 import { Notice } from './views/notice';
 import { ThreadBar } from './views/threadBar';
 import { limitsText } from './views/limitsText';
@@ -11,7 +14,7 @@ import { FindBar } from './views/findBar';
 import { Transcript } from './views/transcript';
 import { loadMemory, postToHost, saveMemory } from './vscode';
 
-const NO_KEY = 'No API key is set. Threadline keeps it in VS Code SecretStorage.';
+const noKey = () => l10n.t('No API key is set. Threadline keeps it in VS Code SecretStorage.');
 
 /** The panel: owns its views and applies each host message to them. */
 export class App {
@@ -37,7 +40,7 @@ export class App {
   private readonly composer = new Composer(
     {
       send: (text) => {
-        this.notice.show(this.needsApiKey ? NO_KEY : undefined, this.needsApiKey);
+        this.notice.show(this.needsApiKey ? noKey() : undefined, this.needsApiKey);
         postToHost({ type: 'send', text });
       },
       attach: (kind) => postToHost({ type: 'command', command: kind === 'image' ? 'attachImage' : 'attachFile' }),
@@ -50,6 +53,7 @@ export class App {
     loadMemory().draft,
   );
   private readonly footer = el('div', 'footer');
+  private readonly gauge = new ContextGauge();
   private readonly findBar = new FindBar({
     find: (query) => postToHost({ type: 'find', query }),
     reveal: (messageId) => {
@@ -68,7 +72,7 @@ export class App {
         this.findBar.open();
       }
     });
-    root.append(this.threadBar.element, this.threadBar.filters, this.findBar.element, this.transcript.element, this.notice.element, this.composer.element, this.footer);
+    root.append(this.threadBar.element, this.threadBar.filters, this.findBar.element, this.transcript.element, this.notice.element, this.composer.element, this.gauge.element, this.footer);
   }
 
   handle(message: HostMessage): void {
@@ -117,6 +121,12 @@ export class App {
       case 'page':
         if (message.threadId === this.currentThreadId) this.transcript.page(message);
         break;
+      case 'contextGauge':
+        if (message.threadId === this.currentThreadId) this.gauge.update(message.gauge);
+        break;
+      case 'imageReady':
+        showFetchedImage(message.fileId, message, () => this.scheduleReport());
+        break;
       case 'insertDraft':
         this.composer.restore(message.text);
         this.composer.focus();
@@ -132,6 +142,7 @@ export class App {
     const sameThread = state.currentThreadId === this.currentThreadId;
     if (!sameThread) this.findBar.close();
     this.currentThreadId = state.currentThreadId;
+    this.gauge.showThread(state.currentThreadId);
     this.threadBar.setContext(state.surface, state.workspaceFolder);
     this.threadBar.setFilter(state.listFilter);
     this.updateThreads(state.threads, state.currentThreadId);
@@ -140,10 +151,10 @@ export class App {
     this.composer.setStreaming(state.streaming !== undefined);
     this.composer.setPending(state.pending);
     // A problem stays up through a refresh (a setting changed) until the user moves on.
-    if (state.needsApiKey) this.notice.show(NO_KEY, true);
+    if (state.needsApiKey) this.notice.show(noKey(), true);
     else if (!sameThread || this.notice.offersKey) this.notice.show(undefined, false);
     const thread = state.threads.find((t) => t.id === state.currentThreadId);
-    const limitText = thread?.limits ? ` · limits: ${limitsText(thread.limits)}` : '';
+    const limitText = thread?.limits ? ` · ${l10n.t('limits: {0}', limitsText(thread.limits))}` : '';
     this.composer.setRunLimits(state.runLimits ? limitsText(state.runLimits) : undefined);
     this.footer.textContent = `${state.provider} · ${BACKEND_LABELS[thread?.backend ?? 'responses']} · ${state.model} · ${state.baseUrl}${limitText}`;
   }
@@ -179,6 +190,8 @@ export class App {
           bookmarked: this.transcript.bookmarkedIds(),
           listed: this.threadBar.listedIds(),
           attachmentMarks: this.transcript.attachmentMarks(),
+          gauge: this.gauge.text,
+          images: fetchedImages(this.transcript.element),
         },
       });
     }, 0);

@@ -1,5 +1,6 @@
 // Wraps each rendered code block in a frame with its language and three buttons: Copy, Insert at
 // Cursor, Open in New File. The host does the work (clipboard and editors live there).
+import * as l10n from '@vscode/l10n';
 import type { CodeAction } from '../../../src/shared/protocol';
 
 interface ButtonSpec {
@@ -8,11 +9,14 @@ interface ButtonSpec {
   label: string;
 }
 
-const BUTTONS: readonly ButtonSpec[] = [
-  { action: 'copy', icon: 'copy', label: 'Copy' },
-  { action: 'insert', icon: 'insert', label: 'Insert at Cursor' },
-  { action: 'newFile', icon: 'new-file', label: 'Open in New File' },
-];
+/** The buttons, labelled in the panel's language (so built when used, after the translations load). */
+function buttons(): ButtonSpec[] {
+  return [
+    { action: 'copy', icon: 'copy', label: l10n.t('Copy') },
+    { action: 'insert', icon: 'insert', label: l10n.t('Insert at Cursor') },
+    { action: 'newFile', icon: 'new-file', label: l10n.t('Open in New File') },
+  ];
+}
 
 /** How long a pressed button shows a check mark. */
 const DONE_MS = 1200;
@@ -36,7 +40,7 @@ function actionButton(doc: Document, spec: ButtonSpec, code: Element, language: 
   button.className = 'code-action';
   button.dataset.testid = `code-${spec.action}`;
   button.title = spec.label;
-  button.setAttribute('aria-label', language ? `${spec.label} (${language} code)` : `${spec.label} (code)`);
+  button.setAttribute('aria-label', language ? l10n.t('{0} ({1} code)', spec.label, language) : l10n.t('{0} (code)', spec.label));
   const icon = doc.createElement('span');
   icon.className = `codicon codicon-${spec.icon}`;
   icon.setAttribute('aria-hidden', 'true');
@@ -65,14 +69,14 @@ export function decorateCodeBlocks(root: DocumentFragment | Element, doc: Docume
     header.className = 'code-block-header';
     const label = doc.createElement('span');
     label.className = 'code-block-language';
-    label.textContent = language ?? 'code';
+    label.textContent = language ?? l10n.t('code');
     header.append(label);
     if (run) {
       const actions = doc.createElement('div');
       actions.className = 'code-block-actions';
       actions.setAttribute('role', 'group');
-      actions.setAttribute('aria-label', 'Code block actions');
-      actions.append(...BUTTONS.map((spec) => actionButton(doc, spec, code, language, run)));
+      actions.setAttribute('aria-label', l10n.t('Code block actions'));
+      actions.append(...buttons().map((spec) => actionButton(doc, spec, code, language, run)));
       header.append(actions);
     }
     pre.replaceWith(frame);

@@ -1,5 +1,6 @@
+import * as l10n from '@vscode/l10n';
 import type { PendingAttachment } from '../../../src/shared/protocol';
-import { button, el, spinner, textArea } from '../ui/toolkit';
+import { button, codicon, el, spinner, textArea } from '../ui/toolkit';
 import { attachmentChip, pendingDetail } from './messageBody';
 
 export interface ComposerActions {
@@ -12,10 +13,13 @@ export interface ComposerActions {
   clearRunLimits(): void;
 }
 
-/** The message box with Send and Stop. Enter sends; Shift+Enter starts a new line. */
+/**
+ * The message box with Send and Stop. Enter sends; Shift+Enter starts a new line. Focus stays in
+ * the box after sending, so the next message can be typed straight away.
+ */
 export class Composer {
   readonly element = el('div', 'composer');
-  private readonly input = textArea({ testId: 'composer', placeholder: 'Message Threadline (Enter to send, Shift+Enter for a new line)', label: 'Message', rows: 3 });
+  private readonly input = textArea({ testId: 'composer', placeholder: l10n.t('Message Threadline (Enter to send, Shift+Enter for a new line)'), label: l10n.t('Message'), rows: 3 });
   private readonly sendButton;
   private readonly stopButton;
   private readonly busy = spinner();
@@ -24,12 +28,12 @@ export class Composer {
 
   constructor(private readonly actions: ComposerActions, draft: string) {
     this.input.value = draft;
-    this.sendButton = button({ label: 'Send', testId: 'send', onClick: () => this.submit() });
-    this.stopButton = button({ label: 'Stop', testId: 'stop', appearance: 'secondary', title: 'Stop the reply', onClick: () => actions.stop() });
+    this.sendButton = button({ label: l10n.t('Send'), testId: 'send', onClick: () => this.submit() });
+    this.stopButton = button({ label: l10n.t('Stop'), testId: 'stop', appearance: 'secondary', title: l10n.t('Stop the reply'), onClick: () => actions.stop() });
     const row = el('div', 'composer-actions');
-    const attachFile = button({ label: 'File…', testId: 'attach-file', appearance: 'secondary', title: 'Attach a file', onClick: () => actions.attach('file') });
-    const attachImage = button({ label: 'Image…', testId: 'attach-image', appearance: 'secondary', title: 'Attach an image (PNG, JPEG, GIF, WebP)', onClick: () => actions.attach('image') });
-    const limits = button({ label: 'Limits…', testId: 'run-limits', appearance: 'secondary', title: 'Context limits for the next message only', onClick: () => actions.setRunLimits() });
+    const attachFile = button({ label: l10n.t('File…'), testId: 'attach-file', appearance: 'secondary', title: l10n.t('Attach a file'), onClick: () => actions.attach('file') });
+    const attachImage = button({ label: l10n.t('Image…'), testId: 'attach-image', appearance: 'secondary', title: l10n.t('Attach an image (PNG, JPEG, GIF, WebP)'), onClick: () => actions.attach('image') });
+    const limits = button({ label: l10n.t('Limits…'), testId: 'run-limits', appearance: 'secondary', title: l10n.t('Context limits for the next message only'), onClick: () => actions.setRunLimits() });
     row.append(attachFile, attachImage, limits, el('span', 'spacer'), this.busy, this.stopButton, this.sendButton);
     this.chips.dataset.testid = 'pending';
     this.runLimits.dataset.testid = 'run-limits-chip';
@@ -59,15 +63,11 @@ export class Composer {
   setPending(pending: PendingAttachment[]): void {
     this.chips.replaceChildren(
       ...pending.map((p) => {
-        const detail = p.state === 'uploading' ? `uploading ${Math.round(p.progress * 100)}%` : pendingDetail(p.mime, p.bytes);
+        const detail = p.state === 'uploading' ? l10n.t('uploading {0}%', Math.round(p.progress * 100)) : pendingDetail(p.mime, p.bytes);
         const chip = attachmentChip(p.name, detail);
         chip.dataset.state = p.state;
-        const remove = el('button', 'chip-remove', '×');
-        remove.type = 'button';
-        remove.title = p.state === 'uploading' ? `Cancel the upload of ${p.name}` : `Remove ${p.name}`;
-        remove.setAttribute('aria-label', remove.title);
-        remove.addEventListener('click', () => this.actions.removeAttachment(p.id));
-        chip.append(remove);
+        const label = p.state === 'uploading' ? l10n.t('Cancel the upload of {0}', p.name) : l10n.t('Remove {0}', p.name);
+        chip.append(chipRemove(label, () => this.removeChip(chip, () => this.actions.removeAttachment(p.id))));
         return chip;
       }),
     );
@@ -78,13 +78,8 @@ export class Composer {
   setRunLimits(text: string | undefined): void {
     this.runLimits.hidden = text === undefined;
     if (text === undefined) return;
-    const chip = attachmentChip('Next message', text);
-    const remove = el('button', 'chip-remove', '×');
-    remove.type = 'button';
-    remove.title = 'Drop the limits for the next message';
-    remove.setAttribute('aria-label', remove.title);
-    remove.addEventListener('click', () => this.actions.clearRunLimits());
-    chip.append(remove);
+    const chip = attachmentChip(l10n.t('Next message'), text);
+    chip.append(chipRemove(l10n.t('Drop the limits for the next message'), () => this.removeChip(chip, () => this.actions.clearRunLimits())));
     this.runLimits.replaceChildren(chip);
   }
 
@@ -102,11 +97,30 @@ export class Composer {
     this.input.focus();
   }
 
+  /** Removes a chip; a keyboard user whose focus was on it goes on in the message box. */
+  private removeChip(chip: HTMLElement, remove: () => void): void {
+    if (chip.contains(document.activeElement)) this.input.focus();
+    remove();
+  }
+
   private submit(): void {
     const text = this.input.value;
     if ((text.trim() === '' && this.chips.childElementCount === 0) || this.sendButton.disabled) return;
     this.input.value = '';
     this.actions.draftChanged('');
     this.actions.send(text);
+    // Send may have been clicked (and it is disabled while the reply streams): type on.
+    this.input.focus();
   }
+}
+
+/** A chip's × button: a codicon, named for screen readers by what it does. */
+function chipRemove(label: string, onClick: () => void): HTMLButtonElement {
+  const remove = el('button', 'chip-remove');
+  remove.type = 'button';
+  remove.title = label;
+  remove.setAttribute('aria-label', label);
+  remove.append(codicon('close'));
+  remove.addEventListener('click', onClick);
+  return remove;
 }

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { WebviewMessage } from '../../../src/shared/protocol';
 
 type AttachMessage = Extract<WebviewMessage, { type: 'attachUris' | 'attachData' }>;
@@ -68,7 +69,7 @@ function base64Of(file: Blob): Promise<string> {
       const url = String(reader.result);
       resolve(url.slice(url.indexOf(',') + 1));
     };
-    reader.onerror = () => reject(reader.error ?? new Error('could not read the file'));
+    reader.onerror = () => reject(reader.error ?? new Error(l10n.t('could not read the file')));
     reader.readAsDataURL(file);
   });
 }

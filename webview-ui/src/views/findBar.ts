@@ -1,4 +1,5 @@
-import { el } from '../ui/toolkit';
+import * as l10n from '@vscode/l10n';
+import { el, iconButton } from '../ui/toolkit';
 
 export interface FindBarActions {
   find(query: string): void;
@@ -7,7 +8,8 @@ export interface FindBarActions {
 
 /**
  * Find in the open thread. The host searches the stored thread, so matches the panel has not
- * rendered are found too; Enter / Shift+Enter step through them, Escape closes.
+ * rendered are found too; Enter / Shift+Enter (or the arrow buttons) step through them, Escape
+ * (or the close button) closes and puts focus back where it was before Find.
  */
 export class FindBar {
   readonly element = el('div', 'find-bar');
@@ -16,22 +18,30 @@ export class FindBar {
   private hits: string[] = [];
   private index = -1;
   private query = '';
+  /** What had focus when Find opened; it gets it back when Find closes. */
+  private returnFocus: HTMLElement | undefined;
 
   constructor(private readonly actions: FindBarActions) {
     this.element.dataset.testid = 'find';
     this.element.setAttribute('role', 'search');
     this.input.type = 'search';
-    this.input.placeholder = 'Find in thread';
-    this.input.setAttribute('aria-label', 'Find in thread');
+    this.input.placeholder = l10n.t('Find in thread');
+    this.input.setAttribute('aria-label', l10n.t('Find in thread'));
     this.status.setAttribute('aria-live', 'polite');
-    this.element.append(this.input, this.status);
+    const previous = iconButton({ icon: 'arrow-up', label: l10n.t('Previous match (Shift+Enter)'), testId: 'find-previous', onClick: () => this.next(-1) });
+    const next = iconButton({ icon: 'arrow-down', label: l10n.t('Next match (Enter)'), testId: 'find-next', onClick: () => this.next(1) });
+    const close = iconButton({ icon: 'close', label: l10n.t('Close find (Escape)'), testId: 'find-close', onClick: () => this.dismiss() });
+    this.element.append(this.input, this.status, previous, next, close);
     this.element.hidden = true;
+    this.element.addEventListener('keydown', (e) => {
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      this.dismiss();
+    });
     this.input.addEventListener('keydown', (e) => {
-      if (e.key === 'Escape') return this.close();
       if (e.key !== 'Enter') return;
       e.preventDefault();
-      if (this.input.value !== this.query) actions.find((this.query = this.input.value));
-      else this.step(e.shiftKey ? -1 : 1);
+      this.next(e.shiftKey ? -1 : 1);
     });
   }
 
@@ -40,11 +50,16 @@ export class FindBar {
   }
 
   open(): void {
+    if (this.element.hidden) {
+      const active = document.activeElement;
+      this.returnFocus = active instanceof HTMLElement && active !== document.body ? active : undefined;
+    }
     this.element.hidden = false;
     this.input.focus();
     this.input.select();
   }
 
+  /** Hides the bar (the thread changed, or the user closed it). */
   close(): void {
     this.element.hidden = true;
     this.hits = [];
@@ -53,19 +68,34 @@ export class FindBar {
     this.status.textContent = '';
   }
 
+  /** The user closed the bar: focus goes back to where it was when Find opened. */
+  private dismiss(): void {
+    const hadFocus = this.element.contains(document.activeElement);
+    this.close();
+    const back = this.returnFocus;
+    this.returnFocus = undefined;
+    if (hadFocus && back?.isConnected) back.focus();
+  }
+
   /** Results from the host for `query` (stale answers are dropped). */
   results(query: string, messageIds: string[]): void {
     if (query !== this.query) return;
     this.hits = messageIds;
     this.index = -1;
-    if (messageIds.length === 0) this.status.textContent = 'No results';
+    if (messageIds.length === 0) this.status.textContent = l10n.t('No results');
     else this.step(1);
+  }
+
+  /** A new query is searched; the same one steps to the next (or previous) match. */
+  private next(direction: 1 | -1): void {
+    if (this.input.value !== this.query) this.actions.find((this.query = this.input.value));
+    else this.step(direction);
   }
 
   private step(direction: 1 | -1): void {
     if (!this.hits.length) return;
     this.index = (this.index + direction + this.hits.length) % this.hits.length;
-    this.status.textContent = `${this.index + 1} of ${this.hits.length}`;
+    this.status.textContent = l10n.t('{0} of {1}', this.index + 1, this.hits.length);
     this.actions.reveal(this.hits[this.index]!);
   }
 }

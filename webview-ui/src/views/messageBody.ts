@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { Reference } from '../../../src/core/footnotes';
 import type { ContentPart, Message } from '../../../src/core/model';
 import type { CodeAction } from '../../../src/shared/protocol';
@@ -13,11 +14,95 @@ export interface MessageBodyActions {
   codeAction(action: CodeAction, code: string, language: string | undefined): void;
 }
 
-function formatBytes(bytes: number | undefined): string {
+/** "512 B", "3.4 KB", "12 MB": sizes as people read them. */
+export function formatBytes(bytes: number | undefined): string {
   if (bytes === undefined) return '';
   if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+  const [value, unit] = bytes < 1024 * 1024 ? [bytes / 1024, 'KB'] : bytes < 1024 ** 3 ? [bytes / 1024 ** 2, 'MB'] : [bytes / 1024 ** 3, 'GB'];
+  return `${value < 10 ? value.toFixed(1).replace(/\.0$/, '') : Math.round(value)} ${unit}`;
+}
+
+/** The type a chip names: the MIME type, else the file's extension, else what kind of part it is. */
+function typeLabel(part: Exclude<ContentPart, { type: 'text' }>): string {
+  if (part.mime) return part.mime;
+  const extension = /\.([A-Za-z0-9]{1,8})$/.exec(part.name)?.[1];
+  if (extension) return extension.toUpperCase();
+  return part.type === 'image' ? l10n.t('image') : l10n.t('file');
+}
+
+/** What the host said about an image it fetches by file id (see `imageReady` in protocol.ts). */
+export interface FetchedImage {
+  src?: string;
+  error?: string;
+}
+
+/** Images the host fetched or failed to fetch this session, by file id. */
+const fetched = new Map<string, FetchedImage>();
+/** Frames still waiting for their image, by file id (drawn or kept off-screen by the transcript). */
+const waiting = new Map<string, Set<HTMLElement>>();
+
+/**
+ * The host's answer for an image by file id: every frame waiting for it shows it (or the
+ * placeholder), and messages drawn later show it at once. `settled` is told when one of those
+ * pictures has loaded or failed to (the render report then says so).
+ */
+export function showFetchedImage(fileId: string, result: FetchedImage, settled?: () => void): void {
+  fetched.set(fileId, { ...(result.src ? { src: result.src } : {}), ...(result.error ? { error: result.error } : {}) });
+  const frames = waiting.get(fileId);
+  waiting.delete(fileId);
+  for (const frame of frames ?? []) fillImageFrame(frame, result, settled);
+}
+
+/** An image part with a file id and no preview: a frame the host's download fills. */
+function fetchedImageFrame(part: Extract<ContentPart, { type: 'image' }>, fileId: string): HTMLElement {
+  const frame = el('span', 'message-image-frame');
+  frame.dataset.fileId = fileId;
+  frame.dataset.name = part.name;
+  const known = fetched.get(fileId);
+  if (known) {
+    fillImageFrame(frame, known);
+  } else {
+    frame.classList.add('message-image-loading');
+    frame.append(el('span', 'codicon codicon-loading codicon-modifier-spin'), el('span', 'message-image-name', part.name));
+    frame.title = l10n.t('Loading {0}…', part.name);
+    const frames = waiting.get(fileId) ?? new Set<HTMLElement>();
+    frames.add(frame);
+    waiting.set(fileId, frames);
+  }
+  return frame;
+}
+
+function fillImageFrame(frame: HTMLElement, result: FetchedImage, settled?: () => void): void {
+  const name = frame.dataset.name ?? '';
+  frame.classList.remove('message-image-loading');
+  frame.replaceChildren();
+  if (result.src) {
+    const img = el('img', 'message-image');
+    img.src = result.src;
+    img.alt = name;
+    // A cached copy the webview cannot load after all (cleared cache) still says what it was.
+    img.addEventListener('error', () => fillImageFrame(frame, { error: l10n.t('The downloaded copy could not be shown.') }, settled), { once: true });
+    if (settled) img.addEventListener('load', settled, { once: true });
+    frame.removeAttribute('title');
+    frame.append(img);
+    return;
+  }
+  frame.classList.add('message-image-missing');
+  frame.title = l10n.t('Image {0} could not be loaded: {1}', name, result.error ?? l10n.t('unknown error'));
+  frame.setAttribute('role', 'img');
+  frame.setAttribute('aria-label', frame.title);
+  frame.append(el('span', 'codicon codicon-file-media'), el('span', 'message-image-name', name), el('span', 'message-image-error', l10n.t('image unavailable')));
+  settled?.();
+}
+
+/** Images fetched by file id in `root`, as the render report lists them. */
+export function fetchedImages(root: ParentNode): { name: string; src?: string; loaded?: boolean; failed?: string }[] {
+  return [...root.querySelectorAll<HTMLElement>('.message-image-frame')].map((frame) => {
+    const name = frame.dataset.name ?? '';
+    const img = frame.querySelector('img');
+    if (img) return { name, src: img.getAttribute('src') ?? '', loaded: img.complete && img.naturalWidth > 0 };
+    return frame.classList.contains('message-image-missing') ? { name, failed: frame.title } : { name };
+  });
 }
 
 /** A chip for an attached file: name, size and type. */
@@ -35,14 +120,15 @@ function renderPart(part: Exclude<ContentPart, { type: 'text' }>): HTMLElement {
     img.alt = part.name;
     return img;
   }
-  const detail = [part.mime, part.type === 'file' ? formatBytes(part.bytes) : ''].filter(Boolean).join(' · ');
+  if (part.type === 'image' && part.fileId) return fetchedImageFrame(part, part.fileId);
+  const detail = [typeLabel(part), part.type === 'file' ? formatBytes(part.bytes) : ''].filter(Boolean).join(' · ');
   const chip = attachmentChip(part.name, detail);
   chip.dataset.kind = part.type;
   // Marked by the host: the file on disk is no longer what was attached, or is gone.
   if (part.type === 'file' && part.sourceState) {
     chip.dataset.sourceState = part.sourceState;
     chip.classList.add('chip-stale');
-    chip.append(el('span', 'chip-source-state', part.sourceState === 'missing' ? 'file missing' : 'changed since attached'));
+    chip.append(el('span', 'chip-source-state', part.sourceState === 'missing' ? l10n.t('file missing') : l10n.t('changed since attached')));
   }
   return chip;
 }
@@ -54,7 +140,7 @@ function footnoteMarker(messageId: string, references: readonly Reference[], act
     const open = el('button', 'footnote-ref', `[${n}]`);
     open.type = 'button';
     const label = references.find((r) => r.n === n)?.label;
-    open.setAttribute('aria-label', label ? `Reference ${n}: ${label}` : `Reference ${n}`);
+    open.setAttribute('aria-label', label ? l10n.t('Reference {0}: {1}', n, label) : l10n.t('Reference {0}', n));
     open.addEventListener('click', () => actions.openReference(messageId, n - 1));
     sup.append(open);
     return sup;
@@ -102,18 +188,18 @@ export function renderMessageBody(message: Message, actions: MessageBodyActions)
   }
   nodes.push(body);
   if (refs.childElementCount) {
-    refs.setAttribute('aria-label', 'References');
-    nodes.push(el('div', 'message-references-title', 'References'), refs);
+    refs.setAttribute('aria-label', l10n.t('References'));
+    nodes.push(el('div', 'message-references-title', l10n.t('References')), refs);
   }
   if (message.omittedMessageIds?.length) {
     const n = message.omittedMessageIds.length;
-    nodes.push(el('div', 'message-omitted', `${n} earlier message${n === 1 ? ' was' : 's were'} left out of this reply's context to fit the limits.`));
+    nodes.push(el('div', 'message-omitted', n === 1 ? l10n.t("1 earlier message was left out of this reply's context to fit the limits.") : l10n.t("{0} earlier messages were left out of this reply's context to fit the limits.", n)));
   }
   if (message.status !== 'complete') {
-    const reason = message.error ?? (message.status === 'cancelled' ? 'Stopped.' : undefined);
+    const reason = message.error ?? (message.status === 'cancelled' ? l10n.t('Stopped.') : undefined);
     if (reason) nodes.push(el('div', 'message-error', reason));
     if (message.status === 'incomplete' && message.role === 'assistant') {
-      const more = el('button', 'message-continue', 'Continue');
+      const more = el('button', 'message-continue', l10n.t('Continue'));
       more.type = 'button';
       more.dataset.testid = 'continue';
       more.addEventListener('click', () => actions.continueReply());

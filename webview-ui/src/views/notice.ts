@@ -1,6 +1,10 @@
+import * as l10n from '@vscode/l10n';
 import { button, el } from '../ui/toolkit';
 
-/** A line above the composer: the no-key hint (with its button) or the last error. */
+/**
+ * A line above the composer: the no-key hint (with its button), a polite status, or the last
+ * error, an alert that screen readers announce at once.
+ */
 export class Notice {
   readonly element = el('div', 'notice');
   private readonly text = el('span', 'notice-text');
@@ -10,7 +14,7 @@ export class Notice {
   constructor(onSetKey: () => void) {
     this.element.dataset.testid = 'notice';
     this.element.setAttribute('role', 'status');
-    this.setKey = button({ label: 'Set API Key', testId: 'set-key', appearance: 'primary', onClick: onSetKey });
+    this.setKey = button({ label: l10n.t('Set API Key'), testId: 'set-key', appearance: 'primary', onClick: onSetKey });
     this.element.append(this.text, this.setKey);
     this.show(undefined, false);
   }
@@ -26,10 +30,13 @@ export class Notice {
 
   /** Shows `message` (or hides the notice); `offerKey` adds the Set API Key button. */
   show(message: string | undefined, offerKey: boolean): void {
+    const error = message !== undefined && !offerKey;
+    // The role first: the new text is then read out as what it is.
+    this.element.setAttribute('role', error ? 'alert' : 'status');
     this.message = message;
     this.text.textContent = message ?? '';
     this.element.hidden = message === undefined;
-    this.element.classList.toggle('notice-error', message !== undefined && !offerKey);
+    this.element.classList.toggle('notice-error', error);
     this.setKey.hidden = !offerKey;
   }
 }

@@ -1,7 +1,9 @@
+import * as l10n from '@vscode/l10n';
 import type { ThreadMeta } from '../../../src/core/model';
 import type { ListFilter, Surface } from '../../../src/shared/protocol';
+import type { ThreadSummary } from '../../../src/shared/threadSummary';
 import { summarizeThread } from '../../../src/shared/threadSummary';
-import type { ValueElement } from '../ui/toolkit';
+import type { DropdownItem, ValueElement } from '../ui/toolkit';
 import { button, dropdown, el, setDropdownItems } from '../ui/toolkit';
 
 export interface ThreadBarActions {
@@ -28,29 +30,29 @@ export class ThreadBar {
   private filter: ListFilter = { showArchived: false, allWorkspaces: false };
 
   constructor(actions: ThreadBarActions) {
-    this.switcher = dropdown('thread-switcher', 'Current thread', (value) => {
+    this.switcher = dropdown('thread-switcher', l10n.t('Current thread'), (value) => {
       if (value && value !== this.current) actions.switchThread(value);
     });
     this.element.append(
       this.switcher,
-      button({ label: 'Find', testId: 'find-button', appearance: 'secondary', title: 'Find in thread (Ctrl+F)', onClick: () => actions.find() }),
-      button({ label: 'New', testId: 'new-thread', appearance: 'secondary', title: 'New thread', onClick: () => actions.newThread() }),
+      button({ label: l10n.t('Find'), testId: 'find-button', appearance: 'secondary', title: l10n.t('Find in thread (Ctrl+F)'), onClick: () => actions.find() }),
+      button({ label: l10n.t('New'), testId: 'new-thread', appearance: 'secondary', title: l10n.t('New thread'), onClick: () => actions.newThread() }),
     );
     this.showArchived = button({
-      label: 'Archived',
+      label: l10n.t('Archived'),
       testId: 'show-archived',
       appearance: 'secondary',
-      title: 'List archived threads too',
+      title: l10n.t('List archived threads too'),
       onClick: () => actions.setListFilter({ ...this.filter, showArchived: !this.filter.showArchived }),
     });
     this.allWorkspaces = button({
-      label: 'All folders',
+      label: l10n.t('All folders'),
       testId: 'all-workspaces',
       appearance: 'secondary',
-      title: "List other workspace folders' threads too",
+      title: l10n.t("List other workspace folders' threads too"),
       onClick: () => actions.setListFilter({ ...this.filter, allWorkspaces: !this.filter.allWorkspaces }),
     });
-    this.openInEditor = button({ label: 'Open in Editor', testId: 'open-in-editor', appearance: 'secondary', title: 'Open this thread in an editor tab', onClick: () => actions.openInEditor() });
+    this.openInEditor = button({ label: l10n.t('Open in Editor'), testId: 'open-in-editor', appearance: 'secondary', title: l10n.t('Open this thread in an editor tab'), onClick: () => actions.openInEditor() });
     this.filters.append(this.showArchived, this.allWorkspaces, el('span', 'spacer'), this.openInEditor);
   }
 
@@ -71,13 +73,8 @@ export class ThreadBar {
     this.current = currentThreadId;
     const now = Date.now();
     const summaries = new Map(threads.map((t) => [t.id, summarizeThread(t, now)]));
-    const items = threads.map((t) => {
-      const s = summaries.get(t.id)!;
-      const flags = `${t.pinned ? '★ ' : ''}${t.archived ? '(archived) ' : ''}${t.remoteGone ? '(gone on server) ' : ''}`;
-      const meta = [s.lastActivity, s.messages, s.backend, s.folderName].filter(Boolean).join(' · ');
-      return { value: t.id, label: `${flags}${s.title} — ${meta}` };
-    });
-    if (currentThreadId === undefined) items.unshift({ value: '', label: 'No thread yet' });
+    const items = threads.map((t): DropdownItem => threadItem(t, summaries.get(t.id)!));
+    if (currentThreadId === undefined) items.unshift({ value: '', label: l10n.t('No thread yet') });
     setDropdownItems(this.switcher, items, currentThreadId ?? '');
     // The full folder path on hover, where the row only has room for its name.
     for (const option of this.switcher.querySelectorAll('vscode-option')) {
@@ -91,6 +88,14 @@ export class ThreadBar {
   listedIds(): string[] {
     return [...this.switcher.querySelectorAll('vscode-option')].map((o) => o.getAttribute('value') ?? '').filter(Boolean);
   }
+}
+
+/** A row of the switcher: flags, title, then last activity, messages, dialect and folder. A pinned thread has the pin icon. */
+function threadItem(thread: ThreadMeta, s: ThreadSummary): DropdownItem {
+  const flags = [thread.archived ? l10n.t('(archived)') : '', thread.remoteGone ? l10n.t('(gone on server)') : ''].filter(Boolean);
+  const meta = [s.lastActivity, s.messages, s.backend, s.folderName].filter(Boolean).join(' · ');
+  const label = [...flags, l10n.t('{0} — {1}', s.title, meta)].join(' ');
+  return thread.pinned ? { value: thread.id, label, icon: 'pinned', ariaLabel: l10n.t('Pinned: {0}', label) } : { value: thread.id, label };
 }
 
 function pressed(toggle: ValueElement, on: boolean): void {
