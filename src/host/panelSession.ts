@@ -25,6 +25,8 @@ import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 
 /** Messages per page when the panel scrolls through a long thread. */
 const PAGE_SIZE = 100;
+/** Messages a panel opens a thread with: the newest ones; older pages follow as it scrolls up. */
+const OPENING_PAGE = 200;
 /** Bytes that cross the webview bridge as base64; bigger files go through the file picker. */
 const MAX_PASTE_BYTES = 20 * 1024 * 1024;
 /** Schemes a drop may name: the user's files, local or in a remote workspace. */
@@ -256,7 +258,7 @@ export abstract class PanelSession extends Disposable {
     const settings = readSettings();
     const currentThreadId = this.currentThreadId;
     const needsApiKey = settings.provider.keyRequired && !(await this.host.apiKey.has());
-    const { messages, sources } = currentThreadId ? await this.shownMessages(currentThreadId) : { messages: [], sources: new Map<string, ShownSource>() };
+    const { messages, hasOlder, sources } = currentThreadId ? await this.shownMessages(currentThreadId) : { messages: [], hasOlder: false, sources: new Map<string, ShownSource>() };
     // Read after the last await: a reply stored while the messages were read is final and must
     // not also be shown as still streaming (the panel would keep a stale streaming copy of it).
     const streaming = currentThreadId ? this.host.streaming.get(currentThreadId) : undefined;
@@ -268,6 +270,7 @@ export abstract class PanelSession extends Disposable {
       threads: this.threads(),
       currentThreadId,
       messages,
+      hasOlder,
       streaming: streaming && !messages.some((m) => m.id === streaming.messageId) ? streaming : undefined,
       pending: this.host.pending.list(currentThreadId),
       runLimits: currentThreadId ? this.host.runLimits.get(currentThreadId) : undefined,
@@ -280,22 +283,23 @@ export abstract class PanelSession extends Disposable {
   }
 
   /**
-   * The thread's messages, file attachments whose source changed or is gone marked. Checking the
-   * sources awaits, and a message stored meanwhile would be missing from the state (its own event
-   * went to the panel before the state): so the messages are read again until none came in.
+   * The thread's newest page (never the whole thread: it may hold 100,000 messages), file
+   * attachments whose source changed or is gone marked. Checking the sources awaits, and a message
+   * stored meanwhile would be missing from the state (its own event went to the panel before the
+   * state): so the page is read again until none came in.
    */
-  private async shownMessages(threadId: string): Promise<{ messages: Message[]; sources: Map<string, ShownSource> }> {
+  private async shownMessages(threadId: string): Promise<{ messages: Message[]; hasOlder: boolean; sources: Map<string, ShownSource> }> {
     const stamp = () => {
       const t = this.host.store.get(threadId);
       return t ? `${t.messageCount} ${t.updatedAt}` : '';
     };
     for (let attempt = 1; ; attempt++) {
       const before = stamp();
-      const messages = await this.host.store.messages(threadId);
+      const { messages, hasOlder } = await this.host.store.page(threadId, { limit: OPENING_PAGE });
       const sources = sourcesOf(messages);
-      if (sources.size === 0) return { messages, sources };
+      if (sources.size === 0) return { messages, hasOlder, sources };
       await checkSources(sources, this.host.sources);
-      if (stamp() === before || attempt === 3) return { messages: markSources(messages, sources), sources };
+      if (stamp() === before || attempt === 3) return { messages: markSources(messages, sources), hasOlder, sources };
     }
   }
 
@@ -444,6 +448,12 @@ export abstract class PanelSession extends Disposable {
     }
   }
 
+  /** One message, read from around its place in the file: never the whole thread. */
+  private async oneMessage(threadId: string, messageId: string): Promise<Message | undefined> {
+    const around = await this.host.store.pageAround(threadId, messageId, 1).catch(() => undefined);
+    return around?.messages.find((m) => m.id === messageId);
+  }
+
   private async messageAction(action: MessageAction, messageId: string): Promise<void> {
     const threadId = this.currentThreadId;
     if (!threadId) return;
@@ -457,8 +467,7 @@ export abstract class PanelSession extends Disposable {
         });
         return;
       }
-      // One message, read from around its place in the file: never the whole thread.
-      const message = (await this.host.store.pageAround(threadId, messageId, 1)).messages.find((m) => m.id === messageId);
+      const message = await this.oneMessage(threadId, messageId);
       if (!message) return;
       if (action === 'copy') await runCodeAction('copy', messageText(message), undefined);
       else this.post({ type: 'insertDraft', text: messageText(message) });
@@ -470,7 +479,7 @@ export abstract class PanelSession extends Disposable {
   private async openReference(messageId: string, index: number): Promise<void> {
     const threadId = this.currentThreadId;
     if (!threadId) return;
-    const message = (await this.host.store.messages(threadId)).find((m) => m.id === messageId);
+    const message = await this.oneMessage(threadId, messageId);
     if (!message) return;
     try {
       await openReference(message, index, connectionFor(readSettings(), this.host.apiKey));

@@ -370,6 +370,9 @@ export const tests = [
     async run(t) {
       const before = await transcriptOf(t, editorWebview(t));
       const title = (await t.page.locator('.tabs-container .tab.active .label-name').innerText()).trim();
+      // The web workbench writes its layout (the open editors) to IndexedDB when idle, every 5 s;
+      // a browser refresh sooner than that loses the tab for anyone, so give it that moment.
+      await t.page.waitForTimeout(7_000);
       await t.page.reload();
       await t.waitForWorkbench(t.page);
       await t.page.locator('.tabs-container .tab', { hasText: title }).waitFor({ timeout: 30_000 });

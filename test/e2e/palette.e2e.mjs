@@ -1,7 +1,16 @@
 // End-to-end: the palette actions that need the workbench's own UI (a quick pick to choose from,
 // the panel to open, a reply to stop), run by their titles as a user would.
 import assert from 'node:assert/strict';
-import { controlUrl, messages, send, setApiKey } from './support.mjs';
+import { controlUrl, expectCount, messages, send, setApiKey } from './support.mjs';
+
+/** Polls until the text box holds `text`. */
+async function expectValue(box, text, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while ((await box.inputValue()) !== text) {
+    if (Date.now() > deadline) assert.fail(`the composer holds ${JSON.stringify(await box.inputValue())}, not ${JSON.stringify(text)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 const recorded = async (t) => (await fetch(controlUrl(t, 'requests'))).json();
 
@@ -43,6 +52,36 @@ export const tests = [
       const reply = messages(t, 'assistant').nth(before);
       await reply.and(t.webview().locator('[data-status=cancelled]')).waitFor({ timeout: 15_000 });
       await t.webview().locator('[data-testid=stop]').waitFor({ state: 'hidden', timeout: 5_000 });
+    },
+  },
+  {
+    name: 'a stopped reply offers Retry, which asks again without repeating the message; Edit and Copy work on messages',
+    async run(t) {
+      const users = await messages(t, 'user').count();
+      const replies = await messages(t, 'assistant').count();
+      const stopped = messages(t, 'assistant').last();
+      await stopped.hover();
+      // Only the latest reply offers to ask again; an older one does not.
+      assert.equal(await messages(t, 'assistant').first().locator('[data-testid=message-regenerate]').isVisible(), false);
+      await stopped.locator('[data-testid=message-retry]').click();
+      await expectCount(messages(t, 'assistant'), replies + 1, 30_000);
+      const again = messages(t, 'assistant').last();
+      await again.and(t.webview().locator('[data-status=complete]')).waitFor({ timeout: 30_000 });
+      assert.match(await again.locator('.message-text').innerText(), /Take your time/);
+      assert.equal(await messages(t, 'user').count(), users, 'the message was stored twice');
+      // The latest reply now offers Regenerate; the stopped one no longer offers Retry.
+      await again.hover();
+      await again.locator('[data-testid=message-regenerate]').waitFor({ state: 'visible', timeout: 5_000 });
+      assert.equal(await stopped.locator('[data-testid=message-retry]').isVisible(), false);
+
+      await messages(t, 'user').last().hover();
+      await messages(t, 'user').last().locator('[data-testid=message-edit]').click();
+      const box = t.webview().locator('[data-testid=composer] textarea');
+      await expectValue(box, 'Take your time');
+      await box.fill('');
+      await again.hover();
+      await again.locator('[data-testid=message-copy]').click();
+      await t.page.locator('.part.statusbar', { hasText: 'copied to the clipboard' }).waitFor({ timeout: 10_000 });
     },
   },
   {

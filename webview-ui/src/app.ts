@@ -35,6 +35,7 @@ export class App {
     loadNewer: (afterId) => postToHost({ type: 'loadNewer', afterId }),
     loadAround: (messageId) => postToHost({ type: 'revealMessage', messageId }),
     loadLatest: () => postToHost({ type: 'loadLatest' }),
+    messageAction: (action, messageId) => postToHost({ type: 'messageAction', action, messageId }),
   });
   private readonly notice = new Notice(() => postToHost({ type: 'command', command: 'setApiKey' }));
   private readonly composer = new Composer(
@@ -122,7 +123,10 @@ export class App {
         if (message.threadId === this.currentThreadId) this.transcript.page(message);
         break;
       case 'contextGauge':
-        if (message.threadId === this.currentThreadId) this.gauge.update(message.gauge);
+        if (message.threadId === this.currentThreadId) {
+          this.gauge.update(message.gauge);
+          this.transcript.setLeftOut(message.gauge.leftOutIds);
+        }
         break;
       case 'imageReady':
         showFetchedImage(message.fileId, message, () => this.scheduleReport());

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import type { Message } from '../../../src/core/model';
 import type { MessageAction } from '../../../src/shared/protocol';
 import { el } from '../ui/toolkit';
@@ -13,11 +14,11 @@ const RETRY_STATUSES = new Set<Message['status']>(['error', 'cancelled', 'incomp
  */
 export function messageActionButtons(message: Message, post: (action: MessageAction) => void): HTMLElement {
   const bar = el('span', 'message-actions');
-  bar.append(actionButton('copy', 'Copy message', 'copy', () => post('copy')));
-  if (message.role === 'user') bar.append(actionButton('edit', 'Edit and send again', 'edit', () => post('edit')));
+  bar.append(actionButton('copy', l10n.t('Copy message'), 'copy', () => post('copy')));
+  if (message.role === 'user') bar.append(actionButton('edit', l10n.t('Edit and send again'), 'edit', () => post('edit')));
   else {
     const retry = RETRY_STATUSES.has(message.status);
-    const again = actionButton(retry ? 'retry' : 'regenerate', retry ? 'Retry this reply' : 'Regenerate this reply', retry ? 'debug-restart' : 'refresh', () => post('askAgain'));
+    const again = actionButton(retry ? 'retry' : 'regenerate', retry ? l10n.t('Retry this reply') : l10n.t('Regenerate this reply'), retry ? 'debug-restart' : 'refresh', () => post('askAgain'));
     again.classList.add('message-ask-again');
     bar.append(again);
   }
@@ -29,7 +30,8 @@ export function usageText(message: Message): string | undefined {
   const usage = message.usage;
   if (!usage) return undefined;
   const n = (value: number) => value.toLocaleString('en-US');
-  return `${n(usage.inputTokens)} tokens in · ${n(usage.outputTokens)} out${message.model ? ` · ${message.model}` : ''}`;
+  const tokens = l10n.t('{0} tokens in · {1} out', n(usage.inputTokens), n(usage.outputTokens));
+  return message.model ? `${tokens} · ${message.model}` : tokens;
 }
 
 function actionButton(testId: string, label: string, icon: string, onClick: () => void): HTMLButtonElement {

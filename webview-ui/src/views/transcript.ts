@@ -1,5 +1,6 @@
+import * as l10n from '@vscode/l10n';
 import type { Message, MessageStatus } from '../../../src/core/model';
-import type { PageAnchor } from '../../../src/shared/protocol';
+import type { MessageAction, PageAnchor } from '../../../src/shared/protocol';
 import { renderMarkdown } from '../render/markdown';
 import { StreamingMarkdown, nextFrame } from '../render/streamingMarkdown';
 import { el } from '../ui/toolkit';
@@ -8,17 +9,15 @@ import { LoadedWindow } from '../virtual/loadedWindow';
 import { NodeCache } from '../virtual/nodeCache';
 import { VirtualList } from '../virtual/virtualList';
 import type { MessageBodyActions } from './messageBody';
+import { messageActionButtons, usageText } from './messageActions';
 import { markdownActions, renderMessageBody } from './messageBody';
 
-const ROLE_LABEL = { user: 'You', assistant: 'Assistant' } as const;
+// Functions, not constants: the strings are looked up after the host's l10n bundle is loaded.
+const roleLabel = (role: Message['role']): string => (role === 'user' ? l10n.t('You') : l10n.t('Assistant'));
 
 /** What the live region says when a reply ends (one short line, not the reply itself). */
-const ENDED: Record<MessageStatus, string> = {
-  complete: 'Reply finished.',
-  cancelled: 'Reply stopped.',
-  incomplete: 'Reply cut short.',
-  error: 'Reply failed.',
-};
+const ended = (status: MessageStatus): string =>
+  ({ complete: l10n.t('Reply finished.'), cancelled: l10n.t('Reply stopped.'), incomplete: l10n.t('Reply cut short.'), error: l10n.t('Reply failed.') })[status];
 
 /** Messages held in the panel at most; beyond, the far end is let go and reloads when scrolled back to. */
 export const MAX_LOADED = 2000;
@@ -41,6 +40,8 @@ export interface TranscriptActions extends MessageBodyActions {
   loadAround?(messageId: string): void;
   /** Jump to latest while the newest messages are not held. */
   loadLatest?(): void;
+  /** A message's own button (copy, edit, ask again). */
+  messageAction?(action: MessageAction, messageId: string): void;
 }
 
 export interface PageMessage {
@@ -72,7 +73,7 @@ export class Transcript {
   private readonly scroller = el('div', 'transcript');
   private readonly list = el('div', 'transcript-list');
   private readonly announcer = el('div', 'visually-hidden');
-  private readonly empty = el('p', 'transcript-empty', 'Ask anything. Replies stream in here.');
+  private readonly empty = el('p', 'transcript-empty', l10n.t('Ask anything. Replies stream in here.'));
   private readonly jump = el('button', 'transcript-jump');
   private readonly held = new LoadedWindow<Message>(MAX_LOADED);
   private readonly kept = new NodeCache();
@@ -80,6 +81,7 @@ export class Transcript {
   private readonly rows: VirtualList;
   private stream: Stream | undefined;
   private bookmarks = new Set<string>();
+  private leftOut = new Set<string>();
   private revealed: string | undefined;
   private focusedId: string | undefined;
   private scrollQueued = false;
@@ -87,12 +89,12 @@ export class Transcript {
   constructor(private readonly actions: TranscriptActions) {
     this.element.dataset.testid = 'transcript';
     this.list.setAttribute('role', 'list');
-    this.list.setAttribute('aria-label', 'Conversation');
+    this.list.setAttribute('aria-label', l10n.t('Conversation'));
     this.announcer.setAttribute('role', 'status');
     this.announcer.setAttribute('aria-live', 'polite');
     this.jump.type = 'button';
     this.jump.dataset.testid = 'jump-latest';
-    this.jump.textContent = '↓ Jump to latest';
+    this.jump.textContent = `↓ ${l10n.t('Jump to latest')}`;
     this.jump.hidden = true;
     this.jump.addEventListener('click', () => this.jumpToLatest());
     this.scroller.append(this.empty, this.list);
@@ -174,7 +176,7 @@ export class Transcript {
     const endsStream = message.id === this.stream?.id;
     if (endsStream) this.stopStreaming();
     const { change, dropped } = this.held.upsert(message);
-    if (endsStream) this.announce(ENDED[message.status]);
+    if (endsStream) this.announce(ended(message.status));
     if (change === 'ignored') {
       // The newest messages are not held: the user's own message brings them back.
       if (message.role === 'user') this.jumpToLatest();
@@ -296,6 +298,12 @@ export class Transcript {
   }
 
   /** Marks the bookmarked messages (the thread's list, from the host). */
+  /** Marks the messages the next run will leave out (from the context gauge; the newest few only). */
+  setLeftOut(ids: readonly string[]): void {
+    this.leftOut = new Set(ids);
+    for (const node of [...this.list.querySelectorAll<HTMLElement>('.message'), ...this.kept.values()]) node.classList.toggle('message-left-out', this.leftOut.has(node.dataset.id ?? ''));
+  }
+
   setBookmarks(ids: readonly string[]): void {
     this.bookmarks = new Set(ids);
     for (const node of [...this.list.querySelectorAll<HTMLElement>('.message'), ...this.kept.values()]) this.showBookmark(node, this.bookmarks.has(node.dataset.id ?? ''));
@@ -362,6 +370,9 @@ export class Transcript {
     if (this.held.hasOlder) node.removeAttribute('aria-posinset');
     else node.setAttribute('aria-posinset', String(index + 1));
     node.classList.toggle('message-revealed', node.dataset.id === this.revealed);
+    // Retry / Regenerate ask again for the latest reply only (see messageActions.ts).
+    node.classList.toggle('message-latest', !this.held.hasNewer && index === this.held.length - 1);
+    node.classList.toggle('message-left-out', this.leftOut.has(node.dataset.id ?? ''));
   }
 
   /** Messages let go at the far end: their elements and heights are not kept. */
@@ -378,7 +389,7 @@ export class Transcript {
     const away = this.held.hasNewer || this.rows.distanceFromEnd() > AWAY_FROM_END_PX;
     this.jump.hidden = !away || this.rowCount === 0;
     this.jump.classList.toggle('transcript-jump-streaming', away && this.stream !== undefined);
-    this.jump.setAttribute('aria-label', this.stream ? 'Jump to latest (a reply is streaming)' : 'Jump to latest');
+    this.jump.setAttribute('aria-label', this.stream ? l10n.t('Jump to latest (a reply is streaming)') : l10n.t('Jump to latest'));
     this.loadIfNear();
   }
 
@@ -413,7 +424,10 @@ export class Transcript {
     mark.type = 'button';
     mark.dataset.testid = 'bookmark';
     mark.addEventListener('click', () => this.actions.toggleBookmark(message.id));
-    node.querySelector('.message-author')!.append(mark);
+    const header = node.querySelector<HTMLElement>('.message-author')!;
+    header.append(mark, messageActionButtons(message, (action) => this.actions.messageAction?.(action, message.id)));
+    const usage = usageText(message);
+    if (usage) header.title = usage;
     node.append(...renderMessageBody(message, this.actions));
     this.showBookmark(node, this.bookmarks.has(message.id));
     return node;
@@ -424,7 +438,7 @@ export class Transcript {
     const mark = node.querySelector<HTMLButtonElement>('.message-bookmark');
     if (!mark) return;
     mark.textContent = on ? '★' : '☆';
-    mark.title = on ? 'Remove bookmark' : 'Bookmark this message';
+    mark.title = on ? l10n.t('Remove bookmark') : l10n.t('Bookmark this message');
     mark.setAttribute('aria-label', mark.title);
     mark.setAttribute('aria-pressed', String(on));
   }
@@ -435,8 +449,8 @@ export class Transcript {
     node.dataset.role = role;
     node.dataset.status = status;
     node.setAttribute('role', 'listitem');
-    node.setAttribute('aria-label', ROLE_LABEL[role]);
-    node.append(el('div', 'message-author', ROLE_LABEL[role]));
+    node.setAttribute('aria-label', roleLabel(role));
+    node.append(el('div', 'message-author', roleLabel(role)));
     return node;
   }
 
