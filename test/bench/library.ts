@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import type { Message } from '../../src/core/model';
 import { searchThreads } from '../../src/core/search';
 import { ThreadStore } from '../../src/core/threadStore';
+import { time } from './timing';
 
 const THREADS = Number(process.env.BENCH_THREADS ?? 1000);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100);
@@ -17,20 +18,6 @@ function sentence(seed: number): string {
   const words: string[] = [];
   for (let i = 0; i < 24; i++) words.push(WORDS[(seed * 31 + i * 7) % WORDS.length]!);
   return words.join(' ');
-}
-
-async function time<T>(label: string, run: () => Promise<T>, repeat = 1): Promise<T> {
-  let result: T | undefined;
-  const samples: number[] = [];
-  for (let i = 0; i < repeat; i++) {
-    const start = performance.now();
-    result = await run();
-    samples.push(performance.now() - start);
-  }
-  samples.sort((a, b) => a - b);
-  const median = samples[Math.floor(samples.length / 2)]!;
-  console.log(`${label.padEnd(52)} ${median.toFixed(1).padStart(9)} ms${repeat > 1 ? ` (median of ${repeat})` : ''}`);
-  return result as T;
 }
 
 async function main(): Promise<void> {

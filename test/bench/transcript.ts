@@ -12,6 +12,9 @@ import { selectContext } from '../../src/core/backends/chat/context';
 import type { Message } from '../../src/core/model';
 import { countTextTokens } from '../../src/core/tokens';
 import { ThreadStore } from '../../src/core/threadStore';
+import { time } from './timing';
+
+const timeWide = <T>(label: string, run: () => Promise<T>, repeat = 1) => time(label, run, repeat, 58);
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 100_000);
 const PAGE = 50;
@@ -50,20 +53,6 @@ function message(threadId: string, n: number, random: () => number): Message {
   return { id: `msg_${n}`, threadId, role: n % 2 ? 'assistant' : 'user', content: [{ type: 'text', text: text(n, random) }], createdAt: 1_700_000_000_000 + n * 1000, status: 'complete' };
 }
 
-async function time<T>(label: string, run: () => Promise<T>, repeat = 1): Promise<T> {
-  let result: T | undefined;
-  const samples: number[] = [];
-  for (let i = 0; i < repeat; i++) {
-    const start = performance.now();
-    result = await run();
-    samples.push(performance.now() - start);
-  }
-  samples.sort((a, b) => a - b);
-  const median = samples[Math.floor(samples.length / 2)]!;
-  console.log(`${label.padEnd(58)} ${median.toFixed(1).padStart(9)} ms${repeat > 1 ? ` (median of ${repeat})` : ''}`);
-  return result as T;
-}
-
 function heapAndRss(): string {
   const { heapUsed, rss } = process.memoryUsage();
   const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
@@ -86,7 +75,7 @@ async function main(): Promise<void> {
     const writer = await ThreadStore.open(dir);
     const thread = await writer.create({ backend: 'chat', title: 'A very long thread' });
     const random = seeded(42);
-    await time(`write ${MESSAGES} messages (store appends, ${BATCH} per burst)`, async () => {
+    await timeWide(`write ${MESSAGES} messages (store appends, ${BATCH} per burst)`, async () => {
       for (let from = 0; from < MESSAGES; from += BATCH) {
         const burst: Promise<unknown>[] = [];
         for (let n = from; n < Math.min(MESSAGES, from + BATCH); n++) burst.push(writer.append(thread.id, message(thread.id, n, random)));
@@ -101,9 +90,9 @@ async function main(): Promise<void> {
 
     settle();
     memory('before reading');
-    const store = await time('open the store', () => ThreadStore.open(dir));
-    const last = await time(`last page (${PAGE} messages), cold: first read of a fresh store`, () => store.page(thread.id, { limit: PAGE }));
-    await time(`last page (${PAGE} messages), warm`, () => store.page(thread.id, { limit: PAGE }), 20);
+    const store = await timeWide('open the store', () => ThreadStore.open(dir));
+    const last = await timeWide(`last page (${PAGE} messages), cold: first read of a fresh store`, () => store.page(thread.id, { limit: PAGE }));
+    await timeWide(`last page (${PAGE} messages), warm`, () => store.page(thread.id, { limit: PAGE }), 20);
 
     let before = last.messages[0]?.id;
     const pageTimes: string[] = [];
@@ -118,19 +107,19 @@ async function main(): Promise<void> {
     console.log(`${'10 pages up in a row, total'.padEnd(58)} ${(performance.now() - tenStart).toFixed(1).padStart(9)} ms (reached ${before})`);
 
     const middle = `msg_${Math.floor(MESSAGES / 2)}`;
-    const around = await time(`pageAround ${middle} (${PAGE}), cold: searches the file`, () => store.pageAround(thread.id, middle, PAGE));
-    await time(`pageAround ${middle} (${PAGE}), again: cursor hit`, () => store.pageAround(thread.id, middle, PAGE), 10);
-    await time(`page up from that jump (${PAGE})`, () => store.page(thread.id, { before: around.messages[0]!.id, limit: PAGE }), 10);
+    const around = await timeWide(`pageAround ${middle} (${PAGE}), cold: searches the file`, () => store.pageAround(thread.id, middle, PAGE));
+    await timeWide(`pageAround ${middle} (${PAGE}), again: cursor hit`, () => store.pageAround(thread.id, middle, PAGE), 10);
+    await timeWide(`page up from that jump (${PAGE})`, () => store.page(thread.id, { before: around.messages[0]!.id, limit: PAGE }), 10);
     settle();
     memory('after paging');
 
     countTextTokens('load the tokenizer before timing');
-    const lazy = await time('send history, Chat Completions, 8k budget (lazy, from store)', () => selectContext(store.historyBefore(thread.id, input.id), input, BUDGET, undefined), 5);
+    const lazy = await timeWide('send history, Chat Completions, 8k budget (lazy, from store)', () => selectContext(store.historyBefore(thread.id, input.id), input, BUDGET, undefined), 5);
     console.log(`  sent ${lazy.messages.length - 1} history messages, named ${lazy.omittedMessageIds.length} left out`);
     settle();
     memory('after lazy history (the tokenizer now loaded)');
     let holding = '';
-    const whole = await time('send history, the old way: messages(), then the same pick', async () => {
+    const whole = await timeWide('send history, the old way: messages(), then the same pick', async () => {
       const all = await store.messages(thread.id);
       holding = heapAndRss();
       return selectContext(historyFrom(all.slice(0, -1)), input, BUDGET, undefined);

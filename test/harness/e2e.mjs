@@ -6,15 +6,14 @@
 // the same page (later steps build on earlier ones; after a failure the rest are skipped).
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import {
   REPO, freePort, newRunDir, startCodeServer, launchChromium, writeUserSettings, makeWorkspace,
-  linkExtension, workbenchUrl, withTimeout, logger, countLine, shown, NOISE,
+  linkExtension, workbenchUrl, logger, countLine, shown, NOISE,
 } from './lib.mjs';
+import { OUTPUT_DIR, loadSteps, runSteps, screenshotter, slug } from './steps.mjs';
 import * as workbench from './workbench.mjs';
 
 const log = logger('e2e');
-export const OUTPUT_DIR = path.join(REPO, 'test-output');
 
 export function e2eFiles() {
   const dir = path.join(REPO, 'test', 'e2e');
@@ -22,7 +21,6 @@ export function e2eFiles() {
   return fs.readdirSync(dir).filter((f) => f.endsWith('.e2e.mjs')).sort().map((f) => path.join(dir, f));
 }
 
-const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 /** @returns {Promise<{passed:number, failed:number, skipped:number, crashed?:string}>} */
 export async function runE2e({ standInUrl, files = e2eFiles(), grep, keep = false, headed = false } = {}) {
@@ -44,16 +42,9 @@ export async function runE2e({ standInUrl, files = e2eFiles(), grep, keep = fals
 
 async function runFile(file, { standInUrl, grep, keep, headed, counts }) {
   const started = Date.now();
-  const rel = path.relative(REPO, file);
-  let mod;
-  try {
-    mod = await import(pathToFileURL(file).href);
-  } catch (e) {
-    counts.crashed = `cannot load ${rel}: ${e.stack ?? e}`;
-    return;
-  }
-  const tests = (mod.tests ?? []).filter((t) => !grep || t.name.includes(grep));
-  log(`${rel}: ${tests.length} test(s)`);
+  const loaded = await loadSteps(file, { grep, counts, log });
+  if (!loaded) return;
+  const { rel, mod, tests } = loaded;
   if (tests.length === 0) return;
 
   const runDir = newRunDir('e2e');
@@ -79,37 +70,13 @@ async function runFile(file, { standInUrl, grep, keep, headed, counts }) {
     if (!resp || resp.status() >= 400) throw new Error(`workbench answered HTTP ${resp?.status()}`);
     await workbench.waitForWorkbench(page);
 
-    const screenshot = async (name) => {
-      const p = path.join(OUTPUT_DIR, name.endsWith('.png') ? name : `${name}.png`);
-      await page.screenshot({ path: p });
-      log(`screenshot ${path.relative(REPO, p)}`);
-      return p;
-    };
+    const screenshot = screenshotter(page, log);
     const t = {
       ...workbench,
       page, standInUrl, workspace, runDir, log: logger(`e2e ${fileSlug}`), screenshot,
       webview: () => workbench.webview(page),
     };
-    let failedBefore = false;
-    for (const test of tests) {
-      if (failedBefore) {
-        counts.skipped++;
-        console.log(`  skip ${test.name} (an earlier step failed)`);
-        continue;
-      }
-      const t1 = Date.now();
-      try {
-        await withTimeout(Promise.resolve().then(() => test.run(t)), test.timeoutMs ?? 60_000, `"${test.name}"`);
-        counts.passed++;
-        console.log(`  ok   ${test.name} (${Date.now() - t1} ms)`);
-      } catch (e) {
-        counts.failed++;
-        failedBefore = true;
-        console.log(`  FAIL ${test.name} (${Date.now() - t1} ms)`);
-        console.log(String(e?.stack ?? e).split('\n').slice(0, 12).map((l) => `         ${l}`).join('\n'));
-        await screenshot(`failure-${fileSlug}-${slug(test.name)}`).catch(() => {});
-      }
-    }
+    await runSteps(tests, t, { counts, failurePrefix: fileSlug });
   } catch (e) {
     counts.crashed = `${rel}: ${e?.message ?? e}`;
     if (page) await page.screenshot({ path: path.join(OUTPUT_DIR, `crash-${fileSlug}.png`) }).catch(() => {});

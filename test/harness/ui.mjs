@@ -10,12 +10,11 @@
 // `t` has { page, server, config, log, screenshot }.
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { REPO, newRunDir, launchChromium, withTimeout, logger, countLine, shown } from './lib.mjs';
+import { REPO, newRunDir, launchChromium, logger, countLine, shown } from './lib.mjs';
+import { OUTPUT_DIR, loadSteps, runSteps, screenshotter, slug } from './steps.mjs';
 import { DEFAULTS, openThread, startPageServer } from '../bench/webviewPage.mjs';
 
 const log = logger('ui');
-const OUTPUT_DIR = path.join(REPO, 'test-output');
 /** About the size of the side bar's panel. */
 const VIEWPORT = { width: 420, height: 760 };
 
@@ -25,7 +24,6 @@ export function uiFiles() {
   return fs.readdirSync(dir).filter((f) => f.endsWith('.ui.mjs')).sort().map((f) => path.join(dir, f));
 }
 
-const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
 /** @returns {Promise<{passed:number, failed:number, skipped:number, crashed?:string}>} */
 export async function runUi({ files = uiFiles(), grep, keep = false, headed = false } = {}) {
@@ -50,16 +48,9 @@ export async function runUi({ files = uiFiles(), grep, keep = false, headed = fa
 
 async function runFile(file, { server, grep, keep, headed, counts }) {
   const started = Date.now();
-  const rel = path.relative(REPO, file);
-  let mod;
-  try {
-    mod = await import(pathToFileURL(file).href);
-  } catch (e) {
-    counts.crashed = `cannot load ${rel}: ${e.stack ?? e}`;
-    return;
-  }
-  const tests = (mod.tests ?? []).filter((t) => !grep || t.name.includes(grep));
-  log(`${rel}: ${tests.length} test(s)`);
+  const loaded = await loadSteps(file, { grep, counts, log });
+  if (!loaded) return;
+  const { rel, mod, tests } = loaded;
   if (tests.length === 0) return;
 
   const runDir = newRunDir('ui');
@@ -79,35 +70,16 @@ async function runFile(file, { server, grep, keep, headed, counts }) {
     page.on('pageerror', (e) => { errors.push(e); consoleLog.write(`[pageerror] ${e.stack ?? e}\n`); log('pageerror', e.message); });
     await openThread(page, server, config);
 
-    const screenshot = async (name) => {
-      const p = path.join(OUTPUT_DIR, name.endsWith('.png') ? name : `${name}.png`);
-      await page.screenshot({ path: p });
-      log(`screenshot ${path.relative(REPO, p)}`);
-      return p;
-    };
+    const screenshot = screenshotter(page, log);
     const t = { page, server, config, errors, log: logger(`ui ${fileSlug}`), screenshot };
     await mod.setup?.(t);
-    let failedBefore = false;
-    for (const test of tests) {
-      if (failedBefore) {
-        counts.skipped++;
-        console.log(`  skip ${test.name} (an earlier step failed)`);
-        continue;
-      }
-      const t1 = Date.now();
-      try {
-        await withTimeout(Promise.resolve().then(() => test.run(t)), test.timeoutMs ?? 60_000, `"${test.name}"`);
+    await runSteps(tests, t, {
+      counts,
+      failurePrefix: `ui-${fileSlug}`,
+      afterEach: () => {
         if (errors.length) throw new Error(`the page threw: ${errors.map((e) => e.message).join('; ')}`);
-        counts.passed++;
-        console.log(`  ok   ${test.name} (${Date.now() - t1} ms)`);
-      } catch (e) {
-        counts.failed++;
-        failedBefore = true;
-        console.log(`  FAIL ${test.name} (${Date.now() - t1} ms)`);
-        console.log(String(e?.stack ?? e).split('\n').slice(0, 12).map((l) => `         ${l}`).join('\n'));
-        await screenshot(`failure-ui-${fileSlug}-${slug(test.name)}`).catch(() => {});
-      }
-    }
+      },
+    });
   } catch (e) {
     counts.crashed = `${rel}: ${e?.message ?? e}`;
     if (page) await page.screenshot({ path: path.join(OUTPUT_DIR, `crash-ui-${fileSlug}.png`) }).catch(() => {});
