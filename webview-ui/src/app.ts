@@ -16,6 +16,8 @@ import { loadMemory, postToHost, saveMemory } from './vscode';
 
 const noKey = () => l10n.t('No API key is set. Threadline keeps it in VS Code SecretStorage.');
 
+const STREAMING_REPORT_MS = 200;
+
 /** The panel: owns its views and applies each host message to them. */
 export class App {
   private readonly threadBar = new ThreadBar({
@@ -198,6 +200,8 @@ export class App {
           images: fetchedImages(this.transcript.element),
         },
       });
-    }, 0);
+      // While a reply streams, a report (it copies the reply's text) goes at most every
+      // STREAMING_REPORT_MS: per frame, a long reply's copy would cost more than drawing it.
+    }, this.transcript.isStreaming ? STREAMING_REPORT_MS : 0);
   }
 }

@@ -38,12 +38,15 @@ export interface StreamingOptions {
   afterDraw?(): void;
 }
 
+const BLOCKS_PER_CHUNK = 24;
+
 export class StreamingMarkdown {
   private readonly splitter = new BlockSplitter();
   private readonly tailElement: HTMLElement;
   private pending = '';
   private cancel: (() => void) | undefined;
   private disposed = false;
+  private chunk: HTMLElement | undefined;
 
   constructor(private readonly container: HTMLElement, private readonly options: StreamingOptions) {
     this.tailElement = container.ownerDocument.createElement('div');
@@ -75,12 +78,26 @@ export class StreamingMarkdown {
     this.cancel = undefined;
   }
 
+  /**
+   * Where the next finished block goes: groups of BLOCKS_PER_CHUNK, each skipped by layout while
+   * off screen (`content-visibility: auto` in panel.css), so a growing tail does not lay out a
+   * megabyte of finished text again on every frame.
+   */
+  private doneChunk(): HTMLElement {
+    if (!this.chunk || this.chunk.childNodes.length >= BLOCKS_PER_CHUNK) {
+      this.chunk = this.container.ownerDocument.createElement('div');
+      this.chunk.className = 'markdown-done';
+      this.tailElement.before(this.chunk);
+    }
+    return this.chunk;
+  }
+
   private draw(): void {
     if (this.disposed || !this.pending) return;
     this.options.beforeDraw?.();
     const finished = this.splitter.append(this.pending);
     this.pending = '';
-    for (const block of finished) this.tailElement.before(this.options.render(block));
+    for (const block of finished) this.doneChunk().append(this.options.render(block));
     const tail = this.splitter.tail;
     if (tail.trim()) this.tailElement.replaceChildren(this.options.render(tail));
     else this.tailElement.replaceChildren();
