@@ -67,6 +67,22 @@ export function findInThread(messages: readonly Message[], query: string): strin
   return messages.filter((m) => messageHit(m, words)).map((m) => m.id);
 }
 
+/**
+ * findInThread over a stored thread, read a page at a time from the newest: memory stays bounded
+ * however long the thread is (only the matching ids are kept).
+ */
+export async function findInStoredThread(store: Pick<ThreadStore, 'page'>, threadId: string, query: string, pageSize = 500): Promise<string[]> {
+  if (!queryWords(query).length) return [];
+  const pages: string[][] = [];
+  let before: string | undefined;
+  for (;;) {
+    const { messages, hasOlder } = await store.page(threadId, before === undefined ? { limit: pageSize } : { before, limit: pageSize });
+    pages.unshift(findInThread(messages, query));
+    if (!hasOlder || messages.length === 0) return pages.flat();
+    before = messages[0]!.id;
+  }
+}
+
 function messageHit(message: Message, words: readonly RegExp[]): Pick<SearchHit, 'snippet' | 'field'> | undefined {
   const text = oneLine(messageText(message));
   if (matchesAll(text, words)) return { snippet: snippet(text, words), field: 'text' };

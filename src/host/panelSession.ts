@@ -5,7 +5,7 @@ import { SendError } from '../core/chatService';
 import { detectImageMime } from '../core/imageTypes';
 import { messageText } from '../core/model';
 import type { Message, ThreadMeta } from '../core/model';
-import { findInThread } from '../core/search';
+import { findInStoredThread } from '../core/search';
 import type { HostMessage, MessageAction, RenderReport, Surface, ViewState, WebviewMessage } from '../shared/protocol';
 import { assertNever, isWebviewMessage } from '../shared/protocol';
 import { connectionFor } from './backends';
@@ -341,7 +341,7 @@ export abstract class PanelSession extends Disposable {
       }
       case 'find': {
         const threadId = this.currentThreadId;
-        const messageIds = threadId && message.query.trim() ? findInThread(await this.host.store.messages(threadId), message.query) : [];
+        const messageIds = threadId ? await findInStoredThread(this.host.store, threadId, message.query) : [];
         this.post({ type: 'findResults', query: message.query, messageIds });
         return;
       }

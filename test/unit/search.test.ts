@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Message } from '../../src/core/model';
-import { findInThread, searchThreads } from '../../src/core/search';
+import { findInStoredThread, findInThread, searchThreads } from '../../src/core/search';
 import { ThreadStore } from '../../src/core/threadStore';
 import { steppingClock, textMessage } from './fakes/fixtures';
 
@@ -95,5 +95,23 @@ describe('findInThread', () => {
     assert.deepEqual(findInThread(messages, 'apples pears'), ['a', 'c', 'd']);
     assert.deepEqual(findInThread(messages, 'pears'), ['a', 'b', 'c', 'd']);
     assert.deepEqual(findInThread(messages, ''), []);
+  });
+});
+
+describe('findInStoredThread', () => {
+  test('finds across pages of a stored thread, in order, the same as over the whole thread', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'threadline-test-'));
+    try {
+      const store = await ThreadStore.open(dir, { now: steppingClock() });
+      const thread = await store.create({ backend: 'chat' });
+      for (let i = 0; i < 1234; i++) await store.append(thread.id, textMessage(thread.id, `m${i}`, i % 97 === 0 ? `needle number ${i}` : `hay ${i}`, i));
+      const found = await findInStoredThread(store, thread.id, 'needle', 100);
+      assert.deepEqual(found, findInThread(await store.messages(thread.id), 'needle'));
+      assert.equal(found.length, 13);
+      assert.deepEqual(found.slice(0, 2), ['m0', 'm97']);
+      assert.deepEqual(await findInStoredThread(store, thread.id, '   '), []);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });
