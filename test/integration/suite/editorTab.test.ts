@@ -162,7 +162,8 @@ suite('Attachments whose file changed since', () => {
     await vscode.commands.executeCommand('threadline.newThread');
     fs.writeFileSync(file.fsPath, 'a,b\n1,2\n3,4\n');
     await vscode.commands.executeCommand('threadline.switchThread', threadId);
-    let report = await api.view.waitForRender((r) => r.threadId === threadId);
+    // Waits for the mark itself: a report from before the switch may still name this thread.
+    let report = await api.view.waitForRender((r) => r.threadId === threadId && r.attachmentMarks.length > 0);
     assert.deepEqual(report.attachmentMarks, [{ messageId: message!.id, name: 'data.csv', state: 'changed' }]);
 
     // Deleted on disk while shown: the file watcher tells, and the chip says so.
