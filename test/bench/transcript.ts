@@ -12,6 +12,7 @@ import { selectContext } from '../../src/core/backends/chat/context';
 import type { Message } from '../../src/core/model';
 import { countTextTokens } from '../../src/core/tokens';
 import { ThreadStore } from '../../src/core/threadStore';
+import { seededRandom } from '../unit/fakes/longThread';
 import { time } from './timing';
 
 const timeWide = <T>(label: string, run: () => Promise<T>, repeat = 1) => time(label, run, repeat, 58);
@@ -28,18 +29,6 @@ const CODE = [
   '  return hasOlder ? messages[0]?.id : undefined;',
   '}',
 ].join('\n');
-
-/** A small deterministic generator (mulberry32): the same thread on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** 200 B to 4 KB of prose, skewed short as chat is; every fifth reply carries a code block. */
 function text(n: number, random: () => number): string {
@@ -74,7 +63,7 @@ async function main(): Promise<void> {
     console.log(`Threadline transcript benchmark: one thread of ${MESSAGES} messages; Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`);
     const writer = await ThreadStore.open(dir);
     const thread = await writer.create({ backend: 'chat', title: 'A very long thread' });
-    const random = seeded(42);
+    const random = seededRandom(42);
     await timeWide(`write ${MESSAGES} messages (store appends, ${BATCH} per burst)`, async () => {
       for (let from = 0; from < MESSAGES; from += BATCH) {
         const burst: Promise<unknown>[] = [];

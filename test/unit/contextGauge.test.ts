@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { historyFrom } from '../../src/core/backend';
-import type { HistorySource } from '../../src/core/backend';
 import { selectContext } from '../../src/core/backends/chat/context';
 import { toChatMessage } from '../../src/core/backends/chat/messages';
 import { ChatCompletionsBackend } from '../../src/core/backends/chatCompletionsBackend';
@@ -20,7 +19,7 @@ import { estimateMessageTokens, REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE } from 
 import { ThreadStore } from '../../src/core/threadStore';
 import { compactTokens, gaugeText } from '../../webview-ui/src/views/contextGauge';
 import { steppingClock, tempDir } from './fakes/fixtures';
-import { countingOpener, fillThread, ids, seededRandom, sizedMessage, threadFilePath } from './fakes/longThread';
+import { counted, countingOpener, fillThread, ids, seededRandom, sizedMessage, threadFilePath } from './fakes/longThread';
 
 function meta(backend: BackendKind, messageCount: number, limits?: ContextLimits): ThreadMeta {
   return { id: 'th_g', title: 'Gauge', createdAt: 0, updatedAt: 0, backend, messageCount, ...(limits ? { limits } : {}) };
@@ -41,23 +40,6 @@ const NEXT: Message = { id: 'next', threadId: 'th_g', role: 'user', content: [],
 function gauge(backend: BackendKind, history: readonly Message[], options: Partial<GaugeRequest> & { limits?: ContextLimits } = {}) {
   const { limits, ...rest } = options;
   return computeContextGauge({ thread: meta(backend, history.length, limits), model: 'gpt-4o', history: historyFrom(history), ...rest });
-}
-
-/** `source`, counting the messages a reader pulls from it. */
-function counted(source: HistorySource): { history: HistorySource; pulled: () => number } {
-  let pulled = 0;
-  return {
-    history: {
-      async *newestFirst() {
-        for await (const message of source.newestFirst()) {
-          pulled++;
-          yield message;
-        }
-      },
-      all: () => source.all(),
-    },
-    pulled: () => pulled,
-  };
 }
 
 describe('model windows', () => {

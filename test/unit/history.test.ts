@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { historyFrom } from '../../src/core/backend';
-import type { HistorySource } from '../../src/core/backend';
 import { selectContext } from '../../src/core/backends/chat/context';
 import { toChatMessage } from '../../src/core/backends/chat/messages';
 import { ChatCompletionsBackend } from '../../src/core/backends/chatCompletionsBackend';
@@ -17,24 +16,7 @@ import { PromptTooLargeError } from '../../src/core/promptTooLarge';
 import { estimateMessageTokens, fitNewest, promptBudget, REPLY_PRIMING_TOKENS } from '../../src/core/tokens';
 import { ThreadStore } from '../../src/core/threadStore';
 import { steppingClock, tempDir, textMessage } from './fakes/fixtures';
-import { countingOpener, fillThread, ids, seededRandom, sizedMessage, threadFilePath } from './fakes/longThread';
-
-/** `source`, counting the messages a reader pulls from it. */
-function counted(source: HistorySource): { history: HistorySource; pulled: () => number } {
-  let pulled = 0;
-  return {
-    history: {
-      async *newestFirst() {
-        for await (const message of source.newestFirst()) {
-          pulled++;
-          yield message;
-        }
-      },
-      all: () => source.all(),
-    },
-    pulled: () => pulled,
-  };
-}
+import { counted, countingOpener, fillThread, ids, seededRandom, sizedMessage, threadFilePath } from './fakes/longThread';
 
 const words = (message: Message) => messageText(message).split(/\s+/).filter(Boolean).length;
 

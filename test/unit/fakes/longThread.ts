@@ -2,6 +2,7 @@
 // one burst, and a file opener that counts the bytes read, to prove what a page does not read.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import type { HistorySource } from '../../../src/core/backend';
 import type { Message } from '../../../src/core/model';
 import type { OpenForReading } from '../../../src/core/storage/jsonl';
 import type { ThreadStore } from '../../../src/core/threadStore';
@@ -66,3 +67,20 @@ export function threadFilePath(dir: string, threadId: string): string {
 }
 
 export const ids = (messages: readonly Message[]): string[] => messages.map((m) => m.id);
+
+/** `source`, counting the messages a reader pulls from it. */
+export function counted(source: HistorySource): { history: HistorySource; pulled: () => number } {
+  let pulled = 0;
+  return {
+    history: {
+      async *newestFirst() {
+        for await (const message of source.newestFirst()) {
+          pulled++;
+          yield message;
+        }
+      },
+      all: () => source.all(),
+    },
+    pulled: () => pulled,
+  };
+}
