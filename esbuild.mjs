@@ -54,7 +54,7 @@ const builds = [
   {
     ...common,
     entryPoints: ['webview-ui/src/main.ts'],
-    outfile: 'dist/webview.js',
+    outfile: 'dist/webview/webview.js',
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
@@ -64,8 +64,8 @@ const builds = [
 // The panel's code-block buttons use codicons: panel.css imports the stylesheet, which loads the
 // font beside it. Both are copied from the package so the VSIX ships them (see .vscodeignore).
 const codiconsDir = path.dirname(createRequire(import.meta.url).resolve('@vscode/codicons/dist/codicon.css'));
-fs.mkdirSync('media/codicons', { recursive: true });
-for (const file of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(codiconsDir, file), path.join('media/codicons', file));
+fs.mkdirSync('media/webview/codicons', { recursive: true });
+for (const file of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(codiconsDir, file), path.join('media/webview/codicons', file));
 
 /** Every *.ts under `dir` (recursively), for the test build. */
 function tsFilesUnder(dir) {

@@ -84,7 +84,7 @@ if (onPath('code') && !process.env.THREADLINE_USE_CODE_SERVER) {
 
 // code-server
 try {
-  ensureTools();
+  ensureTools({ browser: false });
 } catch (e) {
   console.error(e.message);
   await shutdown(1);

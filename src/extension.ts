@@ -35,7 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
     view,
     editors,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view, { webviewOptions: { retainContextWhenHidden: false } }),
-    ...registerCommands(apiKey, host, view, editors, chat),
+    ...registerCommands(apiKey, host, view, editors, chat, context.extensionMode === vscode.ExtensionMode.Test),
     ...registerThreadCommands(store, chat, host),
     startRetention(store, chat),
     apiKey.onDidChange(() => void host.refreshAll()),

@@ -20,13 +20,13 @@ import { readSettings, updateUserSetting } from './settings';
  * those about "the current thread" act on the Threadline editor tab the user is in, else on the
  * side panel (ChatHost.target).
  */
-export function registerCommands(apiKey: ApiKeyStore, host: ChatHost, view: ChatViewProvider, editors: EditorPanels, chat: ChatService): vscode.Disposable[] {
+export function registerCommands(apiKey: ApiKeyStore, host: ChatHost, view: ChatViewProvider, editors: EditorPanels, chat: ChatService, testMode: boolean): vscode.Disposable[] {
   return [
-    // An explicit argument lets automation (and our integration tests) set the key without the
-    // input box; the value is still only ever written to SecretStorage.
+    // Only an integration test run may pass the key as an argument: otherwise any extension or
+    // command link could silently swap in another account's key and read the user's chats.
     vscode.commands.registerCommand('threadline.setApiKey', async (key?: unknown) => {
       const value =
-        typeof key === 'string'
+        testMode && typeof key === 'string'
           ? key
           : await vscode.window.showInputBox({
               title: vscode.l10n.t('Threadline: Set API Key'),

@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 
 /**
- * The folders a Threadline webview may load from: the built bundles and the stylesheets, plus
- * `extra` (the cache of images downloaded by file id, see imageCache.ts).
+ * The folders a Threadline webview may load from: the panel's bundle (dist/webview, not the host's
+ * bundle beside it) and its stylesheets and font (media/webview), plus `extra` (the cache of
+ * images downloaded by file id, see imageCache.ts).
  */
 export function webviewResourceRoots(extensionUri: vscode.Uri, extra: readonly vscode.Uri[] = []): vscode.Uri[] {
-  return [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media'), ...extra];
+  return [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media', 'webview'), ...extra];
 }
 
 export function webviewOptions(extensionUri: vscode.Uri, extraRoots: readonly vscode.Uri[] = []): vscode.WebviewOptions {
@@ -37,12 +38,12 @@ export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.
   <meta http-equiv="Content-Security-Policy" content="${csp}">
   <meta property="csp-nonce" content="${nonce}">
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${asset('media', 'panel.css')}">
+  <link rel="stylesheet" href="${asset('media', 'webview', 'panel.css')}">
   <title>Threadline</title>
 </head>
 <body>
   <div id="app" class="app"></div>
-  <script nonce="${nonce}" src="${asset('dist', 'webview.js')}"></script>
+  <script nonce="${nonce}" src="${asset('dist', 'webview', 'webview.js')}"></script>
 </body>
 </html>`;
 }

@@ -28,7 +28,7 @@ const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function buildIfNeeded() {
-  if (fs.existsSync(path.join(REPO, 'dist', 'webview.js')) && fs.existsSync(path.join(REPO, 'media', 'codicons', 'codicon.css'))) return;
+  if (fs.existsSync(path.join(REPO, 'dist', 'webview', 'webview.js')) && fs.existsSync(path.join(REPO, 'media', 'webview', 'codicons', 'codicon.css'))) return;
   const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO, stdio: 'inherit' });
   if (r.status !== 0) throw new Error('build failed: node esbuild.mjs');
 }
@@ -80,7 +80,7 @@ async function firstPaint(browser, server) {
       painted: window.__host.firstMessagePainted,
       inDom: window.__host.firstMessageInDom,
       fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
-      script: performance.getEntriesByType('resource').find((e) => e.name.endsWith('/dist/webview.js'))?.responseEnd ?? NaN,
+      script: performance.getEntriesByType('resource').find((e) => e.name.endsWith('/dist/webview/webview.js'))?.responseEnd ?? NaN,
     })));
     await page.close();
   }

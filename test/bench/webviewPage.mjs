@@ -1,4 +1,4 @@
-// The panel's webview on its own, in a real browser page: dist/webview.js and media/*.css served
+// The panel's webview on its own, in a real browser page: dist/webview/webview.js and media/webview/*.css served
 // as VS Code serves them (the same CSP, a nonce), with a stand-in for `acquireVsCodeApi` that plays
 // the host. The stand-in answers `ready` with the newest page of a generated thread (`hasOlder`),
 // answers loadOlder / loadNewer / revealMessage / loadLatest / find with pages, streams replies on
@@ -223,13 +223,13 @@ function pageHtml(config) {
   <meta property="csp-nonce" content="${nonce}">
   <meta name="viewport" content="width=device-width, initial-scale=1.0">
   <style nonce="${nonce}">${THEME}</style>
-  <link rel="stylesheet" href="/media/panel.css">
+  <link rel="stylesheet" href="/media/webview/panel.css">
   <title>Threadline (page harness)</title>
   <script nonce="${nonce}">(${fakeHost})(${JSON.stringify(config)});</script>
 </head>
 <body>
   <div id="app" class="app"></div>
-  <script nonce="${nonce}" src="/dist/webview.js"></script>
+  <script nonce="${nonce}" src="/dist/webview/webview.js"></script>
 </body>
 </html>`;
 }

@@ -70,9 +70,9 @@ function dpkgHas(pkg) {
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
 /** Debian packages: Chromium to drive the workbench, krb5 headers + pkg-config to build code-server's `kerberos`. */
-function ensureDebianPackages({ needBuildDeps }) {
+function ensureDebianPackages({ needBuildDeps, needBrowser }) {
   const missing = [];
-  if (!hasChromium()) missing.push('chromium');
+  if (needBrowser && !hasChromium()) missing.push('chromium');
   if (needBuildDeps && fs.existsSync('/usr/bin/dpkg-query')) {
     if (!dpkgHas('libkrb5-dev')) missing.push('libkrb5-dev');
     if (!dpkgHas('pkg-config') && !dpkgHas('pkgconf')) missing.push('pkg-config');
@@ -87,18 +87,20 @@ function ensureDebianPackages({ needBuildDeps }) {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   run('apt-get', ['update', '-qq'], { env });
   run('apt-get', ['install', '-y', '-qq', ...missing], { env });
-  if (!hasChromium()) throw new Error(`chromium still missing at ${CHROMIUM} after apt-get install`);
+  if (needBrowser && !hasChromium()) throw new Error(`chromium still missing at ${CHROMIUM} after apt-get install`);
 }
 
 /**
- * Make sure Node 24, code-server and Chromium are there. Node 24 comes from the npm package `node`
- * (binary + headers inside); code-server must be installed by npm running on Node 24 (its postinstall
- * checks the Node major in npm's user agent) with node-gyp using Node 24's headers.
+ * Make sure Node 24, code-server and (for the tests, `browser`) Chromium are there. Node 24 comes
+ * from the npm package `node` (binary + headers inside); code-server must be installed by npm
+ * running on Node 24 (its postinstall checks the Node major in npm's user agent) with node-gyp
+ * using Node 24's headers. `npm start` opens the printed URL in the user's own browser, so it
+ * needs no Chromium.
  */
-export function ensureTools({ quiet = false } = {}) {
+export function ensureTools({ quiet = false, browser = true } = {}) {
   const started = Date.now();
   const csReady = fs.existsSync(CS_ENTRY) && fs.existsSync(path.join(CACHE, 'code-server', '.installed-' + CODE_SERVER_VERSION));
-  ensureDebianPackages({ needBuildDeps: !csReady });
+  ensureDebianPackages({ needBuildDeps: !csReady, needBrowser: browser });
   if (versionOf(NODE24) !== `v${NODE24_VERSION}`) {
     log(`installing node@${NODE24_VERSION} into ${shown(CACHE)}/node24`);
     npmInstallInto(path.join(CACHE, 'node24'), `node@${NODE24_VERSION}`);
@@ -118,7 +120,7 @@ export function ensureTools({ quiet = false } = {}) {
     if (!fs.existsSync(CS_ENTRY)) throw new Error(`code-server install did not produce ${CS_ENTRY}`);
     fs.writeFileSync(path.join(dir, '.installed-' + CODE_SERVER_VERSION), new Date().toISOString() + '\n');
   }
-  if (!quiet || Date.now() - started > 2000) log(`tools ready (${((Date.now() - started) / 1000).toFixed(1)}s): node ${NODE24_VERSION}, code-server ${CODE_SERVER_VERSION}, ${CHROMIUM}`);
+  if (!quiet || Date.now() - started > 2000) log(`tools ready (${((Date.now() - started) / 1000).toFixed(1)}s): node ${NODE24_VERSION}, code-server ${CODE_SERVER_VERSION}${browser ? `, ${CHROMIUM}` : ''}`);
 }
 
 /** npm's own cli.js, to run npm on a chosen Node (the `npm` on PATH is bound to another one). */

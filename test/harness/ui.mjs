@@ -1,5 +1,5 @@
 // Stage 3: the panel's webview alone, in a real browser (test/ui/*.ui.mjs). Each file gets a fresh
-// Chromium page on the page harness (test/bench/webviewPage.mjs): dist/webview.js and the panel's
+// Chromium page on the page harness (test/bench/webviewPage.mjs): dist/webview/webview.js and the panel's
 // CSS under the real CSP, with a stand-in host that pages a generated thread. No VS Code, so
 // threads of any size open in a second.
 //
