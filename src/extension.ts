@@ -44,7 +44,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
 
   // Only a test run gets a handle on the internals; other extensions see nothing.
   if (context.extensionMode === vscode.ExtensionMode.Test) {
-    return { store, view, editorPanels: () => editors.list(), storageDir: context.globalStorageUri.fsPath };
+    return {
+      store,
+      view,
+      editorPanels: () => editors.list(),
+      storageDir: context.globalStorageUri.fsPath,
+      globalState: context.globalState,
+      workspaceState: context.workspaceState,
+      logDir: context.logUri.fsPath,
+    };
   }
   return undefined;
 }

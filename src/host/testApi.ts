@@ -1,3 +1,4 @@
+import type * as vscode from 'vscode';
 import type { ThreadStore } from '../core/threadStore';
 import type { ChatViewProvider } from './chatViewProvider';
 import type { EditorThreadPanel } from './editorPanels';
@@ -10,4 +11,9 @@ export interface ThreadlineTestApi {
   /** The threads open in editor tabs, oldest first. */
   editorPanels(): EditorThreadPanel[];
   storageDir: string;
+  /** Where the key must never land besides files and settings (see the SecretStorage test). */
+  globalState: vscode.Memento;
+  workspaceState: vscode.Memento;
+  /** This extension's log folder (context.logUri). */
+  logDir: string;
 }

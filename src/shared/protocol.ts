@@ -194,6 +194,8 @@ export interface RenderReport {
   mounted: number;
   /** Text of the last loaded message, as displayed. */
   lastText: string;
+  /** Why the last loaded message failed or stopped, as shown under it; undefined when it did not. */
+  lastError?: string | undefined;
   streaming: boolean;
   notice: string | undefined;
   /** Names on the composer's attachment chips. */

@@ -20,6 +20,10 @@ export interface Fault {
   cutAfterEvents?: number;
   /** Wait this long before handling the request. */
   stallMs?: number;
+  /** Hold the stream after this many SSE events, for `pauseMs` (or until the client leaves), then go on. */
+  pauseAfterEvents?: number;
+  /** How long `pauseAfterEvents` holds the stream (default 30 s). */
+  pauseMs?: number;
   /** Send `event: error` after this many SSE events, then end the stream. */
   errorEventAfter?: number;
   /** End the response as `failed` (`response.failed` when streaming). */
@@ -64,7 +68,7 @@ export function parseFault(value: unknown): Fault {
     if (fault[key] !== undefined && typeof fault[key] !== type) throw new Error(`Fault field '${key}' must be a ${type}.`);
   };
   for (const key of ['method', 'path', 'message', 'type', 'code', 'param']) expect(key, 'string');
-  for (const key of ['status', 'retryAfter', 'cutAfterEvents', 'stallMs', 'errorEventAfter', 'times']) expect(key, 'number');
+  for (const key of ['status', 'retryAfter', 'cutAfterEvents', 'stallMs', 'pauseAfterEvents', 'pauseMs', 'errorEventAfter', 'times']) expect(key, 'number');
   for (const key of ['shouldRetry', 'failResponse']) expect(key, 'boolean');
   return fault as Fault;
 }

@@ -1,8 +1,9 @@
 // Server-sent events for every family (openai-wire.md §0.4). One writer plays the stream faults
-// (cutAfterEvents, errorEventAfter; both count events sent, from 0) so routes only describe the
+// (cutAfterEvents, pauseAfterEvents, errorEventAfter; all count events sent, from 0) so routes only describe the
 // happy path; a dialect says how one event, an injected error and the end look on the wire.
 // `stallMs` and the cut of a JSON reply happen before and after the route, in index.ts.
 import type { ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Fault } from './faults';
 import type { JsonObject } from './store';
 
@@ -51,6 +52,9 @@ export const chatDialect: SseDialect<JsonObject> = {
 export class SseWriter<E> {
   private sent = 0;
   private over = false;
+  private paused = false;
+  /** Aborted when the client goes: ends a pause early. */
+  private readonly gone = new AbortController();
   private injected: StreamError | undefined;
 
   constructor(
@@ -67,6 +71,7 @@ export class SseWriter<E> {
     });
     res.on('close', () => {
       this.over = true;
+      this.gone.abort();
     });
   }
 
@@ -88,6 +93,12 @@ export class SseWriter<E> {
       this.over = true;
       this.res.socket?.destroy();
       return false;
+    }
+    if (this.fault?.pauseAfterEvents === this.sent && !this.paused) {
+      // A reply that is part-way through, as a slow model leaves it: lets a test stop it there.
+      this.paused = true;
+      await sleep(this.fault.pauseMs ?? 30_000, undefined, { signal: this.gone.signal }).catch(() => undefined);
+      if (!this.open) return false;
     }
     if (this.fault?.errorEventAfter === this.sent) {
       this.injected = streamError(this.fault);

@@ -186,6 +186,7 @@ export class App {
           messageIds: this.transcript.messageIds(),
           mounted: this.transcript.mounted,
           lastText: this.transcript.lastText(),
+          lastError: this.transcript.lastError(),
           streaming: this.transcript.isStreaming,
           notice: this.notice.current,
           pending: this.composer.pendingNames,

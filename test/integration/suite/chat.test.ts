@@ -36,6 +36,7 @@ suite('Threadline chat in a real VS Code', () => {
     await api.view.receive({ type: 'send', text: 'hello without key' });
     const report = await api.view.waitForRender((r) => r.notice?.includes('Set API Key') === true);
     assert.match(report.notice ?? '', /Set API Key/);
+    assert.equal(report.draft, 'hello without key', 'the typed message did not go back into the composer');
     assert.equal(api.store.list().reduce((n, t) => n + t.messageCount, 0), before);
   });
 
@@ -47,6 +48,14 @@ suite('Threadline chat in a real VS Code', () => {
       assert.ok(!fs.readFileSync(file, 'utf8').includes(TEST_KEY), `API key found in ${file}`);
     }
     assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('threadline')).includes(TEST_KEY));
+    // …nor into the extension's global or workspace state, nor its log.
+    for (const memento of [api.globalState, api.workspaceState]) {
+      for (const key of memento.keys()) assert.ok(!JSON.stringify(memento.get(key) ?? null).includes(TEST_KEY), `API key found in state ${key}`);
+    }
+    // The extension host's logs: every extension's channel, Threadline's included, and its own.
+    for (const file of filesUnder(path.dirname(api.logDir))) {
+      assert.ok(!fs.readFileSync(file, 'utf8').includes(TEST_KEY), `API key found in the log ${file}`);
+    }
   });
 
   test('New Thread creates a thread and shows it', async () => {
@@ -100,6 +109,64 @@ suite('Threadline chat in a real VS Code', () => {
     assert.equal(reply!.status, 'error');
     assert.match(reply!.error ?? '', /500/);
     await api.view.waitForRender((r) => r.messageIds.at(-1) === reply!.id && !r.streaming);
+  });
+
+  // Every way a send can fail at the server: the message stays stored, the reply says what to do,
+  // and the panel shows it under the reply.
+  const failures: { name: string; fault: Record<string, unknown>; says: RegExp }[] = [
+    { name: '401 (wrong key)', fault: { status: 401, message: 'Incorrect API key provided', code: 'invalid_api_key', type: 'invalid_request_error' }, says: /401.*Set API Key/ },
+    { name: '429 (rate limit)', fault: { status: 429, message: 'Rate limit reached', code: 'rate_limit_exceeded', type: 'requests', retryAfter: 7, shouldRetry: false }, says: /429.*Wait 7 seconds and try again/ },
+    { name: '503 (server down)', fault: { status: 503, message: 'overloaded', shouldRetry: false }, says: /503.*overloaded/ },
+    // Dropped before any answer, on every retry the SDK makes.
+    { name: 'network down', fault: { cutAfterEvents: 0, times: 5 }, says: /Could not reach the server.*try again/ },
+  ];
+  for (const { name, fault, says } of failures) {
+    test(`${name}: the message is kept and the reply says what to do`, async () => {
+      await vscode.commands.executeCommand('threadline.newThread');
+      const thread = api.store.list()[0]!;
+      await injectFault({ path: '/v1/responses', method: 'POST', ...fault });
+      await api.view.receive({ type: 'send', text: `Does ${name} lose this?` });
+      const [user, reply] = await api.store.messages(thread.id);
+      assert.equal(messageText(user!), `Does ${name} lose this?`);
+      assert.equal(reply!.status, 'error');
+      assert.match(reply!.error ?? '', says);
+      const report = await api.view.waitForRender((r) => r.messageIds.at(-1) === reply!.id && !r.streaming);
+      assert.match(report.lastError ?? '', says);
+      // The thread goes on once the server is back.
+      await clearFaults();
+      await api.view.receive({ type: 'send', text: 'and now?' });
+      assert.equal((await api.store.messages(thread.id)).at(-1)!.status, 'complete');
+    });
+  }
+
+  test('a server that cannot start the thread gives the typed text back, and stores nothing', async () => {
+    await vscode.commands.executeCommand('threadline.newThread');
+    const thread = api.store.list()[0]!;
+    await injectFault({ path: '/v1/conversations', method: 'POST', status: 503, message: 'overloaded', shouldRetry: false });
+    await api.view.receive({ type: 'send', text: 'keep me safe' });
+    const report = await api.view.waitForRender((r) => r.notice?.includes('503') === true);
+    // Back in the composer, first, above anything already there.
+    assert.match(report.draft, /^keep me safe(\n|$)/);
+    assert.deepEqual(await api.store.messages(thread.id), []);
+  });
+
+  test('Stop part-way through a reply keeps the text that arrived', async () => {
+    await vscode.commands.executeCommand('threadline.newThread');
+    const thread = api.store.list()[0]!;
+    const question = 'please answer with a good number of separate words';
+    // Responses events 0-3 open the reply; each delta after that is one word.
+    await injectFault({ path: '/v1/responses', method: 'POST', pauseAfterEvents: 7 });
+    const sending = api.view.receive({ type: 'send', text: question });
+    const partial = await api.view.waitForRender((r) => r.streaming && r.lastText.trim().length > 0);
+    await api.view.receive({ type: 'stop' });
+    await sending;
+    const reply = (await api.store.messages(thread.id)).at(-1)!;
+    assert.equal(reply.status, 'cancelled');
+    const kept = messageText(reply);
+    assert.ok(kept.length > 0 && expectedReply(question).startsWith(kept) && kept.length < expectedReply(question).length, `kept ${JSON.stringify(kept)}`);
+    assert.ok(kept.startsWith(partial.lastText.trim()));
+    const report = await api.view.waitForRender((r) => r.messageIds.at(-1) === reply.id && !r.streaming);
+    assert.equal(report.lastText, kept.trim());
   });
 
   test('Stop cancels a streaming reply and keeps what arrived', async () => {

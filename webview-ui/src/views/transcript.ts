@@ -282,6 +282,11 @@ export class Transcript {
     return this.lastNode()?.querySelector('.message-text')?.textContent ?? '';
   }
 
+  /** Why the last message failed or stopped, as shown under it. */
+  lastError(): string | undefined {
+    return this.lastNode()?.querySelector('.message-error')?.textContent ?? undefined;
+  }
+
   /** Footnote count of the last message, for the render report. */
   lastReferenceCount(): number {
     return this.lastNode()?.querySelectorAll('.reference').length ?? 0;
