@@ -39,9 +39,19 @@ export const tests = [
     name: 'a message gets the streamed reply from the server',
     async run(t) {
       await fetch(controlUrl(t, 'requests'), { method: 'DELETE' });
+      // Hold the reply part-way (Responses events 0-3 open it, then one word each) to see it grow.
+      const held = await fetch(controlUrl(t, 'faults'), {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ method: 'POST', path: '/responses', pauseAfterEvents: 6, pauseMs: 3_000 }),
+      });
+      assert.ok(held.ok, `could not queue a fault: HTTP ${held.status}`);
       await send(t, FIRST);
       const user = messages(t, 'user').last();
       await user.locator('.message-text', { hasText: FIRST }).waitFor({ timeout: 15_000 });
+      const streaming = t.webview().locator('.message[data-status=streaming] .message-text', { hasText: 'Echo:' });
+      await streaming.waitFor({ timeout: 15_000 });
+      const partial = (await streaming.innerText()).trim();
+      assert.ok(expectedReply(FIRST).startsWith(partial) && partial.length < expectedReply(FIRST).length, `not part of the reply: ${JSON.stringify(partial)}`);
       const reply = messages(t, 'assistant').last();
       await reply.and(t.webview().locator('[data-status=complete]')).waitFor({ timeout: 30_000 });
       assert.equal((await reply.locator('.message-text').innerText()).trim(), expectedReply(FIRST));

@@ -66,6 +66,18 @@ export async function runIntegration({ standInUrl, timeoutMs = 300_000, keep = f
     await server?.stop();
   }
 
+  readSuiteResult(resultFile, counts, exitCode, path.join(runDir, 'code-server.log'));
+  log(`run folder ${shown(runDir)}; ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  if (!keep) fs.rmSync(path.join(runDir, 'chromium-profile'), { recursive: true, force: true });
+  console.log(countLine(counts));
+  return counts;
+}
+
+/**
+ * Prints each test's outcome from the suite's result file (test/integration/index.ts writes it)
+ * and fills `counts`; a run that wrote nothing, did not finish or ran nothing is `crashed`.
+ */
+export function readSuiteResult(resultFile, counts, exitCode, logHint) {
   if (fs.existsSync(resultFile)) {
     const result = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
     for (const t of result.tests) {
@@ -77,13 +89,9 @@ export async function runIntegration({ standInUrl, timeoutMs = 300_000, keep = f
     Object.assign(counts, { passed: result.passed, failed: result.failed, skipped: result.skipped ?? 0 });
     if (!result.done && !counts.crashed) counts.crashed = 'the suite did not finish';
   } else if (!counts.crashed) {
-    counts.crashed = `the suite wrote no result file (exit code ${exitCode}); see ${path.join(runDir, 'code-server.log')}`;
+    counts.crashed = `the suite wrote no result file (exit code ${exitCode}); see ${logHint}`;
   }
   if (!counts.crashed && exitCode !== 0 && counts.failed === 0) counts.crashed = `extension host exit code ${exitCode} with no failed test`;
   if (!counts.crashed && counts.passed + counts.failed === 0) counts.crashed = 'the suite ran zero tests';
   if (counts.crashed) log(`CRASHED: ${counts.crashed}`);
-  log(`run folder ${shown(runDir)}; ${((Date.now() - started) / 1000).toFixed(1)}s`);
-  if (!keep) fs.rmSync(path.join(runDir, 'chromium-profile'), { recursive: true, force: true });
-  console.log(countLine(counts));
-  return counts;
 }

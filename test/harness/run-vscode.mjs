@@ -1,15 +1,19 @@
 #!/usr/bin/env node
-// `npm run test:vscode`: the extension's tests inside a real VS Code (code-server's workbench in
-// headless Chromium), on a machine that has no desktop VS Code.
+// `npm run test:vscode`: the extension's tests inside a real VS Code: a desktop one for the
+// integration suite when installed, else (and for the UI stages) code-server's workbench in
+// headless Chromium.
 //   1. sets up what is missing (Node 24 + code-server in .cache/harness, Debian chromium),
 //   2. builds (node esbuild.mjs && node esbuild.mjs --tests),
 //   3. starts the stand-in server (out/test/stand-in/cli.js),
-//   4. stage "integration": mocha suite in the extension host (test/integration),
+//   4. stage "integration": mocha suite in the extension host (test/integration): in a desktop
+//      VS Code through @vscode/test-electron when one is installed (test/harness/electron.mjs),
+//      otherwise in code-server's workbench,
 //   5. stage "e2e": UI tests in the workbench (test/e2e/*.e2e.mjs), screenshots in test-output/,
 //   6. stage "ui": the panel's webview alone in the browser, on the page harness (test/ui/*.ui.mjs).
 // Prints each stage's "N passed, N failed" and the combined count as the last line.
 //
 // Options: --only integration|e2e|ui   --grep TEXT   --file NAME (e2e and ui files whose name contains NAME)
+//          --runner auto|electron|code-server (integration host; auto: desktop VS Code if installed)
 //          --no-build   --keep (keep Chromium profiles)
 //          --timeout SECONDS (integration suite, default 300)
 // Env: THREADLINE_HARNESS_CACHE (tool cache, default <repo>/.cache/harness), CHROMIUM (browser
@@ -19,6 +23,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { REPO, CACHE, ensureTools, startStandIn, logger, countLine } from './lib.mjs';
 import { runIntegration } from './integration.mjs';
+import { findDesktopVSCode, runIntegrationElectron } from './electron.mjs';
 import { e2eFiles, runE2e } from './e2e.mjs';
 import { uiFiles, runUi } from './ui.mjs';
 
@@ -29,6 +34,12 @@ const grep = opt('grep');
 const fileFilter = opt('file');
 const keep = argv.includes('--keep');
 const timeoutMs = Number(opt('timeout') ?? 300) * 1000;
+const runner = opt('runner') ?? 'auto';
+if (!['auto', 'electron', 'code-server'].includes(runner)) {
+  console.error(`--runner takes "auto", "electron" or "code-server", not ${JSON.stringify(runner)}`);
+  process.exit(2);
+}
+const desktop = runner === 'code-server' ? undefined : findDesktopVSCode();
 if (only && only !== 'integration' && only !== 'e2e' && only !== 'ui') {
   console.error(`--only takes "integration", "e2e" or "ui", not ${JSON.stringify(only)}`);
   process.exit(2);
@@ -55,7 +66,9 @@ try {
 
   if (!only || only === 'integration') {
     console.log('\n=== integration suite (extension host) ===');
-    stages.push(['integration', await runIntegration({ standInUrl: standIn.url, timeoutMs, keep, grep })]);
+    stages.push(['integration', desktop || runner === 'electron'
+      ? await runIntegrationElectron({ standInUrl: standIn.url, vscodeExecutablePath: desktop, grep })
+      : await runIntegration({ standInUrl: standIn.url, timeoutMs, keep, grep })]);
   }
   if (!only || only === 'e2e') {
     console.log('\n=== end-to-end UI tests (workbench) ===');
