@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: every check, in order, with one combined count as the very last line:
-//   1. type-check      tsc --noEmit -p tsconfig.json
+//   1. type-check      tsc --noEmit: tsconfig.host.json (no DOM), tsconfig.webview.json (no Node), tsconfig.json (all + tests)
 //   2. build           node esbuild.mjs --tests   (extension, webview, tests, stand-in)
 //   3. unit + backend  node --test over out/test/{unit,backend,build}/**/*.test.js
 //   4. VS Code         npm run test:vscode -- --no-build   (integration suite + e2e UI tests)
@@ -48,14 +48,19 @@ function testFilesUnder(dir) {
 const results = []; // { stage, passed, failed, skipped, problem? }
 const header = (s) => console.log(`\n===== ${s} =====`);
 
-// 1. Type-check.
+// 1. Type-check: the host against Node's and VS Code's APIs only (no DOM), the panel against the
+// DOM only (no Node), then everything with the tests.
 {
   header('type-check (tsc --noEmit)');
   const t = Date.now();
   const tsc = path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
-  const { code } = await run(process.execPath, [tsc, '--noEmit', '-p', 'tsconfig.json']);
-  console.log(`type-check: ${code === 0 ? 'ok' : 'FAILED'} (${secs(t)})`);
-  results.push({ stage: 'type-check', passed: 0, failed: 0, skipped: 0, problem: code === 0 ? undefined : 'type errors' });
+  const failed = [];
+  for (const project of ['tsconfig.host.json', 'tsconfig.webview.json', 'tsconfig.json']) {
+    const { code } = await run(process.execPath, [tsc, '--noEmit', '-p', project]);
+    if (code !== 0) failed.push(project);
+  }
+  console.log(`type-check: ${failed.length === 0 ? 'ok' : `FAILED (${failed.join(', ')})`} (${secs(t)})`);
+  results.push({ stage: 'type-check', passed: 0, failed: 0, skipped: 0, problem: failed.length === 0 ? undefined : `type errors in ${failed.join(', ')}` });
 }
 
 // 2. Build (the --tests build includes the extension and the webview).
