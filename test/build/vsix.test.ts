@@ -42,5 +42,8 @@ test('the VSIX holds only what runs, and the host bundle is self-contained', () 
     assert.deepEqual([...requires].filter((r) => r !== 'vscode' && !builtins.has(r)), ['./tokenizer.js']);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+    // Packing rebuilt dist/ for production (vscode:prepublish): put the development build, with
+    // its source maps, back for the VS Code stages that run after this one.
+    execFileSync(process.execPath, ['esbuild.mjs'], { cwd: path.resolve(__dirname, '..', '..', '..'), stdio: 'pipe' });
   }
 });
