@@ -70,7 +70,7 @@ for (const file of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(cod
 /** Every *.ts under `dir` (recursively), for the test build. */
 function tsFilesUnder(dir) {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true })
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
     .map((f) => path.join(dir, f));
 }

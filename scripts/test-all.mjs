@@ -17,7 +17,11 @@ const COUNT_LINE = /^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/;
 const started = Date.now();
 const secs = (t) => `${((Date.now() - t) / 1000).toFixed(1)}s`;
 
-/** Run a command with output passed through; resolves { code, lastLines }. */
+/**
+ * Run a command with output passed through; resolves { code, lastLines }.
+ * @param {string} cmd @param {string[]} args @param {{ env?: Record<string, string> }} [options]
+ * @returns {Promise<{ code: number, lastLines: string[] }>}
+ */
 function run(cmd, args, { env } = {}) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -42,7 +46,7 @@ function run(cmd, args, { env } = {}) {
 function testFilesUnder(dir) {
   const abs = path.join(REPO, dir);
   if (!fs.existsSync(abs)) return [];
-  return fs.readdirSync(abs, { recursive: true }).filter((f) => f.endsWith('.test.js')).sort().map((f) => path.join(dir, f));
+  return fs.readdirSync(abs, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.test.js')).sort().map((f) => path.join(dir, f));
 }
 
 const results = []; // { stage, passed, failed, skipped, problem? }

@@ -22,8 +22,11 @@ export function e2eFiles() {
 }
 
 
-/** @returns {Promise<{passed:number, failed:number, skipped:number, crashed?:string}>} */
-export async function runE2e({ standInUrl, files = e2eFiles(), grep, keep = false, headed = false } = {}) {
+/**
+ * @param {{ standInUrl: string, files?: string[], grep?: string, keep?: boolean, headed?: boolean }} options
+ * @returns {Promise<{passed:number, failed:number, skipped:number, crashed?:string}>}
+ */
+export async function runE2e({ standInUrl, files = e2eFiles(), grep, keep = false, headed = false }) {
   const counts = { passed: 0, failed: 0, skipped: 0 };
   if (files.length === 0) {
     counts.crashed = 'no test/e2e/*.e2e.mjs files';

@@ -42,9 +42,11 @@ export function findDesktopVSCode({ env = process.env, platform = process.platfo
 /**
  * Runs the suite in a desktop VS Code with its own user-data and extensions folders (user settings
  * point threadline.baseUrl at the stand-in, as the code-server stage does).
+ * @param {{ standInUrl: string, vscodeExecutablePath?: string, grep?: string,
+ *   runTests?: typeof import('@vscode/test-electron').runTests }} options
  * @returns {Promise<{passed:number, failed:number, skipped:number, crashed?:string}>}
  */
-export async function runIntegrationElectron({ standInUrl, vscodeExecutablePath, grep, runTests } = {}) {
+export async function runIntegrationElectron({ standInUrl, vscodeExecutablePath, grep, runTests }) {
   const started = Date.now();
   const counts = { passed: 0, failed: 0, skipped: 0 };
   const entry = path.join(REPO, 'out', 'test', 'integration', 'index.js');

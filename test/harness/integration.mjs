@@ -11,8 +11,11 @@ import {
 
 const log = logger('integration');
 
-/** @returns {Promise<{passed:number, failed:number, skipped:number, crashed?:string}>} */
-export async function runIntegration({ standInUrl, timeoutMs = 300_000, keep = false, grep } = {}) {
+/**
+ * @param {{ standInUrl: string, timeoutMs?: number, keep?: boolean, grep?: string }} options
+ * @returns {Promise<{passed:number, failed:number, skipped:number, crashed?:string}>}
+ */
+export async function runIntegration({ standInUrl, timeoutMs = 300_000, keep = false, grep }) {
   const started = Date.now();
   const entry = path.join(REPO, 'out', 'test', 'integration', 'index.js');
   const counts = { passed: 0, failed: 0, skipped: 0 };

@@ -177,7 +177,7 @@ export async function freePort(preferred = 0) {
     const srv = net.createServer();
     srv.once('error', () => resolve(undefined));
     srv.listen(port, '127.0.0.1', () => {
-      const p = srv.address().port;
+      const p = /** @type {net.AddressInfo} */ (srv.address()).port;
       srv.close(() => resolve(p));
     });
   });
@@ -228,7 +228,10 @@ async function stopGroup(child) {
 
 export const STAND_IN_CLI = path.resolve(process.env.THREADLINE_STAND_IN_CLI || path.join(REPO, 'out', 'test', 'stand-in', 'cli.js'));
 
-/** Start the stand-in; resolves with { url, stop() } once it printed its base URL. */
+/**
+ * Start the stand-in; resolves with { url, stop() } once it printed its base URL.
+ * @param {{ logFile?: string, env?: Record<string, string> }} [options]
+ */
 export async function startStandIn({ logFile, env = {} } = {}) {
   if (!fs.existsSync(STAND_IN_CLI)) {
     throw new Error(`stand-in server not built: ${path.relative(REPO, STAND_IN_CLI)} is missing ` +
@@ -310,9 +313,11 @@ export function linkExtension(extensionsDir, extDir = REPO) {
 /**
  * Start code-server in its own process group on 127.0.0.1:port; resolves once the workbench page
  * answers 200 (healthz alone says OK even when the workbench fails).
+ * @param {{ runDir: string, port: number, userDataDir?: string, extensionsDir?: string, env?: Record<string, string>,
+ *   extraArgs?: string[], smokeDriver?: boolean, logFile?: string, stdio?: import('node:child_process').StdioOptions }} options
  */
 export async function startCodeServer({ runDir, port, userDataDir = path.join(runDir, 'data'),
-  extensionsDir = path.join(runDir, 'extensions'), env = {}, extraArgs = [], smokeDriver = false, logFile, stdio } = {}) {
+  extensionsDir = path.join(runDir, 'extensions'), env = {}, extraArgs = [], smokeDriver = false, logFile, stdio }) {
   const config = path.join(runDir, 'code-server.yaml');
   fs.writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const args = [CS_ENTRY, '--config', config, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none',
@@ -341,6 +346,7 @@ export async function startCodeServer({ runDir, port, userDataDir = path.join(ru
   throw new Error(`code-server did not come up on ${base} (${last}); see ${logPath}`);
 }
 
+/** @param {string} base @param {{ folder?: string, payload?: string[][] }} [options] */
 export function workbenchUrl(base, { folder, payload } = {}) {
   const q = new URLSearchParams();
   if (folder) q.set('folder', folder);
@@ -386,6 +392,10 @@ export function shown(p) {
  * Expose VS Code's automation hooks (window.codeAutomationLog / codeAutomationExit), as VS Code's own
  * web integration tests do. Must run before page.goto. Returns { exited }: a promise of the exit code
  * (wrapped, so that awaiting this function does not wait for the exit).
+ */
+/**
+ * @param {import('playwright-core').Page} page
+ * @param {{ print?: (line: string, level?: unknown) => void, verbose?: boolean }} [options]
  */
 export async function exposeAutomationHooks(page, { print = (s) => console.log(s), verbose = !!process.env.VERBOSE } = {}) {
   let resolveExit;

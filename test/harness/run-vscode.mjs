@@ -47,6 +47,7 @@ if (only && only !== 'integration' && only !== 'e2e' && only !== 'ui') {
 
 const log = logger('test:vscode');
 const started = Date.now();
+/** @type {[string, { passed: number, failed: number, skipped: number, crashed?: string }][]} */
 const stages = [];
 let standIn;
 let fatal;

@@ -37,6 +37,8 @@ export function screenshotter(page, log) {
 /**
  * Runs `tests` in order against `t`, counting into `counts`; `afterEach` may throw to fail a step
  * that passed (e.g. the page threw meanwhile). A failed step leaves a `failure-<prefix>-…` shot.
+ * @param {{ name: string, run: (t: any) => Promise<void>, timeoutMs?: number }[]} tests @param {any} t
+ * @param {{ counts: { passed: number, failed: number, skipped: number }, failurePrefix: string, afterEach?: () => unknown }} options
  */
 export async function runSteps(tests, t, { counts, failurePrefix, afterEach }) {
   let failedBefore = false;

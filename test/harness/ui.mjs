@@ -25,7 +25,10 @@ export function uiFiles() {
 }
 
 
-/** @returns {Promise<{passed:number, failed:number, skipped:number, crashed?:string}>} */
+/**
+ * @param {{ files?: string[], grep?: string, keep?: boolean, headed?: boolean }} [options]
+ * @returns {Promise<{passed:number, failed:number, skipped:number, crashed?:string}>}
+ */
 export async function runUi({ files = uiFiles(), grep, keep = false, headed = false } = {}) {
   const counts = { passed: 0, failed: 0, skipped: 0 };
   if (files.length === 0) {

@@ -32,7 +32,8 @@ export async function runCommand(page, title, { timeout = 20_000 } = {}) {
   // The palette closes, or turns into the command's own quick input (showInputBox, showQuickPick).
   await page.waitForFunction(() => {
     const i = document.querySelector('.quick-input-widget input');
-    return !i || !i.checkVisibility() || !i.value.startsWith('>');
+    if (!(i instanceof HTMLInputElement)) return true;
+    return !i.checkVisibility() || !i.value.startsWith('>');
   }, undefined, { timeout: 10_000 });
 }
 
