@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -109,6 +110,43 @@ describe('ThreadStore', () => {
     for (const line of lines) assert.doesNotThrow(() => JSON.parse(line), `every line is whole JSON: ${line}`);
     assert.deepEqual(problems, []);
     assert.equal((await reopen()).get(t.id)?.messageCount, 3);
+  });
+
+  test('a process killed while appending loses nothing it had stored, and the store opens clean', async () => {
+    const dir = await tempDir();
+    const child = spawn(process.execPath, [path.join(__dirname, 'fakes', 'appendForever.js'), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let threadId = '';
+    let stored = 0;
+    await new Promise<void>((resolve) => {
+      let buffered = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        const lines = buffered.split('\n');
+        buffered = lines.pop()!;
+        for (const line of lines) {
+          if (line.startsWith('thread ')) threadId = line.slice('thread '.length);
+          if (line.startsWith('stored ')) stored = Number(line.slice('stored '.length));
+        }
+        // Killed at once, mid-way through whatever it is writing now.
+        if (stored >= 40 && child.exitCode === null) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+    });
+    await new Promise((resolve) => child.once('exit', resolve));
+
+    const problems: string[] = [];
+    const reopened = await ThreadStore.open(dir, { onProblem: (m) => problems.push(m) });
+    const messages = await reopened.messages(threadId);
+    // Every append it was told had finished is there, in order; one more may have made it too.
+    assert.ok(messages.length >= stored && messages.length <= stored + 1, `${messages.length} messages after ${stored} stored`);
+    assert.deepEqual(messages.map((m) => m.id), messages.map((_, i) => `m${i + 1}`));
+    assert.equal(reopened.get(threadId)?.messageCount, messages.length);
+    assert.deepEqual(problems, []);
+    // …and it takes the next message on a clean line.
+    await reopened.append(threadId, textMessage(threadId, 'after', 'after the crash', Date.now()));
+    assert.equal((await (await ThreadStore.open(dir)).messages(threadId)).at(-1)?.id, 'after');
   });
 
   test('a whole record that only lost its newline is kept, and the next append goes on a new line', async () => {
