@@ -9,12 +9,14 @@ import { ChatHost } from './host/chatHost';
 import { ChatViewProvider } from './host/chatViewProvider';
 import { EditorPanels } from './host/editorPanels';
 import { registerCommands } from './host/commands';
+import { registerChooseProvider } from './host/chooseProvider';
 import { startRetention } from './host/retention';
 import { registerThreadCommands } from './host/threadCommands';
 import { onSettingsChanged, readSettings } from './host/settings';
 import type { ThreadlineTestApi } from './host/testApi';
 
 export async function activate(context: vscode.ExtensionContext): Promise<ThreadlineTestApi | undefined> {
+  const testMode = context.extensionMode === vscode.ExtensionMode.Test;
   const output = vscode.window.createOutputChannel('Threadline', { log: true });
   context.subscriptions.push(output);
 
@@ -35,7 +37,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
     view,
     editors,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view, { webviewOptions: { retainContextWhenHidden: false } }),
-    ...registerCommands(apiKey, host, view, editors, chat, context.extensionMode === vscode.ExtensionMode.Test),
+    ...registerCommands(apiKey, host, view, editors, chat, testMode),
+    registerChooseProvider(apiKey, testMode),
     ...registerThreadCommands(store, chat, host),
     startRetention(store, chat),
     apiKey.onDidChange(() => void host.refreshAll()),
@@ -43,7 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
   );
 
   // Only a test run gets a handle on the internals; other extensions see nothing.
-  if (context.extensionMode === vscode.ExtensionMode.Test) {
+  if (testMode) {
     return {
       store,
       view,
