@@ -24,8 +24,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
   const apiKey = new ApiKeyStore(context.secrets);
   const backendFor = (kind: BackendKind): Backend => createBackend(kind, readSettings(), apiKey);
   const chat = new ChatService({ store, backendFor, settings: () => readSettings() });
+  const testMode = context.extensionMode === vscode.ExtensionMode.Test;
+  const openedLinks: string[] = [];
   // Shared by every webview; the side panel and each editor tab is a session on it.
-  const host = new ChatHost({ extensionUri: context.extensionUri, store, chat, apiKey, workspaceState: context.workspaceState, globalStorageUri: context.globalStorageUri });
+  const host = new ChatHost({
+    extensionUri: context.extensionUri,
+    store,
+    chat,
+    apiKey,
+    workspaceState: context.workspaceState,
+    globalStorageUri: context.globalStorageUri,
+    ...(testMode ? { openLink: async (uri: vscode.Uri) => (openedLinks.push(uri.toString(true)), true) } : {}),
+  });
   const view = new ChatViewProvider(host, context.globalState);
   const editors = new EditorPanels(host);
 
@@ -43,8 +53,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
   );
 
   // Only a test run gets a handle on the internals; other extensions see nothing.
-  if (context.extensionMode === vscode.ExtensionMode.Test) {
-    return { store, view, editorPanels: () => editors.list(), storageDir: context.globalStorageUri.fsPath };
+  if (testMode) {
+    return { store, view, editorPanels: () => editors.list(), storageDir: context.globalStorageUri.fsPath, openedLinks };
   }
   return undefined;
 }

@@ -14,6 +14,7 @@ import { Disposable } from './disposable';
 import { ImageCache } from './imageCache';
 import { mimeFromName, PendingAttachments } from './pendingAttachments';
 import type { PanelSession } from './panelSession';
+import type { LinkOpener } from './references';
 import { readSettings } from './settings';
 import { currentWorkspaceFolder } from './workspace';
 
@@ -31,6 +32,8 @@ export interface ChatHostDeps {
   workspaceState: vscode.Memento;
   /** The extension's global storage: images fetched by file id are cached under it. */
   globalStorageUri?: vscode.Uri;
+  /** How web links in references open; `vscode.env.openExternal` unless a test records them. */
+  openLink?: LinkOpener;
 }
 
 /** Where a problem with an attachment is told: the panel that asked for it. */
@@ -69,6 +72,7 @@ export class ChatHost extends Disposable {
   });
   /** Images fetched by file id, shared by every webview (see imageCache.ts). */
   readonly images: ImageCache;
+  readonly openLink: LinkOpener;
   /** Attachments already uploaded, by dialect, server, kind and content hash (this session). */
   private readonly uploaded = new Map<string, AttachmentPart>();
   private readonly sessions = new Set<PanelSession>();
@@ -83,6 +87,7 @@ export class ChatHost extends Disposable {
     this.chat = deps.chat;
     this.apiKey = deps.apiKey;
     this.workspaceState = deps.workspaceState;
+    this.openLink = deps.openLink ?? ((uri) => vscode.env.openExternal(uri));
     this.images = new ImageCache(path.join(deps.globalStorageUri?.fsPath ?? path.join(os.tmpdir(), 'threadline'), 'image-cache'));
     this.register(deps.chat.onEvent((e) => this.onChatEvent(e)));
     this.register(this.pending);

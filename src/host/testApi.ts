@@ -10,4 +10,9 @@ export interface ThreadlineTestApi {
   /** The threads open in editor tabs, oldest first. */
   editorPanels(): EditorThreadPanel[];
   storageDir: string;
+  /**
+   * Web links a reference asked to open, oldest first. In test mode they are recorded here
+   * instead of going to `vscode.env.openExternal`, which would need a real browser.
+   */
+  openedLinks: readonly string[];
 }

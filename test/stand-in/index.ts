@@ -21,6 +21,7 @@ import type { Reply, RequestBody } from './router';
 import { registerAssistantsRoutes } from './routes/assistants';
 import { registerChatRoutes } from './routes/chat';
 import { registerControlRoutes } from './routes/control';
+import { registerContainerRoutes } from './routes/containers';
 import { registerConversationRoutes } from './routes/conversations';
 import { registerFileRoutes } from './routes/files';
 import { registerInputTokenRoutes } from './routes/inputTokens';
@@ -69,6 +70,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
   const requests: RecordedRequest[] = [];
   const api = new Router();
   registerFileRoutes(api);
+  registerContainerRoutes(api);
   registerConversationRoutes(api);
   registerResponseRoutes(api);
   registerInputTokenRoutes(api);
