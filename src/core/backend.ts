@@ -90,6 +90,8 @@ export interface UploadRequest {
 
 export interface Backend {
   readonly kind: BackendKind;
+  /** The server it talks to (its base URL), so caches of server-side things keep servers apart. */
+  readonly server: string;
   /**
    * Creates the server-side thread (a conversation, an Assistants thread, or nothing for chat),
    * holding `initialMessages` (oldest first, e.g. imported history) when given. Attachments go
