@@ -13,6 +13,7 @@ import { startRetention } from './host/retention';
 import { registerThreadCommands } from './host/threadCommands';
 import { onSettingsChanged, readSettings } from './host/settings';
 import type { ThreadlineTestApi } from './host/testApi';
+import { createTestSeams } from './host/testSeams';
 
 export async function activate(context: vscode.ExtensionContext): Promise<ThreadlineTestApi | undefined> {
   const output = vscode.window.createOutputChannel('Threadline', { log: true });
@@ -24,8 +25,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
   const apiKey = new ApiKeyStore(context.secrets);
   const backendFor = (kind: BackendKind): Backend => createBackend(kind, readSettings(), apiKey);
   const chat = new ChatService({ store, backendFor, settings: () => readSettings() });
-  const testMode = context.extensionMode === vscode.ExtensionMode.Test;
-  const openedLinks: string[] = [];
+  const seams = context.extensionMode === vscode.ExtensionMode.Test ? createTestSeams() : undefined;
   // Shared by every webview; the side panel and each editor tab is a session on it.
   const host = new ChatHost({
     extensionUri: context.extensionUri,
@@ -34,7 +34,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
     apiKey,
     workspaceState: context.workspaceState,
     globalStorageUri: context.globalStorageUri,
-    ...(testMode ? { openLink: async (uri: vscode.Uri) => (openedLinks.push(uri.toString(true)), true) } : {}),
+    ...(seams ? { openLink: seams.openLink, withProgress: seams.withProgress } : {}),
   });
   const view = new ChatViewProvider(host, context.globalState);
   const editors = new EditorPanels(host);
@@ -53,8 +53,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
   );
 
   // Only a test run gets a handle on the internals; other extensions see nothing.
-  if (testMode) {
-    return { store, view, editorPanels: () => editors.list(), storageDir: context.globalStorageUri.fsPath, openedLinks };
+  if (seams) {
+    return { store, view, editorPanels: () => editors.list(), storageDir: context.globalStorageUri.fsPath, openedLinks: seams.openedLinks, cancelProgress: seams.cancelProgress };
   }
   return undefined;
 }

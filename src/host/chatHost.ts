@@ -15,6 +15,7 @@ import { ImageCache } from './imageCache';
 import { mimeFromName, PendingAttachments } from './pendingAttachments';
 import type { PanelSession } from './panelSession';
 import type { LinkOpener } from './references';
+import type { ProgressRunner } from './testSeams';
 import { readSettings } from './settings';
 import { currentWorkspaceFolder } from './workspace';
 
@@ -34,6 +35,8 @@ export interface ChatHostDeps {
   globalStorageUri?: vscode.Uri;
   /** How web links in references open; `vscode.env.openExternal` unless a test records them. */
   openLink?: LinkOpener;
+  /** Shows upload progress; `vscode.window.withProgress` unless a test presses its Cancel. */
+  withProgress?: ProgressRunner;
 }
 
 /** Where a problem with an attachment is told: the panel that asked for it. */
@@ -73,6 +76,7 @@ export class ChatHost extends Disposable {
   /** Images fetched by file id, shared by every webview (see imageCache.ts). */
   readonly images: ImageCache;
   readonly openLink: LinkOpener;
+  private readonly withProgress: ProgressRunner;
   /** Attachments already uploaded, by dialect, server, kind and content hash (this session). */
   private readonly uploaded = new Map<string, AttachmentPart>();
   private readonly sessions = new Set<PanelSession>();
@@ -88,6 +92,7 @@ export class ChatHost extends Disposable {
     this.apiKey = deps.apiKey;
     this.workspaceState = deps.workspaceState;
     this.openLink = deps.openLink ?? ((uri) => vscode.env.openExternal(uri));
+    this.withProgress = deps.withProgress ?? ((options, task) => vscode.window.withProgress(options, task));
     this.images = new ImageCache(path.join(deps.globalStorageUri?.fsPath ?? path.join(os.tmpdir(), 'threadline'), 'image-cache'));
     this.register(deps.chat.onEvent((e) => this.onChatEvent(e)));
     this.register(this.pending);
@@ -215,7 +220,7 @@ export class ChatHost extends Disposable {
       part.dataUrl = `data:${imageMime};base64,${Buffer.from(data).toString('base64')}`;
     }
     try {
-      const prepared = await vscode.window.withProgress(
+      const prepared = await this.withProgress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Threadline: attaching {0}', name), cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => this.pending.remove(upload.id));

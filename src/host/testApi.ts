@@ -15,4 +15,6 @@ export interface ThreadlineTestApi {
    * instead of going to `vscode.env.openExternal`, which would need a real browser.
    */
   openedLinks: readonly string[];
+  /** Presses Cancel on every Threadline progress notification showing now (uploads). */
+  cancelProgress(): void;
 }
