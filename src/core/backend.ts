@@ -139,4 +139,10 @@ export interface ConnectionSettings {
   keyHeader?: 'authorization' | 'api-key';
   /** Sent with every request, e.g. Azure's `api-version`. */
   query?: Record<string, string>;
+  /**
+   * Azure OpenAI's deployment API (`{endpoint}/openai/deployments/{deployment}/…?api-version=…`),
+   * through the SDK's AzureOpenAI client; `baseUrl` is then `{endpoint}/openai`. Absent for the v1
+   * path, which is an ordinary base URL.
+   */
+  azureDeployment?: { endpoint: string; deployment: string; apiVersion: string };
 }
