@@ -15,7 +15,6 @@ import { ImageCache } from './imageCache';
 import { mimeFromName, PendingAttachments } from './pendingAttachments';
 import type { PanelSession } from './panelSession';
 import type { LinkOpener } from './references';
-import type { ProgressRunner } from './testSeams';
 import { readSettings } from './settings';
 import { currentWorkspaceFolder } from './workspace';
 
@@ -38,6 +37,12 @@ export interface ChatHostDeps {
   /** Shows upload progress; `vscode.window.withProgress` unless a test presses its Cancel. */
   withProgress?: ProgressRunner;
 }
+
+/** Runs a task under a progress notification; `vscode.window.withProgress` outside tests. */
+export type ProgressRunner = <R>(
+  options: vscode.ProgressOptions,
+  task: (progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken) => Thenable<R>,
+) => Thenable<R>;
 
 /** Where a problem with an attachment is told: the panel that asked for it. */
 export type ProblemReporter = (message: string) => void;

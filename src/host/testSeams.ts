@@ -1,11 +1,6 @@
 import * as vscode from 'vscode';
+import type { ProgressRunner } from './chatHost';
 import type { LinkOpener } from './references';
-
-/** Runs a task under a progress notification; `vscode.window.withProgress` outside tests. */
-export type ProgressRunner = <R>(
-  options: vscode.ProgressOptions,
-  task: (progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken) => Thenable<R>,
-) => Thenable<R>;
 
 /**
  * What only a test run (ExtensionMode.Test) swaps in, for what the extension host cannot drive
