@@ -14,6 +14,7 @@ import { startRetention } from './host/retention';
 import { registerThreadCommands } from './host/threadCommands';
 import { onSettingsChanged, readSettings } from './host/settings';
 import type { ThreadlineTestApi } from './host/testApi';
+import { createTestSeams } from './host/testSeams';
 
 export async function activate(context: vscode.ExtensionContext): Promise<ThreadlineTestApi | undefined> {
   const testMode = context.extensionMode === vscode.ExtensionMode.Test;
@@ -26,8 +27,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
   const apiKey = new ApiKeyStore(context.secrets);
   const backendFor = (kind: BackendKind): Backend => createBackend(kind, readSettings(), apiKey);
   const chat = new ChatService({ store, backendFor, settings: () => readSettings() });
+  const seams = testMode ? createTestSeams() : undefined;
   // Shared by every webview; the side panel and each editor tab is a session on it.
-  const host = new ChatHost({ extensionUri: context.extensionUri, store, chat, apiKey, workspaceState: context.workspaceState, globalStorageUri: context.globalStorageUri });
+  const host = new ChatHost({
+    extensionUri: context.extensionUri,
+    store,
+    chat,
+    apiKey,
+    workspaceState: context.workspaceState,
+    globalStorageUri: context.globalStorageUri,
+    ...(seams ? { openLink: seams.openLink, withProgress: seams.withProgress } : {}),
+  });
   const view = new ChatViewProvider(host, context.globalState);
   const editors = new EditorPanels(host);
 
@@ -46,7 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
   );
 
   // Only a test run gets a handle on the internals; other extensions see nothing.
-  if (testMode) {
+  if (seams) {
     return {
       store,
       view,
@@ -55,6 +65,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
       globalState: context.globalState,
       workspaceState: context.workspaceState,
       logDir: context.logUri.fsPath,
+      openedLinks: seams.openedLinks,
+      cancelProgress: seams.cancelProgress,
     };
   }
   return undefined;

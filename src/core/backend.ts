@@ -90,6 +90,8 @@ export interface UploadRequest {
 
 export interface Backend {
   readonly kind: BackendKind;
+  /** The server it talks to (its base URL), so caches of server-side things keep servers apart. */
+  readonly server: string;
   /**
    * Creates the server-side thread (a conversation, an Assistants thread, or nothing for chat),
    * holding `initialMessages` (oldest first, e.g. imported history) when given. Attachments go
@@ -137,4 +139,10 @@ export interface ConnectionSettings {
   keyHeader?: 'authorization' | 'api-key';
   /** Sent with every request, e.g. Azure's `api-version`. */
   query?: Record<string, string>;
+  /**
+   * Azure OpenAI's deployment API (`{endpoint}/openai/deployments/{deployment}/…?api-version=…`),
+   * through the SDK's AzureOpenAI client; `baseUrl` is then `{endpoint}/openai`. Absent for the v1
+   * path, which is an ordinary base URL.
+   */
+  azureDeployment?: { endpoint: string; deployment: string; apiVersion: string };
 }

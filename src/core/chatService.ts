@@ -73,7 +73,7 @@ export class ChatService {
   private disposed = false;
   /** Threads being deleted: a send to one is refused rather than racing the delete. */
   private readonly deleting = new Set<string>();
-  /** File names by dialect and file id (see nameCitedFiles). */
+  /** File names by dialect, server and file id (see cachedFileName). */
   private readonly fileNames = new Map<string, Promise<string | undefined>>();
 
   constructor(private readonly options: ChatServiceOptions) {
@@ -213,6 +213,7 @@ export class ChatService {
     } catch (err) {
       throw new SendError(describeError(err).message, { cause: err });
     }
+    await this.nameRemoteFiles(backend, fetched);
     const { store } = this.options;
     let thread = await store.create({ backend: kind });
     thread = await store.update(thread.id, { remoteId });
@@ -461,29 +462,54 @@ export class ChatService {
     return { text, status: 'incomplete', error: 'The server ended the reply without finishing it.' };
   }
 
+  /** Gives citations that carry only a file id the file's name (see cachedFileName). */
+  private async nameCitedFiles(backend: Backend, message: Pick<Message, 'content'>): Promise<void> {
+    await Promise.all(
+      message.content.flatMap((part) =>
+        part.type === 'text' && part.annotations
+          ? part.annotations.map(async (a) => {
+              if (a.filename || !a.fileId || a.containerId) return;
+              const name = await this.cachedFileName(backend, a.fileId);
+              if (name) a.filename = name;
+            })
+          : [],
+      ),
+    );
+  }
+
   /**
-   * Gives citations that carry only a file id the file's name: one lookup per distinct file,
-   * cached for the life of the service, never one per citation. A failed lookup leaves the id.
+   * Names what a server-side thread read back carries only by id: attachments and images whose
+   * name is their file id (the server keeps no name with the message), and citations.
    */
-  private async nameCitedFiles(backend: Backend, message: Message): Promise<void> {
-    if (!backend.fileName) return;
-    const lookup = backend.fileName.bind(backend);
-    for (const part of message.content) {
-      if (part.type !== 'text' || !part.annotations) continue;
-      await Promise.all(
-        part.annotations.map(async (a) => {
-          if (a.filename || !a.fileId || a.containerId) return;
-          const key = `${backend.kind}:${a.fileId}`;
-          let name = this.fileNames.get(key);
-          if (!name) {
-            name = lookup(a.fileId).catch(() => undefined);
-            this.fileNames.set(key, name);
-          }
-          const resolved = await name;
-          if (resolved) a.filename = resolved;
+  private async nameRemoteFiles(backend: Backend, messages: readonly RemoteMessage[]): Promise<void> {
+    await Promise.all(
+      messages.flatMap((message) => [
+        this.nameCitedFiles(backend, message),
+        ...message.content.map(async (part) => {
+          if ((part.type !== 'file' && part.type !== 'image') || !part.fileId || part.name !== part.fileId) return;
+          const name = await this.cachedFileName(backend, part.fileId);
+          if (name) part.name = name;
         }),
-      );
-    }
+      ]),
+    );
+  }
+
+  /**
+   * A file's name: one lookup per distinct file on a server, shared by every caller and kept for
+   * the life of the service, never one per citation. A failed lookup is forgotten, so the next
+   * reply asks again; until then the id stands.
+   */
+  private cachedFileName(backend: Backend, fileId: string): Promise<string | undefined> {
+    if (!backend.fileName) return Promise.resolve(undefined);
+    const key = `${backend.kind} ${backend.server} ${fileId}`;
+    const cached = this.fileNames.get(key);
+    if (cached) return cached;
+    const name = backend.fileName(fileId).catch(() => {
+      if (this.fileNames.get(key) === name) this.fileNames.delete(key);
+      return undefined;
+    });
+    this.fileNames.set(key, name);
+    return name;
   }
 
   /**

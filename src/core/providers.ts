@@ -34,17 +34,27 @@ export function isProviderId(value: unknown): value is ProviderId {
   return typeof value === 'string' && value in PROVIDERS;
 }
 
+/** Which Azure OpenAI API: the v1 path, or the deployment paths with `api-version`. */
+export type AzurePath = 'v1' | 'deployments';
+
 /**
- * Azure's OpenAI v1 path: `https://<resource>.openai.azure.com/openai/v1`. Older deployments use
- * `/openai/deployments/<name>?api-version=…`, which the SDK's AzureOpenAI client builds itself.
+ * Azure's OpenAI v1 path: `https://<resource>.openai.azure.com/openai/v1`. The deployment API
+ * (`/openai/deployments/<name>/…?api-version=…`) lives under `azureDeploymentsBaseUrl`; the SDK's
+ * AzureOpenAI client builds those paths itself.
  */
 export function azureBaseUrl(endpoint: string): string {
   const trimmed = endpoint.trim().replace(/\/+$/, '');
   return /\/openai\/v1$/.test(trimmed) ? trimmed : `${trimmed}/openai/v1`;
 }
 
+/** The root of Azure's deployment API, `{endpoint}/openai` (what AzureOpenAI prefixes its paths with). */
+export function azureDeploymentsBaseUrl(endpoint: string): string {
+  return `${endpoint.trim().replace(/\/+$/, '')}/openai`;
+}
+
 /** Where requests go: an explicit base URL wins, then the preset's. */
-export function resolveBaseUrl(provider: ProviderId, explicitBaseUrl: string | undefined, azureEndpoint: string | undefined): string {
+export function resolveBaseUrl(provider: ProviderId, explicitBaseUrl: string | undefined, azureEndpoint: string | undefined, azurePath: AzurePath = 'v1'): string {
+  if (provider === 'azure' && azurePath === 'deployments') return azureEndpoint ? azureDeploymentsBaseUrl(azureEndpoint) : '';
   if (explicitBaseUrl) return explicitBaseUrl.replace(/\/+$/, '');
   if (provider === 'azure' && azureEndpoint) return azureBaseUrl(azureEndpoint);
   return PROVIDERS[provider].baseUrl;

@@ -18,7 +18,9 @@ export function connectionFor(settings: ThreadlineSettings, apiKey: ApiKeyStore)
   };
   if (settings.organization) connection.organization = settings.organization;
   if (settings.project) connection.project = settings.project;
-  if (settings.provider.id === 'azure') {
+  if (settings.provider.id === 'azure' && settings.azurePath === 'deployments') {
+    connection.azureDeployment = { endpoint: settings.azureEndpoint ?? '', deployment: settings.azureDeployment ?? '', apiVersion: settings.azureApiVersion ?? '' };
+  } else if (settings.provider.id === 'azure') {
     connection.keyHeader = 'api-key';
     if (settings.azureApiVersion) connection.query = { 'api-version': settings.azureApiVersion };
   }

@@ -14,6 +14,7 @@ import { Disposable } from './disposable';
 import { ImageCache } from './imageCache';
 import { mimeFromName, PendingAttachments } from './pendingAttachments';
 import type { PanelSession } from './panelSession';
+import type { LinkOpener } from './references';
 import { readSettings } from './settings';
 import { currentWorkspaceFolder } from './workspace';
 
@@ -31,7 +32,17 @@ export interface ChatHostDeps {
   workspaceState: vscode.Memento;
   /** The extension's global storage: images fetched by file id are cached under it. */
   globalStorageUri?: vscode.Uri;
+  /** How web links in references open; `vscode.env.openExternal` unless a test records them. */
+  openLink?: LinkOpener;
+  /** Shows upload progress; `vscode.window.withProgress` unless a test presses its Cancel. */
+  withProgress?: ProgressRunner;
 }
+
+/** Runs a task under a progress notification; `vscode.window.withProgress` outside tests. */
+export type ProgressRunner = <R>(
+  options: vscode.ProgressOptions,
+  task: (progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken) => Thenable<R>,
+) => Thenable<R>;
 
 /** Where a problem with an attachment is told: the panel that asked for it. */
 export type ProblemReporter = (message: string) => void;
@@ -69,6 +80,8 @@ export class ChatHost extends Disposable {
   });
   /** Images fetched by file id, shared by every webview (see imageCache.ts). */
   readonly images: ImageCache;
+  readonly openLink: LinkOpener;
+  private readonly withProgress: ProgressRunner;
   /** Attachments already uploaded, by dialect, server, kind and content hash (this session). */
   private readonly uploaded = new Map<string, AttachmentPart>();
   private readonly sessions = new Set<PanelSession>();
@@ -83,6 +96,8 @@ export class ChatHost extends Disposable {
     this.chat = deps.chat;
     this.apiKey = deps.apiKey;
     this.workspaceState = deps.workspaceState;
+    this.openLink = deps.openLink ?? ((uri) => vscode.env.openExternal(uri));
+    this.withProgress = deps.withProgress ?? ((options, task) => vscode.window.withProgress(options, task));
     this.images = new ImageCache(path.join(deps.globalStorageUri?.fsPath ?? path.join(os.tmpdir(), 'threadline'), 'image-cache'));
     this.register(deps.chat.onEvent((e) => this.onChatEvent(e)));
     this.register(this.pending);
@@ -210,7 +225,7 @@ export class ChatHost extends Disposable {
       part.dataUrl = `data:${imageMime};base64,${Buffer.from(data).toString('base64')}`;
     }
     try {
-      const prepared = await vscode.window.withProgress(
+      const prepared = await this.withProgress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Threadline: attaching {0}', name), cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => this.pending.remove(upload.id));

@@ -482,7 +482,7 @@ export abstract class PanelSession extends Disposable {
     const message = await this.oneMessage(threadId, messageId);
     if (!message) return;
     try {
-      await openReference(message, index, connectionFor(readSettings(), this.host.apiKey));
+      await openReference(message, index, connectionFor(readSettings(), this.host.apiKey), this.host.openLink);
     } catch (err) {
       const text = err instanceof Error ? err.message : String(err);
       this.post({ type: 'problem', message: text });

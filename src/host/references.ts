@@ -8,12 +8,14 @@ import { describeError } from '../core/errors';
 import { footnote } from '../core/footnotes';
 import type { Message } from '../core/model';
 
+/** Opens a web link outside VS Code; `vscode.env.openExternal`, which asks before an untrusted domain. */
+export type LinkOpener = (uri: vscode.Uri) => Thenable<boolean>;
+
 /**
- * Opens footnote `index` of a reply: a URL through VS Code's own link handling (which asks before
- * opening an untrusted domain), a cited or generated file by downloading it to a temp folder and
- * opening it in an editor.
+ * Opens footnote `index` of a reply: a URL through `openLink`, a cited or generated file by
+ * downloading it to a temp folder and opening it in an editor.
  */
-export async function openReference(message: Message, index: number, connection: ConnectionSettings): Promise<void> {
+export async function openReference(message: Message, index: number, connection: ConnectionSettings, openLink: LinkOpener): Promise<void> {
   const text = message.content.find((p) => p.type === 'text');
   if (!text || text.type !== 'text') return;
   const reference = footnote(text.text, text.annotations).references[index];
@@ -23,7 +25,7 @@ export async function openReference(message: Message, index: number, connection:
     const uri = vscode.Uri.parse(a.url, true);
     // Only web links: a model must not be able to make us open command: or file: URIs.
     if (uri.scheme !== 'https' && uri.scheme !== 'http') throw new Error(vscode.l10n.t('Threadline only opens web links, not {0}: links.', uri.scheme));
-    await vscode.env.openExternal(uri);
+    await openLink(uri);
     return;
   }
   if (!a.fileId) return;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { BackendKind } from '../core/model';
-import type { ProviderId, ProviderPreset } from '../core/providers';
+import type { AzurePath, ProviderId, ProviderPreset } from '../core/providers';
 import { isProviderId, PROVIDERS, resolveBaseUrl } from '../core/providers';
 
 export interface ThreadlineSettings {
@@ -11,8 +11,12 @@ export interface ThreadlineSettings {
   backend: BackendKind;
   organization: string | undefined;
   project: string | undefined;
-  /** Azure: sent as the `api-version` query parameter when set. */
+  /** Azure: sent as the `api-version` query parameter when set (always on the deployments path). */
   azureApiVersion: string | undefined;
+  /** Azure: which API is called; on 'deployments', the endpoint and deployment it needs. */
+  azurePath: AzurePath;
+  azureEndpoint: string | undefined;
+  azureDeployment: string | undefined;
   /** Assistants v2: use this assistant instead of Threadline's own. */
   assistantId: string | undefined;
   /** The model's context window in tokens (0: unknown), for client-side `auto` truncation. */
@@ -38,15 +42,20 @@ export function readSettings(): ThreadlineSettings {
   const provider = PROVIDERS[providerId];
   const backend = config.get<string>('backend');
   const azureDeployment = userValue(config, 'azure.deployment');
+  const azureEndpoint = userValue(config, 'azure.endpoint');
+  const azurePath: AzurePath = userValue(config, 'azure.path') === 'deployments' ? 'deployments' : 'v1';
   return {
     provider,
-    baseUrl: resolveBaseUrl(providerId, userValue(config, 'baseUrl'), userValue(config, 'azure.endpoint')),
-    // On Azure's v1 path the deployment name is the model.
+    baseUrl: resolveBaseUrl(providerId, userValue(config, 'baseUrl'), azureEndpoint, azurePath),
+    // On Azure the deployment name is the model (on the deployments path it is also in the URL).
     model: (providerId === 'azure' ? azureDeployment : undefined) ?? (config.get<string>('model')?.trim() || 'gpt-4.1-mini'),
     backend: BACKENDS.includes(backend as BackendKind) ? (backend as BackendKind) : provider.defaultBackend,
     organization: userValue(config, 'organization'),
     project: userValue(config, 'project'),
     azureApiVersion: userValue(config, 'azure.apiVersion'),
+    azurePath,
+    azureEndpoint,
+    azureDeployment,
     assistantId: config.get<string>('assistantId')?.trim() || undefined,
     contextWindow: Math.max(0, Math.floor(config.get<number>('contextWindow') ?? 0)),
   };

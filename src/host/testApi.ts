@@ -16,4 +16,11 @@ export interface ThreadlineTestApi {
   workspaceState: vscode.Memento;
   /** This extension's log folder (context.logUri). */
   logDir: string;
+  /**
+   * Web links a reference asked to open, oldest first. In test mode they are recorded here
+   * instead of going to `vscode.env.openExternal`, which would need a real browser.
+   */
+  openedLinks: readonly string[];
+  /** Presses Cancel on every Threadline progress notification showing now (uploads). */
+  cancelProgress(): void;
 }

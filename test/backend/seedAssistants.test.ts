@@ -1,11 +1,16 @@
 // Flows 1 and 7 in the Assistants dialect: a thread created with history, then its messages
 // listed back page by page. The real SDK over real HTTP against the stand-in.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, test } from 'node:test';
 import { InternalServerError } from 'openai';
 import { historyFrom } from '../../src/core/backend';
 import type { RemoteMessage } from '../../src/core/backend';
 import { AssistantsBackend } from '../../src/core/backends/assistantsBackend';
+import { ChatService } from '../../src/core/chatService';
+import { ThreadStore } from '../../src/core/threadStore';
 import { expectedReply } from '../stand-in/index';
 import { splitReply } from './replies';
 import { alternating, assertShortHistoryListed, bodyArray, message, newThread, recorder, shortHistory, textOf, uploads, words } from './seedFixtures';
@@ -162,5 +167,32 @@ describe('Assistants: a thread created with initial messages, listed back', () =
     const [deleted] = requests('DELETE', /^\/v1\/threads\/[^/]+$/);
     assert.ok(deleted, 'the thread was deleted');
     assert.equal(requests('POST', /\/messages$/).length, 1, 'no add after the failure');
+  });
+});
+
+describe('Assistants: a thread opened by id shows file names, not ids', () => {
+  test('attachments, images and citations are named with one lookup per distinct file', async () => {
+    const b = backend();
+    const { image, file } = await uploads(b);
+    const thread = newThread('assistants', 'th_named');
+    thread.remoteId = (await b.createThread(thread, [message(thread.id, 'user', [{ type: 'text', text: 'Look at these' }, image, file])])).remoteId;
+    // Two replies cite the same file: still one lookup for it.
+    for (const text of ['What do my notes say?', 'And again?']) {
+      const input = message(thread.id, 'user', [{ type: 'text', text }, file]);
+      await collect(b.reply({ thread, history: historyFrom([]), input, model: MODEL, signal: new AbortController().signal }));
+    }
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'threadline-named-'));
+    after(() => fs.rm(dir, { recursive: true, force: true }));
+    const store = await ThreadStore.open(dir);
+    const chat = new ChatService({ store, backendFor: () => b, settings: () => ({ model: MODEL, backend: 'assistants' }) });
+    const requests = recorder(standIn.current);
+
+    const opened = await chat.openRemote('assistants', thread.remoteId!);
+
+    const parts = (await store.messages(opened.id)).flatMap((m) => m.content);
+    const names = parts.flatMap((p) => (p.type === 'file' || p.type === 'image' ? [p.name] : p.type === 'text' ? (p.annotations ?? []).map((a) => a.filename) : []));
+    assert.deepEqual(names, ['garden.png', 'notes.txt', 'notes.txt', 'notes.txt', 'notes.txt', 'notes.txt']);
+    const lookups = requests('GET', /^\/v1\/files\/[^/]+$/).map((r) => r.path).sort();
+    assert.deepEqual(lookups, [`/v1/files/${file.fileId}`, `/v1/files/${image.fileId}`].sort());
   });
 });

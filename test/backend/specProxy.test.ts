@@ -159,6 +159,21 @@ describe('the wire conforms to the OpenAI spec, through a validating proxy', () 
     );
   });
 
+  test('Responses: a web citation, a generated container file and its download', async (t) => {
+    const p = proxyOrSkip(t);
+    if (!p) return;
+    await conforming(p, ['POST /responses', 'GET /containers/{container_id}/files/{file_id}/content'], async () => {
+      const backend = new ResponsesBackend(via(p));
+      const th = thread('responses', 'th_spec_links');
+      th.remoteId = (await backend.createThread(th)).remoteId;
+      const reply = done(await collect(backend.reply(request(th, 'Read https://example.com/a and generate a file named out.txt'))));
+      assert.deepEqual(reply.annotations?.map((a) => a.type), ['url_citation', 'container_file_citation']);
+      const generated = reply.annotations![1]!;
+      const file = await downloadFile(via(p), generated.fileId!, { containerId: generated.containerId!, name: generated.filename! });
+      assert.equal(file.name, 'out.txt');
+    });
+  });
+
   test('Assistants: assistant, thread, a cited file, a stopped run, delete', async (t) => {
     const p = proxyOrSkip(t);
     if (!p) return;

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkAuthorization } from './auth';
 import { parseBody, readBody } from './body';
+import { azureApiPath } from './azure';
 import { ApiError, defaultErrorMessage, defaultErrorType, invalidUrl } from './errors';
 import { FAULT_HEADER, FaultQueue, parseFault } from './faults';
 import type { Fault } from './faults';
@@ -21,6 +22,7 @@ import type { Reply, RequestBody } from './router';
 import { registerAssistantsRoutes } from './routes/assistants';
 import { registerChatRoutes } from './routes/chat';
 import { registerControlRoutes } from './routes/control';
+import { registerContainerRoutes } from './routes/containers';
 import { registerConversationRoutes } from './routes/conversations';
 import { registerFileRoutes } from './routes/files';
 import { registerInputTokenRoutes } from './routes/inputTokens';
@@ -69,6 +71,7 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
   const requests: RecordedRequest[] = [];
   const api = new Router();
   registerFileRoutes(api);
+  registerContainerRoutes(api);
   registerConversationRoutes(api);
   registerResponseRoutes(api);
   registerInputTokenRoutes(api);
@@ -105,8 +108,9 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
         if (reply) send(res, requestId, reply);
         return;
       }
-      if (!url.pathname.startsWith(`${API_PREFIX}/`)) throw invalidUrl(method, url.pathname);
-      const apiPath = url.pathname.slice(API_PREFIX.length);
+      const azurePath = azureApiPath(url);
+      if (azurePath === undefined && !url.pathname.startsWith(`${API_PREFIX}/`)) throw invalidUrl(method, url.pathname);
+      const apiPath = azurePath ?? url.pathname.slice(API_PREFIX.length);
 
       const recorded = recordRequest(method, url, req.headers, body);
       requests.push(recorded);

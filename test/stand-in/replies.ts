@@ -9,7 +9,9 @@
 //
 // Every family starts from this rule and adds what its attachments make visible:
 // - Responses (routes/responses.ts): ` I see an image (<mime>).` per distinct image, then
-//   ` [<filename>]` with a file_citation per distinct file;
+//   ` [<filename>]` with a file_citation per distinct file, ` [<host>]` with a url_citation per
+//   link in the last user message, ` [<name>]` with a container_file_citation for
+//   `generate a file named <name>`;
 // - Chat Completions (routes/chat.ts): an image part reads as `[image: <mime>]` in <text>;
 // - Assistants (routes/assistants/reply.ts): a `【4:<i>†<filename>】` citation per attached file,
 //   then a sandbox link to a generated file per code_interpreter attachment.

@@ -53,8 +53,18 @@ export interface ResponseRecord {
   output: Item[];
 }
 
+/** A file code interpreter "made" in a container (Responses); served by /containers routes only. */
+export interface ContainerFile {
+  containerId: string;
+  fileId: string;
+  filename: string;
+  content: Buffer;
+}
+
 export interface StandInState {
   files: Map<string, StoredFile>;
+  /** Container files by `<container_id>/<file_id>`. */
+  containerFiles: Map<string, ContainerFile>;
   conversations: Map<string, ConversationRecord>;
   /**
    * Items of deleted conversations by conversation id: OpenAI does not delete a conversation's
@@ -66,11 +76,11 @@ export interface StandInState {
 }
 
 export function createState(): StandInState {
-  return { files: new Map(), conversations: new Map(), itemsOfDeletedConversations: new Map(), responses: new Map() };
+  return { files: new Map(), containerFiles: new Map(), conversations: new Map(), itemsOfDeletedConversations: new Map(), responses: new Map() };
 }
 
 /** An id with the real API's prefix, e.g. `conv_…`, `resp_…`, `msg_…`, `file-…`. */
-export function newId(prefix: 'file-' | 'conv_' | 'resp_' | 'msg_' | 'item_' | 'req_' | 'chatcmpl-'): string {
+export function newId(prefix: 'file-' | 'cfile_' | 'cntr_' | 'conv_' | 'resp_' | 'msg_' | 'item_' | 'req_' | 'chatcmpl-'): string {
   return `${prefix}${randomBytes(prefix === 'file-' ? 11 : 24).toString('hex')}`;
 }
 

@@ -360,6 +360,47 @@ describe('ChatService: naming cited files', () => {
   });
 });
 
+describe('ChatService: the file-name cache', () => {
+  const cite = (fileId: string) => ({ type: 'file_citation' as const, start: 0, end: 0, fileId });
+  const named = (m: Message) => m.content.flatMap((p) => (p.type === 'text' ? (p.annotations ?? []).map((a) => a.filename) : []));
+
+  test('a lookup that failed is tried again with the next reply, and then remembered', async () => {
+    const backend = new FakeBackend();
+    const lookups: string[] = [];
+    backend.fileName = async (fileId: string) => {
+      lookups.push(fileId);
+      if (lookups.length === 1) throw new Error('503 Service Unavailable');
+      return 'report.pdf';
+    };
+    const { chat } = await harness(backend);
+    for (let i = 0; i < 3; i++) backend.script({ done: { status: 'complete', text: 'x', annotations: [cite('file-a')] } });
+    const thread = await chat.createThread();
+
+    const failed = await chat.send(thread.id, 'one');
+    const retried = await chat.send(thread.id, 'two');
+    const cached = await chat.send(thread.id, 'three');
+
+    assert.deepEqual([named(failed), named(retried), named(cached)], [[undefined], ['report.pdf'], ['report.pdf']]);
+    assert.deepEqual(lookups, ['file-a', 'file-a']);
+  });
+
+  test('the same file id on another server is looked up there, not taken from the first', async () => {
+    const backend = new FakeBackend();
+    backend.fileName = async (fileId: string) => `${fileId} on ${backend.server}`;
+    const { chat } = await harness(backend);
+    backend.script({ done: { status: 'complete', text: 'x', annotations: [cite('file-a')] } });
+    backend.script({ done: { status: 'complete', text: 'x', annotations: [cite('file-a')] } });
+    const thread = await chat.createThread();
+
+    backend.server = 'https://one.example/v1';
+    const first = await chat.send(thread.id, 'one');
+    backend.server = 'https://two.example/v1';
+    const second = await chat.send(thread.id, 'two');
+
+    assert.deepEqual([named(first), named(second)], [['file-a on https://one.example/v1'], ['file-a on https://two.example/v1']]);
+  });
+});
+
 describe('ChatService: a retired dialect', () => {
   test('a reply refused because the dialect is gone is stored with that kind, so the UI can offer a switch', async () => {
     const backend = new FakeBackend('assistants');

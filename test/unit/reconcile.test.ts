@@ -13,6 +13,7 @@ import { chatHarness } from './fakes/chatHarness';
 /** A dialect without server threads, so without threadExists (as Chat Completions). */
 const chatBackend: Backend = {
   kind: 'chat',
+  server: 'http://localhost:11434/v1',
   createThread: async () => ({}),
   async *reply() {},
   deleteThread: async () => undefined,

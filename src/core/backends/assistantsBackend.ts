@@ -39,6 +39,10 @@ type AttachmentPart = Extract<ContentPart, { type: 'file' | 'image' }>;
 export class AssistantsBackend implements Backend {
   readonly kind = 'assistants' as const;
 
+  get server(): string {
+    return this.settings.baseUrl;
+  }
+
   constructor(
     private readonly settings: ConnectionSettings,
     private readonly options: AssistantsOptions = {},

@@ -24,6 +24,10 @@ type AttachmentPart = Extract<ContentPart, { type: 'file' | 'image' }>;
 export class ChatCompletionsBackend implements Backend {
   readonly kind = 'chat' as const;
 
+  get server(): string {
+    return this.settings.baseUrl;
+  }
+
   constructor(
     private readonly settings: ConnectionSettings,
     private readonly options: ChatCompletionsOptions,

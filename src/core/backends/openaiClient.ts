@@ -1,22 +1,48 @@
 // Builds the SDK client for one connection. Every option is passed explicitly (null rather than
 // undefined) so the SDK never falls back to OPENAI_* environment variables of the user's shell.
-import OpenAI from 'openai';
+import OpenAI, { AzureOpenAI } from 'openai';
 import type { ConnectionSettings } from '../backend';
 import { NoApiKeyError } from '../errors';
 
 export function createOpenAIClient(settings: ConnectionSettings): OpenAI {
+  // A function, so the key is read from the secret store per request and a new key applies at once.
+  const readKey = async () => {
+    const key = (await settings.getApiKey())?.trim();
+    if (!key) throw new NoApiKeyError();
+    return key;
+  };
+  if (settings.azureDeployment) return createAzureClient(settings, settings.azureDeployment, readKey);
   return new OpenAI({
     baseURL: settings.baseUrl,
-    // A function, so the key is read from the secret store per request and a new key applies at once.
-    apiKey: async () => {
-      const key = (await settings.getApiKey())?.trim();
-      if (!key) throw new NoApiKeyError();
-      return key;
-    },
+    apiKey: readKey,
     organization: settings.organization || null,
     project: settings.project || null,
     ...(settings.keyHeader === 'api-key' ? { fetch: keyInApiKeyHeader(settings.fetch ?? fetch) } : settings.fetch ? { fetch: settings.fetch } : {}),
     ...(settings.query ? { defaultQuery: settings.query } : {}),
+    ...(settings.maxRetries !== undefined ? { maxRetries: settings.maxRetries } : {}),
+    ...(settings.timeoutMs !== undefined ? { timeout: settings.timeoutMs } : {}),
+  });
+}
+
+/**
+ * Azure's deployment API: the SDK's AzureOpenAI client puts the deployment into the paths that
+ * take one (chat completions) and `api-version` on every request. It takes a per-request
+ * credential only as a token provider, which it sends as a bearer token, so the key is read the
+ * same way as above and moved to the `api-key` header on the way out.
+ */
+function createAzureClient(settings: ConnectionSettings, azure: NonNullable<ConnectionSettings['azureDeployment']>, readKey: () => Promise<string>): OpenAI {
+  const missing = (['endpoint', 'deployment', 'apiVersion'] as const).filter((key) => !azure[key]);
+  if (missing.length) {
+    throw new Error(`Azure OpenAI's deployments path needs ${missing.map((key) => `threadline.azure.${key}`).join(', ')} in your user settings.`);
+  }
+  return new AzureOpenAI({
+    endpoint: azure.endpoint,
+    deployment: azure.deployment,
+    apiVersion: azure.apiVersion,
+    azureADTokenProvider: readKey,
+    organization: settings.organization || null,
+    project: settings.project || null,
+    fetch: keyInApiKeyHeader(settings.fetch ?? fetch),
     ...(settings.maxRetries !== undefined ? { maxRetries: settings.maxRetries } : {}),
     ...(settings.timeoutMs !== undefined ? { timeout: settings.timeoutMs } : {}),
   });

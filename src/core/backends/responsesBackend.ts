@@ -29,6 +29,10 @@ const MIN_OUTPUT_TOKENS = 16;
 export class ResponsesBackend implements Backend {
   readonly kind = 'responses' as const;
 
+  get server(): string {
+    return this.settings.baseUrl;
+  }
+
   constructor(private readonly settings: ConnectionSettings) {}
 
   async createThread(thread: ThreadMeta, initialMessages: readonly Message[] = []): Promise<{ remoteId?: string }> {

@@ -184,7 +184,7 @@ suite('Threadline chat in a real VS Code', () => {
     assert.equal(reply.status, 'cancelled');
   });
 
-  test('a workspace cannot redirect the key to another base URL', async () => {
+  test('a workspace cannot redirect the key to another base URL or Azure endpoint', async () => {
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, 'the harness opens a workspace folder');
     const settingsFile = path.join(folder.uri.fsPath, '.vscode', 'settings.json');
@@ -195,7 +195,19 @@ suite('Threadline chat in a real VS Code', () => {
         resolve();
       });
     });
-    fs.writeFileSync(settingsFile, JSON.stringify({ 'threadline.baseUrl': 'http://127.0.0.1:9/v1', 'threadline.model': 'stand-in-echo' }));
+    fs.writeFileSync(
+      settingsFile,
+      JSON.stringify({
+        'threadline.baseUrl': 'http://127.0.0.1:9/v1',
+        // Nor through the Azure settings, which decide the URL too.
+        'threadline.provider': 'azure',
+        'threadline.azure.path': 'deployments',
+        'threadline.azure.endpoint': 'http://127.0.0.1:9',
+        'threadline.azure.deployment': 'stand-in-echo',
+        'threadline.azure.apiVersion': '2025-04-01-preview',
+        'threadline.model': 'stand-in-echo',
+      }),
+    );
     try {
       await changed;
       const before = (await recordedRequests()).length;

@@ -116,3 +116,15 @@ export async function waitFor(check: () => boolean | Promise<boolean>, what: str
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** Resolves with the next document opened from a Threadline temp download named `name`. */
+export function downloadedDocument(name: string): Promise<vscode.TextDocument> {
+  return new Promise((resolve) => {
+    const sub = vscode.workspace.onDidOpenTextDocument((doc) => {
+      if (path.basename(doc.uri.fsPath) === name && doc.uri.fsPath.includes('threadline-')) {
+        sub.dispose();
+        resolve(doc);
+      }
+    });
+  });
+}

@@ -34,6 +34,8 @@ export class FakeBackend implements Backend {
   readonly remoteThreads = new Map<string, boolean | { fail: unknown }>();
   /** Remote ids passed to threadExists, in order. */
   readonly existsChecks: string[] = [];
+  /** The base URL it stands for. */
+  server = 'https://fake.example/v1';
   /** When set, the backend can name files (Backend.fileName). */
   fileName?: (fileId: string) => Promise<string>;
   private readonly scripts: ScriptStep[][] = [];
