@@ -196,6 +196,8 @@ export interface RenderReport {
   lastText: string;
   /** Why the last loaded message failed or stopped, as shown under it; undefined when it did not. */
   lastError?: string | undefined;
+  /** The last message's note on earlier messages left out of its context, as shown under it. */
+  lastLeftOutNote?: string | undefined;
   streaming: boolean;
   notice: string | undefined;
   /** Names on the composer's attachment chips. */

@@ -187,6 +187,7 @@ export class App {
           mounted: this.transcript.mounted,
           lastText: this.transcript.lastText(),
           lastError: this.transcript.lastError(),
+          lastLeftOutNote: this.transcript.lastLeftOutNote(),
           streaming: this.transcript.isStreaming,
           notice: this.notice.current,
           pending: this.composer.pendingNames,

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { newLocalId } from '../../../src/core/ids';
 import type { Message } from '../../../src/core/model';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
-import { readyPanel, resetBackendSetting } from './helpers';
+import { readyPanel, recordedRequests, resetBackendSetting } from './helpers';
 
 const WORDS = 'context window budget tokens thread history reply limit message gauge panel model'.split(' ');
 
@@ -80,5 +80,26 @@ suite('Context gauge in the panel', () => {
     const now = /^(\d+) \/ 600 tokens.* · (\d+) earlier messages left out · limits: prompt ≤ 600$/.exec(after.gauge ?? '');
     assert.ok(now, `gauge: ${after.gauge}`);
     assert.ok(Number(now[2]) >= leftOut, `${now[2]} left out after the reply, ${leftOut} before`);
+    // The reply itself says how many were left out.
+    assert.equal(after.lastLeftOutNote, `${leftOut} earlier messages were left out of this reply's context to fit the limits.`);
+  });
+
+  test('Conversations + Responses: the client drops the oldest context to fit a prompt limit, and the reply says how much', async () => {
+    await vscode.commands.executeCommand('threadline.chooseBackend', 'responses');
+    const threadId = api.view.currentThreadId!;
+    for (let n = 0; n < 20; n++) {
+      await api.store.append(threadId, { id: newLocalId('msg'), threadId, role: n % 2 ? 'assistant' : 'user', content: [{ type: 'text', text: prose(n, 40 + ((n * 13) % 30)) }], createdAt: Date.now() - (20 - n) * 1000, status: 'complete' });
+    }
+    await vscode.commands.executeCommand('threadline.setContextLimits', { maxPromptTokens: 600 });
+    const before = (await recordedRequests()).length;
+    await api.view.receive({ type: 'send', text: 'Go on.' });
+    const reply = (await api.store.messages(threadId)).at(-1)!;
+    assert.equal(reply.status, 'complete', reply.error);
+    // Sized by the server's own count, as create will see it.
+    assert.ok((await recordedRequests()).slice(before).some((r) => r.method === 'POST' && r.path.endsWith('/responses/input_tokens')), 'the prompt was not counted by /responses/input_tokens');
+    const leftOut = reply.omittedMessageIds?.length ?? 0;
+    assert.ok(leftOut > 5 && leftOut < 20, `${leftOut} left out`);
+    const shown = await api.view.waitForRender((r) => r.messageIds.at(-1) === reply.id && !r.streaming);
+    assert.equal(shown.lastLeftOutNote, `${leftOut} earlier messages were left out of this reply's context to fit the limits.`);
   });
 });

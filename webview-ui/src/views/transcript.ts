@@ -287,6 +287,11 @@ export class Transcript {
     return this.lastNode()?.querySelector('.message-error')?.textContent ?? undefined;
   }
 
+  /** The last message's note on messages left out of its context. */
+  lastLeftOutNote(): string | undefined {
+    return this.lastNode()?.querySelector('.message-omitted')?.textContent ?? undefined;
+  }
+
   /** Footnote count of the last message, for the render report. */
   lastReferenceCount(): number {
     return this.lastNode()?.querySelectorAll('.reference').length ?? 0;
