@@ -82,7 +82,7 @@ export class ChatHost extends Disposable {
   readonly images: ImageCache;
   readonly openLink: LinkOpener;
   private readonly withProgress: ProgressRunner;
-  /** Attachments already uploaded, by dialect, server, kind and content hash (this session). */
+  /** Attachments already uploaded, by dialect, server, account, kind and content hash (this session). */
   private readonly uploaded = new Map<string, AttachmentPart>();
   private readonly sessions = new Set<PanelSession>();
   /** The side panel: where palette commands go when no Threadline editor tab is active. */
@@ -211,7 +211,10 @@ export class ChatHost extends Disposable {
       return false;
     }
     const sha256 = source?.sha256 ?? sha256Hex(data);
-    const uploadKey = `${thread.backend} ${readSettings().baseUrl} ${kind} ${sha256}`;
+    // Per account too: after a key or project change, another account's file id would be refused.
+    const settings = readSettings();
+    const account = sha256Hex(new TextEncoder().encode(`${(await this.apiKey.get()) ?? ''}\n${settings.organization ?? ''}\n${settings.project ?? ''}`));
+    const uploadKey = `${thread.backend} ${settings.baseUrl} ${account} ${kind} ${sha256}`;
     const earlier = this.uploaded.get(uploadKey);
     if (earlier) {
       this.pending.ready(threadId, upload.id, withSource({ ...earlier, name }, source));

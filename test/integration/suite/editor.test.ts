@@ -41,6 +41,16 @@ suite('Editor integration', () => {
     await api.view.receive({ type: 'send', text: 'Compare these.' });
     const user = (await api.store.messages(api.view.currentThreadId!)).filter((m) => m.role === 'user').at(-1)!;
     assert.deepEqual(user.content.filter((p) => p.type === 'file').map((p) => p.type === 'file' && p.name), ['plan.md', 'plan-copy.md']);
+
+    // Another account (a new key) cannot use the first account's file: the same bytes go up again.
+    await vscode.commands.executeCommand('threadline.setApiKey', 'sk-editor-other-account');
+    try {
+      assert.equal(await vscode.commands.executeCommand<boolean>('threadline.askAboutFile', first), true);
+      await api.view.waitForRender((r) => r.pending.includes('plan.md'));
+      assert.equal(await uploads(), before + 2, 'a file id of the earlier account was reused');
+    } finally {
+      await vscode.commands.executeCommand('threadline.setApiKey', 'sk-editor');
+    }
   });
 
   test('Ask about selection puts the selected lines with file and line numbers in the composer', async () => {
