@@ -3,7 +3,8 @@ import { createAssistant, listAssistants } from '../core/backends/assistants/cat
 import { listModels } from '../core/backends/models';
 import { describeError } from '../core/errors';
 import type { ChatService } from '../core/chatService';
-import type { BackendKind } from '../core/model';
+import { adoptRemoteIds, dialectOfRemoteId, parseRemoteIds } from '../core/adoptRemote';
+import type { AdoptResult } from '../core/adoptRemote';
 import { listThreads } from '../core/threadQuery';
 import { summarizeThread } from '../shared/threadSummary';
 import type { ApiKeyStore } from './apiKey';
@@ -88,29 +89,34 @@ export function registerCommands(apiKey: ApiKeyStore, host: ChatHost, view: Chat
       }
       if (picked?.trim()) await updateUserSetting('model', picked.trim());
     }),
+    // Adopts server threads the library lacks, by id (nothing lists them); one id opens it.
     vscode.commands.registerCommand('threadline.openRemoteThread', async (id?: unknown) => {
-      const remoteId = (typeof id === 'string' ? id : await vscode.window.showInputBox({
-        title: vscode.l10n.t('Threadline: open a thread from the server'),
-        prompt: vscode.l10n.t('A conversation id (conv_…, Conversations + Responses) or a thread id (thread_…, Assistants v2). Servers cannot list them, so paste the id.'),
-        validateInput: (v) => (dialectOfRemoteId(v.trim()) ? undefined : vscode.l10n.t('Ids start with conv_ or thread_.')),
-      }))?.trim();
-      const kind = remoteId ? dialectOfRemoteId(remoteId) : undefined;
-      if (!remoteId || !kind) return undefined;
-      try {
-        const thread = await vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Threadline: reading {0}', remoteId), cancellable: true },
-          (_progress, token) => {
-            const abort = new AbortController();
-            token.onCancellationRequested(() => abort.abort());
-            return chat.openRemote(kind, remoteId, abort.signal);
-          },
-        );
-        await host.target().showThread(thread.id);
-        return thread.id;
-      } catch (err) {
-        void vscode.window.showErrorMessage(vscode.l10n.t('Threadline: {0}', err instanceof Error ? err.message : String(err)));
-        return undefined;
-      }
+      const text = typeof id === 'string' ? id : await vscode.window.showInputBox({
+        title: vscode.l10n.t('Threadline: open threads from the server'),
+        prompt: vscode.l10n.t('One or more conversation ids (conv_…, Conversations + Responses) or Assistants thread ids (thread_…), separated by spaces or commas. Servers cannot list them, so paste the ids.'),
+        ignoreFocusOut: true,
+        validateInput: (v) => {
+          const ids = parseRemoteIds(v);
+          const bad = ids.find((i) => !dialectOfRemoteId(i));
+          return ids.length === 0 || bad ? vscode.l10n.t('Ids start with conv_ or thread_ ({0} does not).', bad ?? '…') : undefined;
+        },
+      });
+      const ids = parseRemoteIds(text ?? '');
+      if (ids.length === 0) return undefined;
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Threadline: reading {0}', ids.join(', ')), cancellable: true },
+        (_progress, token) => {
+          const abort = new AbortController();
+          token.onCancellationRequested(() => abort.abort());
+          return adoptRemoteIds({ list: () => host.store.list(), openRemote: (kind, remoteId, signal) => chat.openRemote(kind, remoteId, signal) }, ids, abort.signal);
+        },
+      );
+      const opened = result.adopted.at(-1)?.id ?? result.known.at(-1)?.threadId;
+      if (opened) await host.target().showThread(opened);
+      const summary = adoptSummary(result);
+      if (result.failed.length) void vscode.window.showErrorMessage(summary);
+      else if (ids.length > 1 || result.known.length) void vscode.window.showInformationMessage(summary);
+      return opened;
     }),
     // Assistants v2: run one of the server's assistants, or create one (model, instructions).
     // An argument `{ id }` or `{ create: { name?, instructions? } }` skips the pickers (tests).
@@ -177,9 +183,10 @@ export function selectionAsDraft(editor: vscode.TextEditor): string {
   return `${where}\n${fence}${document.languageId}\n${text}${text.endsWith('\n') ? '' : '\n'}${fence}\n`;
 }
 
-/** Conversations are `conv_…`, Assistants threads `thread_…` (the ids' documented prefixes). */
-function dialectOfRemoteId(id: string): BackendKind | undefined {
-  if (/^conv_\w+$/.test(id)) return 'responses';
-  if (/^thread_\w+$/.test(id)) return 'assistants';
-  return undefined;
+/** One line on what adopting server threads by id did. */
+function adoptSummary(result: AdoptResult): string {
+  const parts = [vscode.l10n.t('Threadline: {0} thread(s) read from the server', result.adopted.length)];
+  if (result.known.length) parts.push(vscode.l10n.t('{0} already in the library', result.known.length));
+  if (result.failed.length) parts.push(vscode.l10n.t('{0} could not be read ({1}: {2})', result.failed.length, result.failed[0]!.remoteId, result.failed[0]!.error));
+  return parts.join('; ') + '.';
 }

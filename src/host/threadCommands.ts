@@ -117,8 +117,12 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, ho
           });
         },
       );
-      void vscode.window.showInformationMessage(reconcileSummary(result));
       await host.refreshAll();
+      // Nothing lists server threads, so ones the library lacks can only come in by id.
+      const adopt = vscode.l10n.t('Adopt Threads by Id…');
+      void vscode.window.showInformationMessage(reconcileSummary(result), adopt).then((choice) => {
+        if (choice === adopt) void vscode.commands.executeCommand('threadline.openRemoteThread');
+      });
       return result;
     })),
     vscode.commands.registerCommand('threadline.importThread', guarded(async (file?: unknown) => {
