@@ -5,7 +5,7 @@ import type { BackendKind } from './core/model';
 import { ThreadStore } from './core/threadStore';
 import { ApiKeyStore } from './host/apiKey';
 import { createBackend } from './host/backends';
-import { ChatHost } from './host/chatHost';
+import { ChatHost, windowWarning } from './host/chatHost';
 import { ChatViewProvider } from './host/chatViewProvider';
 import { EditorPanels } from './host/editorPanels';
 import { registerCommands } from './host/commands';
@@ -22,7 +22,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
     onProblem: (message) => output.warn(message),
   });
   const apiKey = new ApiKeyStore(context.secrets);
-  const backendFor = (kind: BackendKind): Backend => createBackend(kind, readSettings(), apiKey);
+  // Set only by the integration suite (test mode), to stand the stand-in in for another server.
+  let testFetch: typeof fetch | undefined;
+  const backendFor = (kind: BackendKind): Backend => createBackend(kind, readSettings(), apiKey, testFetch);
   const chat = new ChatService({ store, backendFor, settings: () => readSettings() });
   // Shared by every webview; the side panel and each editor tab is a session on it.
   const host = new ChatHost({ extensionUri: context.extensionUri, store, chat, apiKey, workspaceState: context.workspaceState, globalStorageUri: context.globalStorageUri });
@@ -44,7 +46,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
 
   // Only a test run gets a handle on the internals; other extensions see nothing.
   if (context.extensionMode === vscode.ExtensionMode.Test) {
-    return { store, view, editorPanels: () => editors.list(), storageDir: context.globalStorageUri.fsPath };
+    return {
+      store,
+      view,
+      editorPanels: () => editors.list(),
+      storageDir: context.globalStorageUri.fsPath,
+      answerWarnings: (prompt) => {
+        host.warn = prompt ?? windowWarning;
+      },
+      routeRequests: (fetch) => {
+        testFetch = fetch;
+      },
+    };
   }
   return undefined;
 }

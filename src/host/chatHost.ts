@@ -33,6 +33,14 @@ export interface ChatHostDeps {
   globalStorageUri?: vscode.Uri;
 }
 
+/**
+ * Shows a warning with buttons and resolves with the one picked (undefined when dismissed). The
+ * window's own by default; the integration suite answers it in place of a user (test mode only).
+ */
+export type WarningPrompt = (message: string, ...actions: string[]) => Thenable<string | undefined>;
+
+export const windowWarning: WarningPrompt = (message, ...actions) => vscode.window.showWarningMessage(message, ...actions);
+
 /** Where a problem with an attachment is told: the panel that asked for it. */
 export type ProblemReporter = (message: string) => void;
 
@@ -75,6 +83,8 @@ export class ChatHost extends Disposable {
   /** The side panel: where palette commands go when no Threadline editor tab is active. */
   private sidePanel: PanelSession | undefined;
   private readonly workspaceState: vscode.Memento;
+  /** How a warning with a choice reaches the user (see WarningPrompt). */
+  warn: WarningPrompt = windowWarning;
 
   constructor(deps: ChatHostDeps) {
     super();
@@ -265,10 +275,13 @@ export class ChatHost extends Disposable {
     for (const session of [...this.sessions]) session.onChatEvent(e);
   }
 
-  /** The server dropped this thread's dialect: say so, and switch it to Responses in one click. */
-  private async offerSwitch(threadId: string, message: string): Promise<void> {
+  /**
+   * The server dropped this thread's dialect (a reply refused, or a new thread that could not be
+   * made): say so, and switch it to Responses in one click.
+   */
+  async offerSwitch(threadId: string, message: string): Promise<void> {
     const action = vscode.l10n.t('Switch to Conversations + Responses');
-    if ((await vscode.window.showWarningMessage(vscode.l10n.t('Threadline: {0}', message), action)) !== action) return;
+    if ((await this.warn(vscode.l10n.t('Threadline: {0}', message), action)) !== action) return;
     await this.chat.setBackend(threadId, 'responses');
     await this.refreshThread(threadId);
   }

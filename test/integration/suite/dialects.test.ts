@@ -1,0 +1,96 @@
+// Dialect-specific flows through the panel, against the stand-in: Assistants v2 retired on
+// api.openai.com (the offer to switch), and the other flows added with them below.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { messageText } from '../../../src/core/model';
+import type { ThreadlineTestApi } from '../../../src/host/testApi';
+import { clearFaults, injectFault, readyPanel, resetBackendSetting, standInUrl } from './helpers';
+
+const OPENAI = 'https://api.openai.com/v1';
+
+suite('Dialects through the panel', () => {
+  let api: ThreadlineTestApi;
+
+  suiteSetup(async () => {
+    api = await readyPanel('sk-dialects');
+  });
+
+  teardown(async () => {
+    api.answerWarnings(undefined);
+    api.routeRequests(undefined);
+    await clearFaults();
+    await vscode.workspace.getConfiguration('threadline').update('baseUrl', standInUrl(), vscode.ConfigurationTarget.Global);
+  });
+
+  suiteTeardown(() => resetBackendSetting());
+
+  test('a new Assistants thread on api.openai.com offers the switch to Responses, keeps the draft, and the switched thread replies', async () => {
+    // Threadline believes it talks to api.openai.com; the requests reach the stand-in, which
+    // answers the Assistants call with the 404 api.openai.com now gives.
+    await vscode.workspace.getConfiguration('threadline').update('baseUrl', OPENAI, vscode.ConfigurationTarget.Global);
+    api.routeRequests((input, init) => fetch(String(input).replace(OPENAI, standInUrl()), init));
+    await injectFault({ method: 'POST', path: '/v1/threads', status: 404, message: 'Invalid URL (POST /v1/threads)' });
+    const warnings: { message: string; actions: string[] }[] = [];
+    api.answerWarnings(async (message, ...actions) => {
+      warnings.push({ message, actions });
+      return actions.find((a) => /Switch to Conversations/.test(a));
+    });
+    await vscode.commands.executeCommand('threadline.newThread');
+    await vscode.commands.executeCommand('threadline.chooseBackend', 'assistants');
+    const threadId = api.view.currentThreadId!;
+
+    await api.view.receive({ type: 'send', text: 'My first question' });
+
+    assert.equal(warnings.length, 1, 'the switch was offered once');
+    assert.match(warnings[0]!.message, /turned the Assistants API off/);
+    assert.deepEqual(await api.store.messages(threadId), [], 'nothing was stored');
+    const report = await api.view.waitForRender((r) => r.draft === 'My first question');
+    assert.match(report.notice ?? '', /turned the Assistants API off/);
+    assert.equal(api.store.get(threadId)?.backend, 'responses', 'accepting the offer switched the thread');
+
+    await api.view.receive({ type: 'send', text: report.draft });
+    const [user, reply] = await api.store.messages(threadId);
+    assert.equal(user && messageText(user), 'My first question');
+    assert.equal(reply?.status, 'complete', reply?.error);
+  });
+
+  test('Assistants: a message sent while a run is active is shown queued, can go back to the composer, and goes out after Stop ends the run', async () => {
+    await vscode.commands.executeCommand('threadline.newThread');
+    await vscode.commands.executeCommand('threadline.chooseBackend', 'assistants');
+    const threadId = api.view.currentThreadId!;
+    // The run is held at the stand-in, so the reply stays in progress until Stop.
+    await injectFault({ method: 'POST', path: '/threads/[^/]+/runs$', stallMs: 15_000 });
+    const first = api.view.receive({ type: 'send', text: 'First question' });
+    await api.view.waitForRender((r) => r.streaming && r.threadId === threadId);
+
+    const second = api.view.receive({ type: 'send', text: 'Second question' });
+    const third = api.view.receive({ type: 'send', text: 'Third, to rephrase' });
+    let report = await api.view.waitForRender((r) => r.queued?.length === 2);
+    assert.deepEqual(report.queued?.map((q) => q.text), ['Second question', 'Third, to rephrase']);
+    assert.equal(report.streaming, true, 'the reply is still in progress');
+
+    // Edit: the queued message leaves the queue and its text is back in the composer.
+    await api.view.receive({ type: 'unqueue', id: report.queued![1]!.id, edit: true });
+    await third;
+    report = await api.view.waitForRender((r) => r.queued?.length === 1 && r.draft.includes('Third, to rephrase'));
+    assert.deepEqual(report.queued?.map((q) => q.text), ['Second question']);
+
+    // Stop ends the run; the message still queued goes out then.
+    await api.view.receive({ type: 'stop' });
+    await first;
+    await second;
+    const messages = await api.store.messages(threadId);
+    assert.deepEqual(
+      messages.map((m) => [m.role, m.status, m.role === 'user' ? messageText(m) : '']),
+      [
+        ['user', 'complete', 'First question'],
+        ['assistant', 'cancelled', ''],
+        ['user', 'complete', 'Second question'],
+        ['assistant', 'complete', ''],
+      ],
+    );
+    report = await api.view.waitForRender((r) => r.messageIds.at(-1) === messages[3]!.id && !r.streaming && r.queued?.length === 0);
+    assert.match(report.draft, /Third, to rephrase/, 'the edited message is still in the composer, never sent');
+  });
+});
+
