@@ -54,6 +54,9 @@ export type AttachmentOptions = Pick<UploadRequest, 'signal' | 'onProgress'>;
 
 export const STILL_STREAMING = 'A reply is still streaming; stop it or wait.';
 
+/** What Continue sends: the model reads it as "go on from where the reply stopped". */
+export const CONTINUE_TEXT = 'Continue.';
+
 /** A message sent while its thread had a reply in progress: it goes out when that reply ends. */
 export interface QueuedSend {
   id: string;
@@ -392,6 +395,18 @@ export class ChatService {
     } finally {
       this.release(threadId, controller);
     }
+  }
+
+  /**
+   * Continue after the thread's latest reply was cut short: sends only the continuation request,
+   * never attachments or per-run limits meant for the user's next message. Refused (SendError)
+   * unless the latest message is an incomplete reply.
+   */
+  async continueReply(threadId: string): Promise<Message> {
+    if (!this.options.store.get(threadId)) throw new SendError('That thread no longer exists.');
+    const [latest] = await this.options.store.lastMessages(threadId, 1);
+    if (latest?.role !== 'assistant' || latest.status !== 'incomplete') throw new SendError('Only the latest reply, when it was cut short, can be continued.');
+    return this.send(threadId, CONTINUE_TEXT);
   }
 
   /** Aborts the reply streaming in `threadId`; false when there is none. */

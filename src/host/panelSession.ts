@@ -336,7 +336,7 @@ export abstract class PanelSession extends Disposable {
         await this.openReference(message.messageId, message.index);
         return;
       case 'continue':
-        await this.send('Continue.');
+        await this.continueReply();
         return;
       case 'clearRunLimits':
         await this.setRunLimits(undefined);
@@ -457,6 +457,17 @@ export abstract class PanelSession extends Disposable {
       // A new thread on a server that dropped its dialect: the draft is back in the composer, so
       // after the switch the user sends it again as it was.
       if (threadId && err instanceof SendError && err.kind === 'retired') await this.host.offerSwitch(threadId, err.message);
+    }
+  }
+
+  /** Continue on the latest, cut-short reply; the composer's attachments and limits stay for the next message. */
+  private async continueReply(): Promise<void> {
+    const threadId = this.currentThreadId;
+    if (!threadId) return;
+    try {
+      await this.host.chat.continueReply(threadId);
+    } catch (err) {
+      this.post({ type: 'problem', message: err instanceof Error ? err.message : String(err) });
     }
   }
 

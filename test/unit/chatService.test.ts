@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ChatService, SendError, STILL_STREAMING, UnqueuedError } from '../../src/core/chatService';
+import { ChatService, CONTINUE_TEXT, SendError, STILL_STREAMING, UnqueuedError } from '../../src/core/chatService';
 import type { ChatEvent } from '../../src/core/chatService';
 import { describeError, DialectRetiredError } from '../../src/core/errors';
 import { messageText } from '../../src/core/model';
@@ -283,6 +283,42 @@ describe('ChatService', () => {
     assert.equal(last?.status, 'incomplete');
     assert.equal(last && messageText(last), 'A very long ans');
     assert.equal(last?.error, reply.error);
+  });
+
+  test('each reason a reply is cut short is explained in words', async () => {
+    const cases: [string, RegExp][] = [
+      ['max_output_tokens', /maximum output length/],
+      ['max_completion_tokens', /maximum output length/],
+      ['max_prompt_tokens', /prompt-token limit/],
+      ['content_filter', /content filter/],
+      ['something_new', /stopped the reply early \(something_new\)/],
+    ];
+    for (const [reason, explanation] of cases) {
+      const { backend, chat } = await harness();
+      backend.script({ delta: 'Cut' }, { done: { status: 'incomplete', reason } });
+      const reply = await chat.send((await chat.createThread()).id, 'Go on');
+      assert.equal(reply.status, 'incomplete', reason);
+      assert.match(reply.error ?? '', explanation, reason);
+    }
+  });
+
+  test('Continue sends only the continuation after the latest reply was cut short, and nothing else', async () => {
+    const { store, backend, chat } = await harness();
+    const thread = await chat.createThread();
+    await assert.rejects(chat.continueReply(thread.id), /Only the latest reply/, 'nothing to continue yet');
+    backend.script({ delta: 'Part one' }, { done: { status: 'incomplete', reason: 'max_output_tokens' } });
+    await chat.send(thread.id, 'Tell me a long story');
+    backend.script({ delta: ' and part two.' }, { done: { status: 'complete' } });
+
+    const reply = await chat.continueReply(thread.id);
+
+    assert.equal(reply.status, 'complete');
+    const request = backend.requests.at(-1)!;
+    assert.deepEqual(request.input.content, [{ type: 'text', text: CONTINUE_TEXT }], 'no attachments go with Continue');
+    assert.equal(request.limits, undefined, 'no per-run limits go with Continue');
+    assert.deepEqual(request.history.map(messageText), ['Tell me a long story', 'Part one']);
+    assert.deepEqual((await store.messages(thread.id)).map(messageText), ['Tell me a long story', 'Part one', CONTINUE_TEXT, ' and part two.']);
+    await assert.rejects(chat.continueReply(thread.id), /Only the latest reply/, 'a finished reply is not continued');
   });
 
   test('a stream that ends without finishing is stored as incomplete, not complete', async () => {

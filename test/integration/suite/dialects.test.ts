@@ -4,15 +4,18 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { messageText } from '../../../src/core/model';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
-import { clearFaults, injectFault, readyPanel, resetBackendSetting, standInUrl } from './helpers';
+import { expectedReply } from '../../stand-in/replies';
+import { clearFaults, injectFault, readyPanel, recordedRequests, resetBackendSetting, scratchFolder, standInUrl } from './helpers';
 
 const OPENAI = 'https://api.openai.com/v1';
 
 suite('Dialects through the panel', () => {
   let api: ThreadlineTestApi;
+  let scratch: ReturnType<typeof scratchFolder>;
 
   suiteSetup(async () => {
     api = await readyPanel('sk-dialects');
+    scratch = scratchFolder('dialects-');
   });
 
   teardown(async () => {
@@ -22,7 +25,10 @@ suite('Dialects through the panel', () => {
     await vscode.workspace.getConfiguration('threadline').update('baseUrl', standInUrl(), vscode.ConfigurationTarget.Global);
   });
 
-  suiteTeardown(() => resetBackendSetting());
+  suiteTeardown(async () => {
+    scratch.remove();
+    await resetBackendSetting();
+  });
 
   test('a new Assistants thread on api.openai.com offers the switch to Responses, keeps the draft, and the switched thread replies', async () => {
     // Threadline believes it talks to api.openai.com; the requests reach the stand-in, which
@@ -91,6 +97,38 @@ suite('Dialects through the panel', () => {
     );
     report = await api.view.waitForRender((r) => r.messageIds.at(-1) === messages[3]!.id && !r.streaming && r.queued?.length === 0);
     assert.match(report.draft, /Third, to rephrase/, 'the edited message is still in the composer, never sent');
+  });
+
+  test('a reply stopped by the content filter says so; Continue gets the continuation and leaves the composer\'s attachment and limits for the next message', async () => {
+    await vscode.commands.executeCommand('threadline.newThread');
+    await vscode.commands.executeCommand('threadline.chooseBackend', 'responses');
+    const threadId = api.view.currentThreadId!;
+    await api.view.receive({ type: 'send', text: 'Tell me everything #filtered please' });
+    const cut = (await api.store.messages(threadId)).at(-1)!;
+    assert.equal(cut.status, 'incomplete');
+    assert.match(cut.error ?? '', /content filter/);
+
+    // Waiting for the user's next message: a file and one-run limits.
+    assert.equal(await vscode.commands.executeCommand<boolean>('threadline.attachFile', scratch.write('later.md', '# For later\n')), true);
+    await vscode.commands.executeCommand('threadline.setRunLimits', { maxCompletionTokens: 64 });
+    const before = (await recordedRequests()).length;
+
+    await api.view.receive({ type: 'continue' });
+
+    const [asked, continued] = (await api.store.messages(threadId)).slice(-2);
+    assert.equal(asked && messageText(asked), 'Continue.');
+    assert.deepEqual(asked?.content.map((p) => p.type), ['text'], 'the attachment did not go with Continue');
+    assert.equal(continued?.status, 'complete', continued?.error);
+    assert.equal(continued && messageText(continued), expectedReply('Continue.'));
+    const create = (await recordedRequests()).slice(before).find((r) => r.method === 'POST' && r.path.endsWith('/responses')) as unknown as { body: { max_output_tokens?: number } };
+    assert.equal(create.body.max_output_tokens, undefined, "the next message's limits did not go with Continue");
+    const report = await api.view.waitForRender((r) => r.messageIds.at(-1) === continued!.id && !r.streaming);
+    assert.deepEqual(report.pending, ['later.md'], 'the attachment still waits in the composer');
+
+    // Continue is refused once the latest reply is finished.
+    await api.view.receive({ type: 'continue' });
+    assert.equal((await api.store.messages(threadId)).length, 4);
+    await api.view.waitForRender((r) => /Only the latest reply/.test(r.notice ?? ''));
   });
 });
 
