@@ -5,7 +5,8 @@ import type { BackendKind } from './core/model';
 import { ThreadStore } from './core/threadStore';
 import { ApiKeyStore } from './host/apiKey';
 import { createBackend } from './host/backends';
-import { ChatHost, windowWarning } from './host/chatHost';
+import { ChatHost } from './host/chatHost';
+import { windowPrompts } from './host/prompts';
 import { ChatViewProvider } from './host/chatViewProvider';
 import { EditorPanels } from './host/editorPanels';
 import { registerCommands } from './host/commands';
@@ -51,8 +52,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
       view,
       editorPanels: () => editors.list(),
       storageDir: context.globalStorageUri.fsPath,
-      answerWarnings: (prompt) => {
-        host.warn = prompt ?? windowWarning;
+      answerPrompts: (prompts) => {
+        host.prompts = { ...windowPrompts, ...prompts };
       },
       routeRequests: (fetch) => {
         testFetch = fetch;

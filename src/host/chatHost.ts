@@ -13,6 +13,8 @@ import type { ApiKeyStore } from './apiKey';
 import { Disposable } from './disposable';
 import { ImageCache } from './imageCache';
 import { mimeFromName, PendingAttachments } from './pendingAttachments';
+import type { Prompts } from './prompts';
+import { windowPrompts } from './prompts';
 import type { PanelSession } from './panelSession';
 import { readSettings } from './settings';
 import { currentWorkspaceFolder } from './workspace';
@@ -32,14 +34,6 @@ export interface ChatHostDeps {
   /** The extension's global storage: images fetched by file id are cached under it. */
   globalStorageUri?: vscode.Uri;
 }
-
-/**
- * Shows a warning with buttons and resolves with the one picked (undefined when dismissed). The
- * window's own by default; the integration suite answers it in place of a user (test mode only).
- */
-export type WarningPrompt = (message: string, ...actions: string[]) => Thenable<string | undefined>;
-
-export const windowWarning: WarningPrompt = (message, ...actions) => vscode.window.showWarningMessage(message, ...actions);
 
 /** Where a problem with an attachment is told: the panel that asked for it. */
 export type ProblemReporter = (message: string) => void;
@@ -83,8 +77,8 @@ export class ChatHost extends Disposable {
   /** The side panel: where palette commands go when no Threadline editor tab is active. */
   private sidePanel: PanelSession | undefined;
   private readonly workspaceState: vscode.Memento;
-  /** How a warning with a choice reaches the user (see WarningPrompt). */
-  warn: WarningPrompt = windowWarning;
+  /** How questions reach the user (see prompts.ts). */
+  prompts: Prompts = windowPrompts;
 
   constructor(deps: ChatHostDeps) {
     super();
@@ -281,7 +275,7 @@ export class ChatHost extends Disposable {
    */
   async offerSwitch(threadId: string, message: string): Promise<void> {
     const action = vscode.l10n.t('Switch to Conversations + Responses');
-    if ((await this.warn(vscode.l10n.t('Threadline: {0}', message), action)) !== action) return;
+    if ((await this.prompts.warn(vscode.l10n.t('Threadline: {0}', message), action)) !== action) return;
     await this.chat.setBackend(threadId, 'responses');
     await this.refreshThread(threadId);
   }

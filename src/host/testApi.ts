@@ -1,5 +1,5 @@
 import type { ThreadStore } from '../core/threadStore';
-import type { WarningPrompt } from './chatHost';
+import type { Prompts } from './prompts';
 import type { ChatViewProvider } from './chatViewProvider';
 import type { EditorThreadPanel } from './editorPanels';
 
@@ -11,8 +11,8 @@ export interface ThreadlineTestApi {
   /** The threads open in editor tabs, oldest first. */
   editorPanels(): EditorThreadPanel[];
   storageDir: string;
-  /** Answers Threadline's warnings with buttons in place of the user; undefined restores the window's. */
-  answerWarnings(prompt: WarningPrompt | undefined): void;
+  /** Answers Threadline's questions (those given) in place of the user; undefined restores the window's. */
+  answerPrompts(prompts: Partial<Prompts> | undefined): void;
   /** Sends the backends' requests through `fetch` (e.g. api.openai.com to the stand-in); undefined restores the global one. */
   routeRequests(fetch: typeof globalThis.fetch | undefined): void;
 }

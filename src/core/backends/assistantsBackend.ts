@@ -26,7 +26,7 @@ import { createOpenAIClient } from './openaiClient';
 import { existsUnlessNotFound } from './remoteExists';
 
 export interface AssistantsOptions {
-  /** Run this assistant; without it Threadline finds or creates its own per model. */
+  /** Run this assistant, with its own model; without it Threadline finds or creates its own per model. */
   assistantId?: string;
   /** Instructions for the assistant Threadline creates. */
   instructions?: string;
@@ -166,7 +166,9 @@ export class AssistantsBackend implements Backend {
   }
 
   private async startRun(client: OpenAI, threadId: string, assistantId: string, request: ReplyRequest) {
-    const params = (assistant: string): RunCreateParamsStreaming => ({ assistant_id: assistant, model: request.model, stream: true, ...runLimits(request.limits) });
+    // A picked assistant runs with its own model; Threadline's own was made for request.model.
+    const model = this.options.assistantId ? {} : { model: request.model };
+    const params = (assistant: string): RunCreateParamsStreaming => ({ assistant_id: assistant, ...model, stream: true, ...runLimits(request.limits) });
     const create = (assistant: string) => whenThreadIsFree(client, threadId, request.signal, () => client.beta.threads.runs.create(threadId, params(assistant), { signal: request.signal }));
     try {
       return await create(assistantId);

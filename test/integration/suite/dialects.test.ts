@@ -19,7 +19,7 @@ suite('Dialects through the panel', () => {
   });
 
   teardown(async () => {
-    api.answerWarnings(undefined);
+    api.answerPrompts(undefined);
     api.routeRequests(undefined);
     await clearFaults();
     await vscode.workspace.getConfiguration('threadline').update('baseUrl', standInUrl(), vscode.ConfigurationTarget.Global);
@@ -37,9 +37,11 @@ suite('Dialects through the panel', () => {
     api.routeRequests((input, init) => fetch(String(input).replace(OPENAI, standInUrl()), init));
     await injectFault({ method: 'POST', path: '/v1/threads', status: 404, message: 'Invalid URL (POST /v1/threads)' });
     const warnings: { message: string; actions: string[] }[] = [];
-    api.answerWarnings(async (message, ...actions) => {
-      warnings.push({ message, actions });
-      return actions.find((a) => /Switch to Conversations/.test(a));
+    api.answerPrompts({
+      warn: async (message, ...actions) => {
+        warnings.push({ message, actions });
+        return actions.find((a) => /Switch to Conversations/.test(a));
+      },
     });
     await vscode.commands.executeCommand('threadline.newThread');
     await vscode.commands.executeCommand('threadline.chooseBackend', 'assistants');
@@ -129,6 +131,59 @@ suite('Dialects through the panel', () => {
     await api.view.receive({ type: 'continue' });
     assert.equal((await api.store.messages(threadId)).length, 4);
     await api.view.waitForRender((r) => /Only the latest reply/.test(r.notice ?? ''));
+  });
+
+  test('Choose Assistant lists the server\'s assistants and the picked one runs with its own model; Create asks for the model', async () => {
+    const made: Record<string, string> = {};
+    for (const [name, model] of [['Picker A', 'stand-in-echo'], ['Picker B', 'gpt-4o']] as const) {
+      const res = await fetch(`${standInUrl()}/assistants`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer sk-dialects', 'openai-beta': 'assistants=v2', 'content-type': 'application/json' },
+        body: JSON.stringify({ name, model, instructions: `I am ${name}.` }),
+      });
+      made[name] = ((await res.json()) as { id: string }).id;
+    }
+    const shown: { label: string; description?: string | undefined }[][] = [];
+    api.answerPrompts({
+      pick: async (items) => {
+        shown.push(items.map((i) => ({ label: i.label, description: i.description })));
+        return items.find((i) => i.label === 'Picker B');
+      },
+    });
+    try {
+      assert.equal(await vscode.commands.executeCommand<string>('threadline.chooseAssistant'), made['Picker B']);
+      assert.match(shown[0]![0]!.label, /Create a new assistant/);
+      assert.deepEqual(shown[0]!.filter((i) => i.label.startsWith('Picker ')).map((i) => [i.label, i.description]).sort(), [['Picker A', 'stand-in-echo'], ['Picker B', 'gpt-4o']]);
+
+      await vscode.commands.executeCommand('threadline.newThread');
+      await vscode.commands.executeCommand('threadline.chooseBackend', 'assistants');
+      const before = (await recordedRequests()).length;
+      await api.view.receive({ type: 'send', text: 'Who answers?' });
+      const reply = (await api.store.messages(api.view.currentThreadId!)).at(-1)!;
+      assert.equal(reply.status, 'complete', reply.error);
+      assert.equal(reply.model, 'gpt-4o', "the reply came from the assistant's own model");
+      const run = (await recordedRequests()).slice(before).find((r) => r.method === 'POST' && /\/runs$/.test(r.path)) as unknown as { body: Record<string, unknown> };
+      assert.equal(run.body.assistant_id, made['Picker B']);
+      assert.equal('model' in run.body, false);
+
+      // Create: the model is asked for, the current one offered first.
+      shown.length = 0;
+      api.answerPrompts({
+        pick: async (items) => {
+          shown.push(items.map((i) => ({ label: i.label, description: i.description })));
+          return shown.length === 1 ? items[0] : items.find((i) => i.label === 'gpt-4o');
+        },
+        ask: async () => 'Answer in haiku.',
+      });
+      const created = await vscode.commands.executeCommand<string>('threadline.chooseAssistant');
+      assert.match(created ?? '', /^asst_/);
+      const models = shown[1]!;
+      assert.deepEqual(models[0], { label: vscode.workspace.getConfiguration('threadline').get<string>('model'), description: 'current model' });
+      const body = ((await recordedRequests()).filter((r) => r.method === 'POST' && r.path.endsWith('/assistants')).at(-1) as unknown as { body: { model: string; instructions: string } }).body;
+      assert.deepEqual([body.model, body.instructions], ['gpt-4o', 'Answer in haiku.']);
+    } finally {
+      await vscode.workspace.getConfiguration('threadline').update('assistantId', undefined, vscode.ConfigurationTarget.Global);
+    }
   });
 });
 
