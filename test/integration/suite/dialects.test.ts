@@ -185,5 +185,32 @@ suite('Dialects through the panel', () => {
       await vscode.workspace.getConfiguration('threadline').update('assistantId', undefined, vscode.ConfigurationTarget.Global);
     }
   });
+
+  test('a local-server preset (Ollama) needs no key: with none set, a Chat Completions send gets its reply and only a placeholder goes as the key', async () => {
+    const config = vscode.workspace.getConfiguration('threadline');
+    await resetBackendSetting();
+    await config.update('provider', 'ollama', vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('threadline.clearApiKey');
+    try {
+      await vscode.commands.executeCommand('threadline.newThread');
+      const threadId = api.view.currentThreadId!;
+      assert.equal(api.store.get(threadId)?.backend, 'chat', "Ollama's threads speak Chat Completions");
+      const report = await api.view.waitForRender((r) => r.threadId === threadId);
+      assert.equal(report.notice, undefined, 'no "set a key" notice for a local server');
+      const before = (await recordedRequests()).length;
+
+      await api.view.receive({ type: 'send', text: 'Hello, local model' });
+
+      const [, reply] = await api.store.messages(threadId);
+      assert.equal(reply?.status, 'complete', reply?.error);
+      assert.equal(reply && messageText(reply), expectedReply('Hello, local model'));
+      const sent = (await recordedRequests()).slice(before).filter((r) => r.method === 'POST' && r.path.endsWith('/chat/completions'));
+      assert.equal(sent.length, 1);
+      assert.equal(sent[0]!.headers.authorization, 'Bearer threadline-no-key', 'a placeholder, never a real key, is sent');
+    } finally {
+      await config.update('provider', undefined, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('threadline.setApiKey', 'sk-dialects');
+    }
+  });
 });
 
