@@ -6,6 +6,7 @@ import { ThreadStore } from './core/threadStore';
 import { ApiKeyStore } from './host/apiKey';
 import { createBackend } from './host/backends';
 import { ChatHost } from './host/chatHost';
+import { windowPrompts } from './host/prompts';
 import { ChatViewProvider } from './host/chatViewProvider';
 import { EditorPanels } from './host/editorPanels';
 import { registerCommands } from './host/commands';
@@ -25,7 +26,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
     onProblem: (message) => output.warn(message),
   });
   const apiKey = new ApiKeyStore(context.secrets);
-  const backendFor = (kind: BackendKind): Backend => createBackend(kind, readSettings(), apiKey);
+  // Set only by the integration suite (test mode), to stand the stand-in in for another server.
+  let testFetch: typeof fetch | undefined;
+  const backendFor = (kind: BackendKind): Backend => createBackend(kind, readSettings(), apiKey, testFetch);
   const chat = new ChatService({ store, backendFor, settings: () => readSettings() });
   const seams = testMode ? createTestSeams() : undefined;
   // Shared by every webview; the side panel and each editor tab is a session on it.
@@ -67,6 +70,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
       logDir: context.logUri.fsPath,
       openedLinks: seams.openedLinks,
       cancelProgress: seams.cancelProgress,
+      answerPrompts: (prompts) => {
+        host.prompts = { ...windowPrompts, ...prompts };
+      },
+      routeRequests: (fetch) => {
+        testFetch = fetch;
+      },
     };
   }
   return undefined;

@@ -4,6 +4,7 @@
 // it, every path stores exactly one assistant message and emits exactly one streamEnd.
 import type { Backend, HistorySource, RemoteMessage, ReplyRequest, UploadRequest } from './backend';
 import { describeError } from './errors';
+import type { ErrorKind } from './errors';
 import type { ThreadDocument } from './exportThread';
 import { newLocalId } from './ids';
 import { titleFromText } from './model';
@@ -19,11 +20,22 @@ export type ChatEvent =
   | { type: 'message'; message: Message }
   | { type: 'streamStart'; threadId: string; messageId: string }
   | { type: 'streamDelta'; threadId: string; messageId: string; text: string }
-  | { type: 'streamEnd'; threadId: string; message: Message };
+  | { type: 'streamEnd'; threadId: string; message: Message }
+  /** The messages waiting in a thread for its reply in progress to end changed (see send). */
+  | { type: 'queueChanged'; threadId: string; queued: QueuedSend[] };
 
-/** A send refused before anything was stored; `message` is for the user. */
+/**
+ * A send refused before anything was stored; `message` is for the user. `kind` says why when the
+ * server refused (e.g. 'retired': the host then offers another dialect).
+ */
 export class SendError extends Error {
   override readonly name = 'SendError';
+  readonly kind: ErrorKind | undefined;
+
+  constructor(message: string, options: { cause?: unknown; kind?: ErrorKind } = {}) {
+    super(message, 'cause' in options ? { cause: options.cause } : undefined);
+    this.kind = options.kind;
+  }
 }
 
 export interface ChatServiceOptions {
@@ -41,6 +53,32 @@ export type AttachmentPart = Extract<ContentPart, { type: 'file' | 'image' }>;
 export type AttachmentOptions = Pick<UploadRequest, 'signal' | 'onProgress'>;
 
 export const STILL_STREAMING = 'A reply is still streaming; stop it or wait.';
+
+/** What Continue sends: the model reads it as "go on from where the reply stopped". */
+export const CONTINUE_TEXT = 'Continue.';
+
+/** A message sent while its thread had a reply in progress: it goes out when that reply ends. */
+export interface QueuedSend {
+  id: string;
+  threadId: string;
+  text: string;
+  attachments: readonly AttachmentPart[];
+  runLimits?: ContextLimits;
+}
+
+/**
+ * A queued message taken out before it went (ChatService.unqueue). Nothing was stored; `giveBack`
+ * says whether the user wants its text and attachments back to edit, or dropped.
+ */
+export class UnqueuedError extends SendError {
+  constructor(readonly giveBack: boolean) {
+    super(giveBack ? 'Taken out of the queue; it is back in the composer to edit.' : 'Taken out of the queue.', { kind: 'cancelled' });
+  }
+}
+
+interface QueueEntry extends QueuedSend {
+  settle: { resolve: (reply: Message) => void; reject: (err: unknown) => void };
+}
 
 /** What a send has once the user's message is stored. */
 interface PreparedSend {
@@ -73,6 +111,8 @@ export class ChatService {
   private disposed = false;
   /** Threads being deleted: a send to one is refused rather than racing the delete. */
   private readonly deleting = new Set<string>();
+  /** Messages waiting for their thread's reply in progress, oldest first, by thread. */
+  private readonly queues = new Map<string, QueueEntry[]>();
   /** File names by dialect, server and file id (see cachedFileName). */
   private readonly fileNames = new Map<string, Promise<string | undefined>>();
 
@@ -269,15 +309,61 @@ export class ChatService {
   /**
    * Sends `text` and streams the reply. Throws SendError only when nothing was stored; once the
    * user's message is stored it resolves with the stored assistant message, whatever happened.
+   * While the thread has a reply in progress the message waits in the thread's queue (see
+   * `queued`) and goes out when that reply ends, however it ends (Stop included); until then
+   * `unqueue` can take it out.
    */
   async send(threadId: string, text: string, attachments: readonly AttachmentPart[] = [], runLimits?: ContextLimits): Promise<Message> {
     if (this.disposed) throw new SendError('Threadline is shutting down.');
     if (!text.trim() && attachments.length === 0) throw new SendError('Type a message to send.');
-    if (this.active.has(threadId)) throw new SendError(STILL_STREAMING);
     if (this.deleting.has(threadId)) throw new SendError('That thread is being deleted.');
-    // Claimed before the first await, so a second send to this thread is refused at once.
+    if (this.active.has(threadId)) return this.enqueue({ id: newLocalId('msg'), threadId, text, attachments, ...(runLimits ? { runLimits } : {}) });
+    // Claimed before the first await, so a second send to this thread queues at once.
     const controller = new AbortController();
     this.active.set(threadId, controller);
+    return this.sendNow(threadId, text, attachments, runLimits, controller);
+  }
+
+  /** The messages waiting in `threadId` for its reply in progress, oldest first. */
+  queued(threadId: string): QueuedSend[] {
+    return (this.queues.get(threadId) ?? []).map(({ settle: _settle, ...queued }) => queued);
+  }
+
+  /**
+   * Takes a queued message out before it goes: its send rejects with UnqueuedError (nothing was
+   * stored). False when it is no longer queued (it went out, or was taken out already).
+   */
+  unqueue(threadId: string, queuedId: string, options: { giveBack: boolean }): boolean {
+    const queue = this.queues.get(threadId) ?? [];
+    const index = queue.findIndex((q) => q.id === queuedId);
+    if (index < 0) return false;
+    const [entry] = queue.splice(index, 1);
+    this.emitQueue(threadId);
+    entry!.settle.reject(new UnqueuedError(options.giveBack));
+    return true;
+  }
+
+  private enqueue(queued: QueuedSend): Promise<Message> {
+    return new Promise<Message>((resolve, reject) => {
+      const queue = this.queues.get(queued.threadId) ?? [];
+      queue.push({ ...queued, settle: { resolve, reject } });
+      this.queues.set(queued.threadId, queue);
+      this.emitQueue(queued.threadId);
+    });
+  }
+
+  /** The thread's oldest queued message, sent now that its thread is free (see release). */
+  private sendNextQueued(threadId: string): void {
+    const entry = this.queues.get(threadId)?.shift();
+    if (!entry) return;
+    this.emitQueue(threadId);
+    // Claimed at once, so a send arriving in between queues behind the rest rather than overtaking.
+    const controller = new AbortController();
+    this.active.set(threadId, controller);
+    this.sendNow(threadId, entry.text, entry.attachments, entry.runLimits, controller).then(entry.settle.resolve, entry.settle.reject);
+  }
+
+  private async sendNow(threadId: string, text: string, attachments: readonly AttachmentPart[], runLimits: ContextLimits | undefined, controller: AbortController): Promise<Message> {
     try {
       const prepared = await this.prepare(threadId, text, attachments, controller.signal);
       return await this.streamReply(prepared, controller, runLimits);
@@ -312,6 +398,18 @@ export class ChatService {
     }
   }
 
+  /**
+   * Continue after the thread's latest reply was cut short: sends only the continuation request,
+   * never attachments or per-run limits meant for the user's next message. Refused (SendError)
+   * unless the latest message is an incomplete reply.
+   */
+  async continueReply(threadId: string): Promise<Message> {
+    if (!this.options.store.get(threadId)) throw new SendError('That thread no longer exists.');
+    const [latest] = await this.options.store.lastMessages(threadId, 1);
+    if (latest?.role !== 'assistant' || latest.status !== 'incomplete') throw new SendError('Only the latest reply, when it was cut short, can be continued.');
+    return this.send(threadId, CONTINUE_TEXT);
+  }
+
   /** Aborts the reply streaming in `threadId`; false when there is none. */
   stop(threadId: string): boolean {
     const controller = this.active.get(threadId);
@@ -324,9 +422,12 @@ export class ChatService {
     return this.active.has(threadId);
   }
 
-  /** Stops every reply; each still stores its partial text as cancelled. */
+  /** Stops every reply; each still stores its partial text as cancelled. Queued messages are not sent. */
   dispose(): void {
     this.disposed = true;
+    const queued = [...this.queues.values()].flat();
+    this.queues.clear();
+    for (const entry of queued) entry.settle.reject(new SendError('Threadline is shutting down.'));
     for (const controller of this.active.values()) controller.abort();
   }
 
@@ -355,7 +456,8 @@ export class ChatService {
         if (remoteId) thread = await store.update(threadId, { remoteId, ...recreated });
       }
     } catch (err) {
-      throw new SendError(describeError(err).message, { cause: err });
+      const described = describeError(err);
+      throw new SendError(described.message, { cause: err, kind: described.kind });
     }
     // Stopped while the server thread was being created: nothing is stored, the draft goes back.
     if (signal.aborted) throw new SendError('Stopped before sending; your message was not sent.');
@@ -535,8 +637,15 @@ export class ChatService {
     return thread;
   }
 
+  /** Frees the thread after its run; the next queued message, if any, takes it over at once. */
   private release(threadId: string, controller: AbortController): void {
-    if (this.active.get(threadId) === controller) this.active.delete(threadId);
+    if (this.active.get(threadId) !== controller) return;
+    this.active.delete(threadId);
+    if (!this.disposed) this.sendNextQueued(threadId);
+  }
+
+  private emitQueue(threadId: string): void {
+    this.emit({ type: 'queueChanged', threadId, queued: this.queued(threadId) });
   }
 
   private emitThreads(): void {

@@ -27,8 +27,10 @@ export function connectionFor(settings: ThreadlineSettings, apiKey: ApiKeyStore)
   return connection;
 }
 
-export function createBackend(kind: BackendKind, settings: ThreadlineSettings, apiKey: ApiKeyStore): Backend {
+/** `fetch` replaces the global one for this backend's requests (the integration suite's seam). */
+export function createBackend(kind: BackendKind, settings: ThreadlineSettings, apiKey: ApiKeyStore, fetch?: typeof globalThis.fetch): Backend {
   const connection = connectionFor(settings, apiKey);
+  if (fetch) connection.fetch = fetch;
   switch (kind) {
     case 'responses':
       return new ResponsesBackend(connection);

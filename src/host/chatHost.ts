@@ -13,6 +13,8 @@ import type { ApiKeyStore } from './apiKey';
 import { Disposable } from './disposable';
 import { ImageCache } from './imageCache';
 import { mimeFromName, PendingAttachments } from './pendingAttachments';
+import type { Prompts } from './prompts';
+import { windowPrompts } from './prompts';
 import type { PanelSession } from './panelSession';
 import type { LinkOpener } from './references';
 import { readSettings } from './settings';
@@ -88,6 +90,8 @@ export class ChatHost extends Disposable {
   /** The side panel: where palette commands go when no Threadline editor tab is active. */
   private sidePanel: PanelSession | undefined;
   private readonly workspaceState: vscode.Memento;
+  /** How questions reach the user (see prompts.ts). */
+  prompts: Prompts = windowPrompts;
 
   constructor(deps: ChatHostDeps) {
     super();
@@ -283,10 +287,13 @@ export class ChatHost extends Disposable {
     for (const session of [...this.sessions]) session.onChatEvent(e);
   }
 
-  /** The server dropped this thread's dialect: say so, and switch it to Responses in one click. */
-  private async offerSwitch(threadId: string, message: string): Promise<void> {
+  /**
+   * The server dropped this thread's dialect (a reply refused, or a new thread that could not be
+   * made): say so, and switch it to Responses in one click.
+   */
+  async offerSwitch(threadId: string, message: string): Promise<void> {
     const action = vscode.l10n.t('Switch to Conversations + Responses');
-    if ((await vscode.window.showWarningMessage(vscode.l10n.t('Threadline: {0}', message), action)) !== action) return;
+    if ((await this.prompts.warn(vscode.l10n.t('Threadline: {0}', message), action)) !== action) return;
     await this.chat.setBackend(threadId, 'responses');
     await this.refreshThread(threadId);
   }

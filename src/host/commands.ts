@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { createAssistant, listAssistants } from '../core/backends/assistants/catalog';
 import { listModels } from '../core/backends/models';
 import { describeError } from '../core/errors';
 import type { ChatService } from '../core/chatService';
@@ -8,6 +7,7 @@ import type { AdoptResult } from '../core/adoptRemote';
 import { listThreads } from '../core/threadQuery';
 import { summarizeThread } from '../shared/threadSummary';
 import type { ApiKeyStore } from './apiKey';
+import { chooseAssistant } from './assistantPicker';
 import { connectionFor } from './backends';
 import type { ChatHost } from './chatHost';
 import type { ChatViewProvider } from './chatViewProvider';
@@ -118,37 +118,8 @@ export function registerCommands(apiKey: ApiKeyStore, host: ChatHost, view: Chat
       else if (ids.length > 1 || result.known.length) void vscode.window.showInformationMessage(summary);
       return opened;
     }),
-    // Assistants v2: run one of the server's assistants, or create one (model, instructions).
-    // An argument `{ id }` or `{ create: { name?, instructions? } }` skips the pickers (tests).
-    vscode.commands.registerCommand('threadline.chooseAssistant', async (arg?: unknown) => {
-      const settings = readSettings();
-      const connection = connectionFor(settings, apiKey);
-      try {
-        let id = typeof arg === 'object' && arg !== null && 'id' in arg && typeof arg.id === 'string' ? arg.id : undefined;
-        let create = typeof arg === 'object' && arg !== null && 'create' in arg ? (arg.create as { name?: string; instructions?: string }) : undefined;
-        if (!id && !create) {
-          const assistants = await listAssistants(connection);
-          const createItem = { label: `$(add) ${vscode.l10n.t('Create a new assistant…')}`, id: '' };
-          const picked = await vscode.window.showQuickPick([createItem, ...assistants.map((a) => ({ label: a.name || a.id, description: a.model, detail: a.instructions.slice(0, 120), id: a.id }))], {
-            title: vscode.l10n.t('Threadline: assistant for Assistants v2 threads ({0})', settings.baseUrl),
-          });
-          if (!picked) return undefined;
-          if (picked.id) id = picked.id;
-          else {
-            const instructions = await vscode.window.showInputBox({ title: vscode.l10n.t('New assistant on {0}: instructions', settings.model), prompt: vscode.l10n.t('How the assistant should behave (optional).') });
-            if (instructions === undefined) return undefined;
-            create = { instructions };
-          }
-        }
-        if (create) id = (await createAssistant(connection, { name: create.name ?? 'Threadline', model: settings.model, instructions: create.instructions ?? '' })).id;
-        if (!id) return undefined;
-        await vscode.workspace.getConfiguration('threadline').update('assistantId', id, vscode.ConfigurationTarget.Global);
-        return id;
-      } catch (err) {
-        void vscode.window.showErrorMessage(vscode.l10n.t('Threadline: {0}', describeError(err).message));
-        return undefined;
-      }
-    }),
+    // An argument `{ id }` or `{ create: { name?, model?, instructions? } }` skips the questions.
+    vscode.commands.registerCommand('threadline.chooseAssistant', (arg?: unknown) => chooseAssistant(host.prompts, apiKey, arg)),
     vscode.commands.registerCommand('threadline.setRunLimits', (limits?: unknown) => setRunLimits(host.target(), limits)),
     vscode.commands.registerCommand('threadline.setContextLimits', (limits?: unknown) => setContextLimits(host.target(), limits)),
   ];

@@ -1,12 +1,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChatEvent } from '../core/chatService';
-import { SendError } from '../core/chatService';
+import { SendError, UnqueuedError } from '../core/chatService';
+import type { QueuedSend } from '../core/chatService';
 import { detectImageMime } from '../core/imageTypes';
 import { messageText } from '../core/model';
 import type { Message, ThreadMeta } from '../core/model';
 import { findInStoredThread } from '../core/search';
-import type { HostMessage, MessageAction, RenderReport, Surface, ViewState, WebviewMessage } from '../shared/protocol';
+import type { HostMessage, MessageAction, QueuedMessage, RenderReport, Surface, ViewState, WebviewMessage } from '../shared/protocol';
 import { assertNever, isWebviewMessage } from '../shared/protocol';
 import { connectionFor } from './backends';
 import type { ChatHost } from './chatHost';
@@ -274,6 +275,7 @@ export abstract class PanelSession extends Disposable {
       streaming: streaming && !messages.some((m) => m.id === streaming.messageId) ? streaming : undefined,
       pending: this.host.pending.list(currentThreadId),
       runLimits: currentThreadId ? this.host.runLimits.get(currentThreadId) : undefined,
+      queued: currentThreadId ? queuedView(this.host.chat.queued(currentThreadId)) : [],
       surface: this.surface,
       listFilter: this.host.listFilter,
       workspaceFolder: currentWorkspaceFolder(),
@@ -316,6 +318,11 @@ export abstract class PanelSession extends Disposable {
       case 'stop':
         this.stop();
         return;
+      case 'unqueue': {
+        const threadId = this.currentThreadId;
+        if (threadId) this.host.chat.unqueue(threadId, message.id, { giveBack: message.edit });
+        return;
+      }
       case 'switchThread':
         if (this.host.store.get(message.threadId)) await this.showThread(message.threadId);
         return;
@@ -329,7 +336,7 @@ export abstract class PanelSession extends Disposable {
         await this.openReference(message.messageId, message.index);
         return;
       case 'continue':
-        await this.send('Continue.');
+        await this.continueReply();
         return;
       case 'clearRunLimits':
         await this.setRunLimits(undefined);
@@ -440,11 +447,27 @@ export abstract class PanelSession extends Disposable {
       this.host.runLimits.delete(threadId);
       await this.host.chat.send(threadId, text, taken.map((t) => t.part!), runLimits);
     } catch (err) {
+      // Taken out of the queue to be dropped: nothing to give back.
+      if (err instanceof UnqueuedError && !err.giveBack) return;
       // Nothing was stored, so the text, the attachments and the run's limits go back: the user loses nothing.
       if (threadId) pending.restore(threadId, taken);
       if (threadId && runLimits) await this.host.setRunLimits(threadId, runLimits);
       const error = err instanceof SendError ? err.message : vscode.l10n.t('Could not send: {0}', err instanceof Error ? err.message : String(err));
       this.post({ type: 'sendFailed', threadId, error, draft: text });
+      // A new thread on a server that dropped its dialect: the draft is back in the composer, so
+      // after the switch the user sends it again as it was.
+      if (threadId && err instanceof SendError && err.kind === 'retired') await this.host.offerSwitch(threadId, err.message);
+    }
+  }
+
+  /** Continue on the latest, cut-short reply; the composer's attachments and limits stay for the next message. */
+  private async continueReply(): Promise<void> {
+    const threadId = this.currentThreadId;
+    if (!threadId) return;
+    try {
+      await this.host.chat.continueReply(threadId);
+    } catch (err) {
+      this.post({ type: 'problem', message: err instanceof Error ? err.message : String(err) });
     }
   }
 
@@ -516,6 +539,9 @@ export abstract class PanelSession extends Disposable {
       case 'streamDelta':
         if (e.threadId === this.currentThreadId) this.post(e);
         return;
+      case 'queueChanged':
+        if (e.threadId === this.currentThreadId) this.post({ type: 'queue', threadId: e.threadId, queued: queuedView(e.queued) });
+        return;
       case 'streamEnd':
         if (e.threadId !== this.currentThreadId) return;
         this.post(e);
@@ -551,3 +577,7 @@ export abstract class PanelSession extends Disposable {
   }
 }
 
+/** Queued messages as the panel shows them. */
+function queuedView(queued: readonly QueuedSend[]): QueuedMessage[] {
+  return queued.map((q) => ({ id: q.id, text: q.text, attachments: q.attachments.map((a) => a.name) }));
+}

@@ -3,6 +3,7 @@
 // that panel, whichever has focus.
 import * as vscode from 'vscode';
 import type { BackendKind, ContextLimits } from '../core/model';
+import { tokenLimitProblem } from '../core/limitRules';
 import { BACKEND_LABELS } from '../core/providers';
 import type { PanelCommand } from '../shared/protocol';
 import { assertNever } from '../shared/protocol';
@@ -71,21 +72,34 @@ export async function chooseBackend(session: PanelSession, kind: unknown): Promi
 }
 
 export async function setRunLimits(session: PanelSession, limits: unknown): Promise<void> {
-  const value = isLimits(limits) ? limits : await askLimits();
+  const threadId = await session.ensureThread();
+  const value = isLimits(limits) ? limits : await askLimits(dialectOf(session, threadId));
   if (value !== null) await session.setRunLimits(value);
 }
 
 export async function setContextLimits(session: PanelSession, limits: unknown): Promise<void> {
   const threadId = await session.ensureThread();
-  const value = isLimits(limits) ? limits : await askLimits();
+  const value = isLimits(limits) ? limits : await askLimits(dialectOf(session, threadId));
   if (value === null) return;
   await session.host.chat.setLimits(threadId, value);
   await session.host.refreshThread(threadId);
 }
 
-/** Three small questions; Escape at any point cancels (null), an empty answer means "no limit". */
-async function askLimits(): Promise<ContextLimits | undefined | null> {
-  const positive = (v: string) => (v.trim() === '' || /^[1-9]\d*$/.test(v.trim()) ? undefined : vscode.l10n.t('A whole number above 0, or empty for no limit.'));
+function dialectOf(session: PanelSession, threadId: string): BackendKind {
+  return session.host.store.get(threadId)?.backend ?? 'responses';
+}
+
+/**
+ * Three small questions; Escape at any point cancels (null), an empty answer means "no limit".
+ * A number the thread's dialect would refuse is flagged as it is typed (see limitRules.ts).
+ */
+async function askLimits(dialect: BackendKind): Promise<ContextLimits | undefined | null> {
+  const positive = (v: string) => {
+    const problem = tokenLimitProblem(v, dialect);
+    if (!problem) return undefined;
+    if (problem.kind === 'notANumber') return vscode.l10n.t('A whole number above 0, or empty for no limit.');
+    return vscode.l10n.t('Assistants v2 needs at least {0} tokens here (the server refuses fewer), or empty for no limit.', problem.min);
+  };
   const prompt = await vscode.window.showInputBox({ title: vscode.l10n.t('Max prompt tokens (empty: no limit)'), validateInput: positive });
   if (prompt === undefined) return null;
   const completion = await vscode.window.showInputBox({ title: vscode.l10n.t('Max completion tokens (empty: no limit)'), validateInput: positive });

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { ThreadStore } from '../core/threadStore';
+import type { Prompts } from './prompts';
 import type { ChatViewProvider } from './chatViewProvider';
 import type { EditorThreadPanel } from './editorPanels';
 
@@ -23,4 +24,8 @@ export interface ThreadlineTestApi {
   openedLinks: readonly string[];
   /** Presses Cancel on every Threadline progress notification showing now (uploads). */
   cancelProgress(): void;
+  /** Answers Threadline's questions (those given) in place of the user; undefined restores the window's. */
+  answerPrompts(prompts: Partial<Prompts> | undefined): void;
+  /** Sends the backends' requests through `fetch` (e.g. api.openai.com to the stand-in); undefined restores the global one. */
+  routeRequests(fetch: typeof globalThis.fetch | undefined): void;
 }

@@ -30,6 +30,8 @@ export interface ViewState {
   pending: PendingAttachment[];
   /** Limits for the next message only, over the thread's own. */
   runLimits: ContextLimits | undefined;
+  /** Messages of the current thread waiting for its reply to end, oldest first. */
+  queued: QueuedMessage[];
   /** Which webview this is: the side panel, or an editor tab bound to its thread. */
   surface: Surface;
   /** What the thread list shows (kept per workspace). */
@@ -74,6 +76,14 @@ export interface PendingAttachment {
   progress: number;
 }
 
+/** A message sent while a reply streamed, waiting to go out when it ends. */
+export interface QueuedMessage {
+  id: string;
+  text: string;
+  /** Names of its attachments. */
+  attachments: string[];
+}
+
 export interface StreamingReply {
   threadId: string;
   messageId: string;
@@ -103,6 +113,8 @@ export type HostMessage =
   | { type: 'sendFailed'; threadId: string | undefined; error: string; draft: string }
   /** The composer's attachments changed (added, progressing, sent, removed). */
   | { type: 'pending'; threadId: string | undefined; pending: PendingAttachment[] }
+  /** The messages queued in a thread changed (one queued, sent, or taken out). */
+  | { type: 'queue'; threadId: string; queued: QueuedMessage[] }
   /** Something went wrong outside a send (an upload refused, a reference that cannot open). */
   | { type: 'problem'; message: string }
   /** Add text to the composer (Ask about selection) and focus it. */
@@ -138,6 +150,8 @@ export type WebviewMessage =
   | { type: 'send'; text: string }
   /** Stop the reply that is streaming. */
   | { type: 'stop' }
+  /** Take a queued message out before it goes: back into the composer (`edit`), or dropped. */
+  | { type: 'unqueue'; id: string; edit: boolean }
   /** Show another thread. */
   | { type: 'switchThread'; threadId: string }
   /** Run one of the allowed commands. */
@@ -202,6 +216,8 @@ export interface RenderReport {
   notice: string | undefined;
   /** Names on the composer's attachment chips. */
   pending: string[];
+  /** The messages shown as queued (id and text), oldest first. */
+  queued?: { id: string; text: string }[];
   /** Footnote count of the last message. */
   references: number;
   /** What is in the composer. */
@@ -226,7 +242,7 @@ export function assertNever(value: never): never {
   throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
 }
 
-const webviewTypes = new Set<WebviewMessage['type']>(['ready', 'send', 'stop', 'switchThread', 'command', 'removeAttachment', 'openReference', 'continue', 'clearRunLimits', 'find', 'toggleBookmark', 'codeAction', 'messageAction', 'attachUris', 'attachData', 'setListFilter', 'rendered', 'loadOlder', 'loadNewer', 'revealMessage', 'loadLatest']);
+const webviewTypes = new Set<WebviewMessage['type']>(['ready', 'send', 'stop', 'unqueue', 'switchThread', 'command', 'removeAttachment', 'openReference', 'continue', 'clearRunLimits', 'find', 'toggleBookmark', 'codeAction', 'messageAction', 'attachUris', 'attachData', 'setListFilter', 'rendered', 'loadOlder', 'loadNewer', 'revealMessage', 'loadLatest']);
 
 /** Runtime guard for what arrives from the webview: it is untrusted input. */
 export function isWebviewMessage(value: unknown): value is WebviewMessage {
@@ -242,6 +258,8 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
       return PANEL_COMMANDS.includes(m.command as PanelCommand);
     case 'removeAttachment':
       return typeof m.id === 'string';
+    case 'unqueue':
+      return typeof m.id === 'string' && typeof m.edit === 'boolean';
     case 'find':
       return typeof m.query === 'string';
     case 'toggleBookmark':

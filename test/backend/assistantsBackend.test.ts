@@ -162,6 +162,15 @@ describe('AssistantsBackend', () => {
     assert.equal(prompt.done.reason, 'max_prompt_tokens');
     assert.equal(prompt.text, '');
     assert.deepEqual(requestsTo(standIn.current, 'POST', /\/runs$/).at(-1)?.body, { assistant_id: assistantId, model: MODEL, stream: true, max_prompt_tokens: 256, truncation_strategy: { type: 'auto' } });
+
+    // Limits below the API's minimum of 256 (set while the thread spoke another dialect) are
+    // raised to it, so the run is not refused.
+    const small = splitReply(await collect(b.reply(request(thread, 'short question', { limits: { maxPromptTokens: 100_000, maxCompletionTokens: 16 } }))));
+    assert.equal(small.done.status, 'complete');
+    assert.equal(small.text, expectedReply('short question'));
+    const raised = requestsTo(standIn.current, 'POST', /\/runs$/).at(-1)?.body as { max_completion_tokens?: number; max_prompt_tokens?: number };
+    assert.equal(raised.max_completion_tokens, 256);
+    assert.equal(raised.max_prompt_tokens, 100_000);
   });
 
   test('an uploaded file is attached for file_search and cited: the annotation spans its marker in done.text', async () => {

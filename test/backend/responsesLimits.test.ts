@@ -71,6 +71,16 @@ describe('ResponsesBackend limits sent as parameters', () => {
     assert.equal(uncut?.max_output_tokens, 200);
   });
 
+  test('a reply stopped by the content filter ends incomplete with reason content_filter and the text so far', async () => {
+    const backend = new ResponsesBackend(settingsFor(standIn.current));
+    const thread = await newThread(backend);
+    const text = 'please say something #filtered and long';
+    const result = await reply(backend, thread, text);
+    assert.equal(result.done.status, 'incomplete');
+    assert.equal(result.done.reason, 'content_filter');
+    assert.ok(expectedReply(text).startsWith(result.text) && result.text.length > 0 && result.text !== expectedReply(text), 'the text is the start of the full reply');
+  });
+
   test('auto truncation is sent as truncation: "auto" and keeps the conversation', async () => {
     const backend = new ResponsesBackend(settingsFor(standIn.current));
     const thread = await newThread(backend);

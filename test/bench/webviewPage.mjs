@@ -81,7 +81,7 @@ function fakeHost(config) {
         needsApiKey: false, provider: 'Stand-in', baseUrl: 'http://127.0.0.1/v1', model: 'test-model',
         threads: [meta()], currentThreadId: threadId, messages: range(from, total), hasOlder: from > 0,
         streaming: streaming ? { threadId, messageId: streaming.id, text: streaming.text } : undefined,
-        pending: [], runLimits: undefined, surface: 'view', listFilter: { showArchived: false, allWorkspaces: false }, workspaceFolder: undefined,
+        pending: [], runLimits: undefined, queued: [], surface: 'view', listFilter: { showArchived: false, allWorkspaces: false }, workspaceFolder: undefined,
       };
     },
     /** A reply starts streaming at the end of the thread; returns its id. */

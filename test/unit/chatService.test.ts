@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ChatService, SendError, STILL_STREAMING } from '../../src/core/chatService';
+import { ChatService, CONTINUE_TEXT, SendError, STILL_STREAMING, UnqueuedError } from '../../src/core/chatService';
 import type { ChatEvent } from '../../src/core/chatService';
 import { describeError, DialectRetiredError } from '../../src/core/errors';
 import { messageText } from '../../src/core/model';
@@ -180,22 +180,85 @@ describe('ChatService', () => {
     assert.equal(store.get(thread.id)?.title, 'New thread', 'only the first message names a thread');
   });
 
-  test('a second send to a thread with a reply in flight is refused; other threads are not blocked', async () => {
-    const { store, backend, chat, next } = await harness();
+  test('a send while a reply is in flight waits in the queue and goes out when the reply ends; other threads are not blocked', async () => {
+    const { store, backend, chat, next, events } = await harness();
     backend.script({ delta: 'thinking' }, { waitForAbort: 'throw' });
     const busy = await chat.createThread();
     const other = await chat.createThread();
 
     const first = chat.send(busy.id, 'first');
-    // Refused even before the reply starts streaming (the server thread is still being created).
-    await assert.rejects(chat.send(busy.id, 'too early'), { name: 'SendError', message: STILL_STREAMING });
+    // Queued even before the reply starts streaming (the server thread is still being created).
+    const early = chat.send(busy.id, 'too early');
     await next('streamDelta');
-    await assert.rejects(chat.send(busy.id, 'second'), { name: 'SendError', message: STILL_STREAMING });
+    const second = chat.send(busy.id, 'second');
+    assert.deepEqual(chat.queued(busy.id).map((q) => q.text), ['too early', 'second']);
+    const lastQueue = events.filter((e) => e.type === 'queueChanged').at(-1);
+    assert.deepEqual(lastQueue?.type === 'queueChanged' && lastQueue.queued.map((q) => q.text), ['too early', 'second']);
     assert.equal(messageText(await chat.send(other.id, 'elsewhere')), 'ok');
+    assert.deepEqual((await store.messages(busy.id)).map(messageText), ['first'], 'nothing queued is stored before it goes');
 
     chat.stop(busy.id);
     await first;
-    assert.deepEqual((await store.messages(busy.id)).map(messageText), ['first', 'thinking']);
+    assert.equal(messageText(await early), 'ok');
+    assert.equal(messageText(await second), 'ok');
+    assert.deepEqual((await store.messages(busy.id)).map(messageText), ['first', 'thinking', 'too early', 'ok', 'second', 'ok']);
+    // Each queued message ran on the thread as it was when it went: the history before it included.
+    assert.deepEqual(backend.requests.at(-1)?.history.map(messageText), ['first', 'thinking', 'too early', 'ok']);
+    assert.deepEqual(chat.queued(busy.id), []);
+    assert.equal(chat.isStreaming(busy.id), false);
+  });
+
+  test('a queued message keeps its attachments and limits, and Stop leaves it queued to go next', async () => {
+    const { store, backend, chat, next } = await harness();
+    backend.script({ delta: 'long' }, { waitForAbort: 'throw' });
+    const thread = await chat.createThread();
+    const first = chat.send(thread.id, 'first');
+    await next('streamDelta');
+    const file = { type: 'file' as const, name: 'notes.md', fileId: 'file_1', bytes: 3 };
+    const queued = chat.send(thread.id, 'about the file', [file], { maxCompletionTokens: 300 });
+    chat.stop(thread.id);
+    assert.equal((await first).status, 'cancelled');
+    await queued;
+    const [, , user] = await store.messages(thread.id);
+    assert.deepEqual(user?.content, [file, { type: 'text', text: 'about the file' }]);
+    assert.deepEqual(backend.requests.at(-1)?.limits, { maxCompletionTokens: 300 });
+  });
+
+  test('a queued message taken out is never sent: it rejects with UnqueuedError and the rest of the queue still goes', async () => {
+    const { store, backend, chat, next } = await harness();
+    backend.script({ delta: 'busy' }, { waitForAbort: 'throw' });
+    const thread = await chat.createThread();
+    const first = chat.send(thread.id, 'first');
+    await next('streamDelta');
+    const dropped = chat.send(thread.id, 'never mind');
+    const edited = chat.send(thread.id, 'let me rephrase');
+    const kept = chat.send(thread.id, 'keep me');
+    const [a, b] = chat.queued(thread.id);
+
+    assert.equal(chat.unqueue(thread.id, a!.id, { giveBack: false }), true);
+    assert.equal(chat.unqueue(thread.id, b!.id, { giveBack: true }), true);
+    assert.equal(chat.unqueue(thread.id, a!.id, { giveBack: false }), false, 'already out');
+    await assert.rejects(dropped, (err: unknown) => err instanceof UnqueuedError && !err.giveBack);
+    await assert.rejects(edited, (err: unknown) => err instanceof UnqueuedError && err.giveBack);
+    assert.deepEqual(chat.queued(thread.id).map((q) => q.text), ['keep me']);
+
+    chat.stop(thread.id);
+    await first;
+    await kept;
+    assert.deepEqual((await store.messages(thread.id)).map(messageText), ['first', 'busy', 'keep me', 'ok']);
+  });
+
+  test('dispose() sends nothing that was queued: each queued send is refused', async () => {
+    const { store, backend, chat, next } = await harness();
+    backend.script({ delta: 'busy' }, { waitForAbort: 'throw' });
+    const thread = await chat.createThread();
+    const first = chat.send(thread.id, 'first');
+    await next('streamDelta');
+    const queued = chat.send(thread.id, 'later');
+    chat.dispose();
+    await assert.rejects(queued, { name: 'SendError', message: 'Threadline is shutting down.' });
+    await first;
+    assert.deepEqual((await store.messages(thread.id)).map(messageText), ['first', 'busy']);
   });
 
   test('a listener can send the next message as soon as streamEnd arrives', async () => {
@@ -220,6 +283,42 @@ describe('ChatService', () => {
     assert.equal(last?.status, 'incomplete');
     assert.equal(last && messageText(last), 'A very long ans');
     assert.equal(last?.error, reply.error);
+  });
+
+  test('each reason a reply is cut short is explained in words', async () => {
+    const cases: [string, RegExp][] = [
+      ['max_output_tokens', /maximum output length/],
+      ['max_completion_tokens', /maximum output length/],
+      ['max_prompt_tokens', /prompt-token limit/],
+      ['content_filter', /content filter/],
+      ['something_new', /stopped the reply early \(something_new\)/],
+    ];
+    for (const [reason, explanation] of cases) {
+      const { backend, chat } = await harness();
+      backend.script({ delta: 'Cut' }, { done: { status: 'incomplete', reason } });
+      const reply = await chat.send((await chat.createThread()).id, 'Go on');
+      assert.equal(reply.status, 'incomplete', reason);
+      assert.match(reply.error ?? '', explanation, reason);
+    }
+  });
+
+  test('Continue sends only the continuation after the latest reply was cut short, and nothing else', async () => {
+    const { store, backend, chat } = await harness();
+    const thread = await chat.createThread();
+    await assert.rejects(chat.continueReply(thread.id), /Only the latest reply/, 'nothing to continue yet');
+    backend.script({ delta: 'Part one' }, { done: { status: 'incomplete', reason: 'max_output_tokens' } });
+    await chat.send(thread.id, 'Tell me a long story');
+    backend.script({ delta: ' and part two.' }, { done: { status: 'complete' } });
+
+    const reply = await chat.continueReply(thread.id);
+
+    assert.equal(reply.status, 'complete');
+    const request = backend.requests.at(-1)!;
+    assert.deepEqual(request.input.content, [{ type: 'text', text: CONTINUE_TEXT }], 'no attachments go with Continue');
+    assert.equal(request.limits, undefined, 'no per-run limits go with Continue');
+    assert.deepEqual(request.history.map(messageText), ['Tell me a long story', 'Part one']);
+    assert.deepEqual((await store.messages(thread.id)).map(messageText), ['Tell me a long story', 'Part one', CONTINUE_TEXT, ' and part two.']);
+    await assert.rejects(chat.continueReply(thread.id), /Only the latest reply/, 'a finished reply is not continued');
   });
 
   test('a stream that ends without finishing is stored as incomplete, not complete', async () => {
@@ -412,6 +511,18 @@ describe('ChatService: a retired dialect', () => {
     assert.equal(reply.errorKind, 'retired');
     assert.match(reply.error ?? '', /turned the Assistants API off/);
     assert.deepEqual((await store.messages(thread.id)).at(-1), reply);
+  });
+
+  test('a new thread the server cannot make because the dialect is gone is refused with that kind, storing nothing', async () => {
+    const backend = new FakeBackend('assistants');
+    backend.createThreadError = new DialectRetiredError('OpenAI turned the Assistants API off on 2026-08-26. Switch …');
+    const { store, chat } = await harness(backend);
+    const thread = await chat.createThread();
+    await assert.rejects(chat.send(thread.id, 'my first question'), (err: unknown) => err instanceof SendError && err.kind === 'retired' && /turned the Assistants API off/.test(err.message));
+    assert.deepEqual(await store.messages(thread.id), [], 'nothing stored: the draft goes back to the composer');
+    // Any other failure to make the thread carries its own kind, never 'retired'.
+    backend.createThreadError = new Error('getaddrinfo ENOTFOUND api.example');
+    await assert.rejects(chat.send(thread.id, 'again'), (err: unknown) => err instanceof SendError && err.kind === 'unknown');
   });
 });
 

@@ -48,6 +48,7 @@ export class App {
       },
       attach: (kind) => postToHost({ type: 'command', command: kind === 'image' ? 'attachImage' : 'attachFile' }),
       removeAttachment: (id) => postToHost({ type: 'removeAttachment', id }),
+      unqueue: (id, edit) => postToHost({ type: 'unqueue', id, edit }),
       setRunLimits: () => postToHost({ type: 'command', command: 'setRunLimits' }),
       clearRunLimits: () => postToHost({ type: 'clearRunLimits' }),
       stop: () => postToHost({ type: 'stop' }),
@@ -112,6 +113,9 @@ export class App {
       case 'pending':
         if (message.threadId === this.currentThreadId) this.composer.setPending(message.pending);
         break;
+      case 'queue':
+        if (message.threadId === this.currentThreadId) this.composer.setQueued(message.queued);
+        break;
       case 'problem':
         this.notice.show(message.message, false);
         break;
@@ -156,6 +160,7 @@ export class App {
     if (state.streaming) this.transcript.startStream(state.streaming.messageId, state.streaming.text);
     this.composer.setStreaming(state.streaming !== undefined);
     this.composer.setPending(state.pending);
+    this.composer.setQueued(state.queued);
     // A problem stays up through a refresh (a setting changed) until the user moves on.
     if (state.needsApiKey) this.notice.show(noKey(), true);
     else if (!sameThread || this.notice.offersKey) this.notice.show(undefined, false);
@@ -191,6 +196,7 @@ export class App {
           streaming: this.transcript.isStreaming,
           notice: this.notice.current,
           pending: this.composer.pendingNames,
+          queued: this.composer.queuedShown,
           references: this.transcript.lastReferenceCount(),
           draft: this.composer.draft,
           find: this.findBar.summary,

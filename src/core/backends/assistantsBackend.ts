@@ -9,6 +9,7 @@ import type { Run, RunCreateParamsStreaming } from 'openai/resources/beta/thread
 import type { Backend, ConnectionSettings, RemoteMessage, ReplyEvent, ReplyRequest, UploadRequest } from '../backend';
 import { ResponseFailedError, StreamEndedError } from '../errors';
 import { detectImageMime, unsupportedImageMessage } from '../imageTypes';
+import { ASSISTANTS_MIN_TOKEN_LIMIT } from '../limitRules';
 import type { ContentPart, ContextLimits, Message, ThreadMeta } from '../model';
 import { whenThreadIsFree } from './assistants/activeRun';
 import { collectQuotes, replyText } from './assistants/annotations';
@@ -25,7 +26,7 @@ import { createOpenAIClient } from './openaiClient';
 import { existsUnlessNotFound } from './remoteExists';
 
 export interface AssistantsOptions {
-  /** Run this assistant; without it Threadline finds or creates its own per model. */
+  /** Run this assistant, with its own model; without it Threadline finds or creates its own per model. */
   assistantId?: string;
   /** Instructions for the assistant Threadline creates. */
   instructions?: string;
@@ -169,7 +170,9 @@ export class AssistantsBackend implements Backend {
   }
 
   private async startRun(client: OpenAI, threadId: string, assistantId: string, request: ReplyRequest) {
-    const params = (assistant: string): RunCreateParamsStreaming => ({ assistant_id: assistant, model: request.model, stream: true, ...runLimits(request.limits) });
+    // A picked assistant runs with its own model; Threadline's own was made for request.model.
+    const model = this.options.assistantId ? {} : { model: request.model };
+    const params = (assistant: string): RunCreateParamsStreaming => ({ assistant_id: assistant, ...model, stream: true, ...runLimits(request.limits) });
     const create = (assistant: string) => whenThreadIsFree(client, threadId, request.signal, () => client.beta.threads.runs.create(threadId, params(assistant), { signal: request.signal }));
     try {
       return await create(assistantId);
@@ -204,12 +207,17 @@ export class AssistantsBackend implements Backend {
   }
 }
 
+/**
+ * The run's limits. The prompt asks for at least ASSISTANTS_MIN_TOKEN_LIMIT in this dialect, but a
+ * thread may bring smaller ones from another dialect: those are raised, as the server refuses less.
+ */
 function runLimits(limits: ContextLimits | undefined): Pick<RunCreateParamsStreaming, 'max_prompt_tokens' | 'max_completion_tokens' | 'truncation_strategy'> {
   if (!limits) return {};
   const { maxPromptTokens, maxCompletionTokens, truncation } = limits;
+  const atLeastMinimum = (tokens: number) => Math.max(ASSISTANTS_MIN_TOKEN_LIMIT, tokens);
   return {
-    ...(maxPromptTokens !== undefined ? { max_prompt_tokens: maxPromptTokens } : {}),
-    ...(maxCompletionTokens !== undefined ? { max_completion_tokens: maxCompletionTokens } : {}),
+    ...(maxPromptTokens !== undefined ? { max_prompt_tokens: atLeastMinimum(maxPromptTokens) } : {}),
+    ...(maxCompletionTokens !== undefined ? { max_completion_tokens: atLeastMinimum(maxCompletionTokens) } : {}),
     ...(truncation ? { truncation_strategy: truncation.type === 'auto' ? { type: 'auto' } : { type: 'last_messages', last_messages: truncation.lastMessages } } : {}),
   };
 }

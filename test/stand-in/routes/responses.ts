@@ -26,6 +26,9 @@ import { findConversation } from './conversations';
 import { isKnownModel } from './models';
 
 const MIN_OUTPUT_TOKENS = 16;
+/** A user message with this word has its reply stopped by the "content filter" after FILTERED_DELTAS deltas. */
+export const CONTENT_FILTER_TRIGGER = '#filtered';
+const FILTERED_DELTAS = 2;
 
 interface Turn {
   /** The Response as first announced: in_progress, no output, no usage. */
@@ -40,6 +43,8 @@ interface Turn {
   /** Citations within the text that is sent, in order. */
   citations: Citation[];
   truncated: boolean;
+  /** Why a truncated turn stopped early. */
+  incompleteReason: 'max_output_tokens' | 'content_filter';
 }
 
 /** An annotation and where its marker ends in the reply text (it is announced once that much is sent). */
@@ -139,7 +144,9 @@ function planTurn(state: StandInState, params: JsonObject): Turn {
 
   const reply = composeReply(state, context);
   const allDeltas = splitDeltas(reply.text);
-  const deltas = maxOutputTokens === null ? allDeltas : allDeltas.slice(0, maxOutputTokens);
+  const filtered = lastUserText(context).split(/\s+/).includes(CONTENT_FILTER_TRIGGER);
+  const allowed = Math.min(maxOutputTokens ?? Infinity, filtered ? FILTERED_DELTAS : Infinity);
+  const deltas = allDeltas.slice(0, allowed);
   const sentLength = deltas.join('').length;
 
   const draft = {
@@ -182,6 +189,7 @@ function planTurn(state: StandInState, params: JsonObject): Turn {
     deltas,
     citations: reply.citations.filter((c) => c.end <= sentLength),
     truncated: deltas.length < allDeltas.length,
+    incompleteReason: filtered && FILTERED_DELTAS <= (maxOutputTokens ?? Infinity) ? 'content_filter' : 'max_output_tokens',
   };
 }
 
@@ -290,7 +298,7 @@ function finish(state: StandInState, turn: Turn): JsonObject & { id: string } {
     ...turn.draft,
     status: turn.truncated ? 'incomplete' : 'completed',
     completed_at: turn.truncated ? null : nowSeconds(),
-    incomplete_details: turn.truncated ? { reason: 'max_output_tokens' } : null,
+    incomplete_details: turn.truncated ? { reason: turn.incompleteReason } : null,
     output: [message],
     usage: {
       input_tokens: inputTokens,

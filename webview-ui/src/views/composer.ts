@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import type { PendingAttachment } from '../../../src/shared/protocol';
+import type { PendingAttachment, QueuedMessage } from '../../../src/shared/protocol';
 import { button, codicon, el, spinner, textArea } from '../ui/toolkit';
 import { attachmentChip, pendingDetail } from './messageBody';
 
@@ -9,13 +9,16 @@ export interface ComposerActions {
   draftChanged(text: string): void;
   attach(kind: 'file' | 'image'): void;
   removeAttachment(id: string): void;
+  /** Take a queued message out: back into the box to edit (`edit`), or dropped. */
+  unqueue(id: string, edit: boolean): void;
   setRunLimits(): void;
   clearRunLimits(): void;
 }
 
 /**
  * The message box with Send and Stop. Enter sends; Shift+Enter starts a new line. Focus stays in
- * the box after sending, so the next message can be typed straight away.
+ * the box after sending, so the next message can be typed straight away. Sent while a reply
+ * streams, a message waits above the box as queued (the host sends it when the reply ends).
  */
 export class Composer {
   readonly element = el('div', 'composer');
@@ -24,6 +27,7 @@ export class Composer {
   private readonly stopButton;
   private readonly busy = spinner();
   private readonly chips = el('div', 'composer-attachments');
+  private readonly queue = el('div', 'composer-queue');
   private readonly runLimits = el('div', 'composer-run-limits');
 
   constructor(private readonly actions: ComposerActions, draft: string) {
@@ -37,7 +41,9 @@ export class Composer {
     row.append(attachFile, attachImage, limits, el('span', 'spacer'), this.busy, this.stopButton, this.sendButton);
     this.chips.dataset.testid = 'pending';
     this.runLimits.dataset.testid = 'run-limits-chip';
-    this.element.append(this.chips, this.runLimits, this.input, row);
+    this.queue.dataset.testid = 'queued';
+    this.queue.setAttribute('aria-live', 'polite');
+    this.element.append(this.queue, this.chips, this.runLimits, this.input, row);
     this.input.addEventListener('input', () => actions.draftChanged(this.input.value));
     this.input.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
@@ -67,7 +73,7 @@ export class Composer {
         const chip = attachmentChip(p.name, detail);
         chip.dataset.state = p.state;
         const label = p.state === 'uploading' ? l10n.t('Cancel the upload of {0}', p.name) : l10n.t('Remove {0}', p.name);
-        chip.append(chipRemove(label, () => this.removeChip(chip, () => this.actions.removeAttachment(p.id))));
+        chip.append(chipButton('close', label, () => this.removeChip(chip, () => this.actions.removeAttachment(p.id))));
         return chip;
       }),
     );
@@ -79,8 +85,30 @@ export class Composer {
     this.runLimits.hidden = text === undefined;
     if (text === undefined) return;
     const chip = attachmentChip(l10n.t('Next message'), text);
-    chip.append(chipRemove(l10n.t('Drop the limits for the next message'), () => this.removeChip(chip, () => this.actions.clearRunLimits())));
+    chip.append(chipButton('close', l10n.t('Drop the limits for the next message'), () => this.removeChip(chip, () => this.actions.clearRunLimits())));
     this.runLimits.replaceChildren(chip);
+  }
+
+  /** Shows the messages waiting for the reply to end, each with Edit and remove. */
+  setQueued(queued: QueuedMessage[]): void {
+    this.queue.replaceChildren(
+      ...queued.map((q) => {
+        const detail = [l10n.t('queued: sends when the reply ends'), ...q.attachments].join(' · ');
+        const chip = attachmentChip(q.text.trim() || q.attachments.join(', '), detail);
+        chip.classList.add('chip-queued');
+        chip.dataset.queuedId = q.id;
+        chip.append(
+          chipButton('edit', l10n.t('Edit the queued message (back into the message box)'), () => this.removeChip(chip, () => this.actions.unqueue(q.id, true))),
+          chipButton('close', l10n.t('Remove the queued message'), () => this.removeChip(chip, () => this.actions.unqueue(q.id, false))),
+        );
+        return chip;
+      }),
+    );
+    this.queue.hidden = queued.length === 0;
+  }
+
+  get queuedShown(): { id: string; text: string }[] {
+    return [...this.queue.querySelectorAll<HTMLElement>('.chip-queued')].map((chip) => ({ id: chip.dataset.queuedId ?? '', text: chip.querySelector('.chip-name')?.textContent ?? '' }));
   }
 
   get pendingNames(): string[] {
@@ -90,7 +118,7 @@ export class Composer {
   setStreaming(streaming: boolean): void {
     this.stopButton.hidden = !streaming;
     this.busy.hidden = !streaming;
-    this.sendButton.disabled = streaming;
+    this.sendButton.title = streaming ? l10n.t('Queue: sends when the reply ends') : '';
   }
 
   focus(): void {
@@ -105,22 +133,22 @@ export class Composer {
 
   private submit(): void {
     const text = this.input.value;
-    if ((text.trim() === '' && this.chips.childElementCount === 0) || this.sendButton.disabled) return;
+    if (text.trim() === '' && this.chips.childElementCount === 0) return;
     this.input.value = '';
     this.actions.draftChanged('');
     this.actions.send(text);
-    // Send may have been clicked (and it is disabled while the reply streams): type on.
+    // Send may have been clicked: type on.
     this.input.focus();
   }
 }
 
-/** A chip's × button: a codicon, named for screen readers by what it does. */
-function chipRemove(label: string, onClick: () => void): HTMLButtonElement {
-  const remove = el('button', 'chip-remove');
-  remove.type = 'button';
-  remove.title = label;
-  remove.setAttribute('aria-label', label);
-  remove.append(codicon('close'));
-  remove.addEventListener('click', onClick);
-  return remove;
+/** A chip's button (× and the like): a codicon, named for screen readers by what it does. */
+function chipButton(icon: string, label: string, onClick: () => void): HTMLButtonElement {
+  const action = el('button', 'chip-remove');
+  action.type = 'button';
+  action.title = label;
+  action.setAttribute('aria-label', label);
+  action.append(codicon(icon));
+  action.addEventListener('click', onClick);
+  return action;
 }
