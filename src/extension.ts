@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { ChatService } from './core/chatService';
 import type { Backend } from './core/backend';
@@ -18,6 +19,9 @@ import type { ThreadlineTestApi } from './host/testApi';
 import { createTestSeams } from './host/testSeams';
 
 export async function activate(context: vscode.ExtensionContext): Promise<ThreadlineTestApi | undefined> {
+  // The core (plain Node, no vscode) says things through @vscode/l10n: hand it VS Code's bundle
+  // for the display language (none for English, whose strings are the source's own).
+  if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   const testMode = context.extensionMode === vscode.ExtensionMode.Test;
   const output = vscode.window.createOutputChannel('Threadline', { log: true });
   context.subscriptions.push(output);

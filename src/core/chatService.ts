@@ -2,6 +2,7 @@
 // streams the reply, and listeners (the host) see each step as an event. Before the user's
 // message is stored a failure throws SendError (nothing kept, so the draft goes back); after
 // it, every path stores exactly one assistant message and emits exactly one streamEnd.
+import * as l10n from '@vscode/l10n';
 import type { Backend, HistorySource, RemoteMessage, ReplyRequest, UploadRequest } from './backend';
 import { describeError } from './errors';
 import type { ErrorKind } from './errors';
@@ -52,7 +53,7 @@ export type AttachmentPart = Extract<ContentPart, { type: 'file' | 'image' }>;
 
 export type AttachmentOptions = Pick<UploadRequest, 'signal' | 'onProgress'>;
 
-export const STILL_STREAMING = 'A reply is still streaming; stop it or wait.';
+export const stillStreaming = (): string => l10n.t('A reply is still streaming; stop it or wait.');
 
 /** What Continue sends: the model reads it as "go on from where the reply stopped". */
 export const CONTINUE_TEXT = 'Continue.';
@@ -72,7 +73,7 @@ export interface QueuedSend {
  */
 export class UnqueuedError extends SendError {
   constructor(readonly giveBack: boolean) {
-    super(giveBack ? 'Taken out of the queue; it is back in the composer to edit.' : 'Taken out of the queue.', { kind: 'cancelled' });
+    super(giveBack ? l10n.t('Taken out of the queue; it is back in the composer to edit.') : l10n.t('Taken out of the queue.'), { kind: 'cancelled' });
   }
 }
 
@@ -135,7 +136,7 @@ export class ChatService {
   /** Renames a thread (whitespace collapsed: a title is one list row) and stops auto-titling it. */
   async rename(threadId: string, title: string): Promise<ThreadMeta> {
     const clean = title.replace(/\s+/g, ' ').trim();
-    if (!clean) throw new SendError('A thread title cannot be empty.');
+    if (!clean) throw new SendError(l10n.t('A thread title cannot be empty.'));
     return this.updateThread(threadId, { title: clean, titleLocked: true });
   }
 
@@ -153,10 +154,10 @@ export class ChatService {
    * SendError before anything local is touched, so the user can retry and nothing is lost.
    */
   async delete(threadId: string, options: { remote?: boolean } = {}): Promise<void> {
-    if (this.active.has(threadId)) throw new SendError(STILL_STREAMING);
+    if (this.active.has(threadId)) throw new SendError(stillStreaming());
     if (this.deleting.has(threadId)) return;
     const thread = this.options.store.get(threadId);
-    if (!thread) throw new SendError('That thread no longer exists.');
+    if (!thread) throw new SendError(l10n.t('That thread no longer exists.'));
     this.deleting.add(threadId);
     try {
       if (options.remote && thread.remoteId) {
@@ -165,7 +166,7 @@ export class ChatService {
         } catch (err) {
           const described = describeError(err);
           if (described.kind !== 'notFound') {
-            throw new SendError(`Could not delete the thread on the server, so the local thread was kept. ${described.message}`, { cause: err });
+            throw new SendError(l10n.t('Could not delete the thread on the server, so the local thread was kept. {0}', described.message), { cause: err });
           }
         }
       }
@@ -180,8 +181,8 @@ export class ChatService {
   async toggleBookmark(threadId: string, messageId: string): Promise<boolean> {
     const { store } = this.options;
     const thread = store.get(threadId);
-    if (!thread) throw new SendError('That thread no longer exists.');
-    if (!(await store.messages(threadId)).some((m) => m.id === messageId)) throw new SendError('That message is not in this thread.');
+    if (!thread) throw new SendError(l10n.t('That thread no longer exists.'));
+    if (!(await store.messages(threadId)).some((m) => m.id === messageId)) throw new SendError(l10n.t('That message is not in this thread.'));
     const current = thread.bookmarks ?? [];
     const on = !current.includes(messageId);
     await store.update(threadId, { bookmarks: on ? [...current, messageId] : current.filter((id) => id !== messageId) });
@@ -216,7 +217,7 @@ export class ChatService {
       if (bookmarks?.length) thread = await store.update(thread.id, { bookmarks });
     } catch (err) {
       await store.delete(thread.id).catch(() => undefined);
-      throw new SendError(`Could not import the thread: ${describeError(err).message}`, { cause: err });
+      throw new SendError(l10n.t('Could not import the thread: {0}', describeError(err).message), { cause: err });
     }
     this.emitThreads();
     return thread;
@@ -228,9 +229,9 @@ export class ChatService {
    */
   async prepareAttachment(threadId: string, part: AttachmentPart, data: Uint8Array, options: AttachmentOptions = {}): Promise<AttachmentPart> {
     const thread = this.options.store.get(threadId);
-    if (!thread) throw new SendError('That thread no longer exists.');
+    if (!thread) throw new SendError(l10n.t('That thread no longer exists.'));
     const backend = this.options.backendFor(thread.backend);
-    if (!backend.prepareAttachment) throw new SendError(`Threads of this dialect (${thread.backend}) cannot take attachments.`);
+    if (!backend.prepareAttachment) throw new SendError(l10n.t('Threads of this dialect ({0}) cannot take attachments.', thread.backend));
     try {
       return await backend.prepareAttachment(part, data, options);
     } catch (err) {
@@ -244,7 +245,7 @@ export class ChatService {
    */
   async openRemote(kind: BackendKind, remoteId: string, signal?: AbortSignal): Promise<ThreadMeta> {
     const backend = this.options.backendFor(kind);
-    if (!backend.listMessages) throw new SendError(`Threads of this dialect (${kind}) live only in Threadline; there is nothing to open on the server.`);
+    if (!backend.listMessages) throw new SendError(l10n.t('Threads of this dialect ({0}) live only in Threadline; there is nothing to open on the server.', kind));
     const existing = this.options.store.list().find((t) => t.remoteId === remoteId);
     if (existing) return existing;
     const fetched: RemoteMessage[] = [];
@@ -300,7 +301,7 @@ export class ChatService {
    * next send creates a new one; the local history stays. So does a gone one's old id.
    */
   async setBackend(threadId: string, backend: BackendKind): Promise<ThreadMeta> {
-    if (this.active.has(threadId)) throw new SendError(STILL_STREAMING);
+    if (this.active.has(threadId)) throw new SendError(stillStreaming());
     const thread = await this.options.store.update(threadId, { backend, remoteId: undefined, remoteGone: false, goneRemoteId: undefined });
     this.emitThreads();
     return thread;
@@ -314,9 +315,9 @@ export class ChatService {
    * `unqueue` can take it out.
    */
   async send(threadId: string, text: string, attachments: readonly AttachmentPart[] = [], runLimits?: ContextLimits): Promise<Message> {
-    if (this.disposed) throw new SendError('Threadline is shutting down.');
-    if (!text.trim() && attachments.length === 0) throw new SendError('Type a message to send.');
-    if (this.deleting.has(threadId)) throw new SendError('That thread is being deleted.');
+    if (this.disposed) throw new SendError(l10n.t('Threadline is shutting down.'));
+    if (!text.trim() && attachments.length === 0) throw new SendError(l10n.t('Type a message to send.'));
+    if (this.deleting.has(threadId)) throw new SendError(l10n.t('That thread is being deleted.'));
     if (this.active.has(threadId)) return this.enqueue({ id: newLocalId('msg'), threadId, text, attachments, ...(runLimits ? { runLimits } : {}) });
     // Claimed before the first await, so a second send to this thread queues at once.
     const controller = new AbortController();
@@ -379,18 +380,18 @@ export class ChatService {
    * thread does get the message again, as a server keeps no way to take a reply back.
    */
   async rerun(threadId: string, runLimits?: ContextLimits): Promise<Message> {
-    if (this.disposed) throw new SendError('Threadline is shutting down.');
-    if (this.active.has(threadId)) throw new SendError(STILL_STREAMING);
-    if (this.deleting.has(threadId)) throw new SendError('That thread is being deleted.');
+    if (this.disposed) throw new SendError(l10n.t('Threadline is shutting down.'));
+    if (this.active.has(threadId)) throw new SendError(stillStreaming());
+    if (this.deleting.has(threadId)) throw new SendError(l10n.t('That thread is being deleted.'));
     const controller = new AbortController();
     this.active.set(threadId, controller);
     try {
       const { store } = this.options;
-      if (!store.get(threadId)) throw new SendError('That thread no longer exists.');
+      if (!store.get(threadId)) throw new SendError(l10n.t('That thread no longer exists.'));
       // The newest user message is at most a few messages back: every send ends in one reply.
       const recent = await store.lastMessages(threadId, 8);
       const input = recent.findLast((m) => m.role === 'user');
-      if (!input || recent.at(-1)?.role !== 'assistant') throw new SendError('There is no reply to ask for again: send a message first.');
+      if (!input || recent.at(-1)?.role !== 'assistant') throw new SendError(l10n.t('There is no reply to ask for again: send a message first.'));
       const { thread, backend, model } = await this.connect(threadId, controller.signal);
       return await this.streamReply({ thread, backend, model, input, history: store.historyBefore(threadId, input.id) }, controller, runLimits);
     } finally {
@@ -404,9 +405,9 @@ export class ChatService {
    * unless the latest message is an incomplete reply.
    */
   async continueReply(threadId: string): Promise<Message> {
-    if (!this.options.store.get(threadId)) throw new SendError('That thread no longer exists.');
+    if (!this.options.store.get(threadId)) throw new SendError(l10n.t('That thread no longer exists.'));
     const [latest] = await this.options.store.lastMessages(threadId, 1);
-    if (latest?.role !== 'assistant' || latest.status !== 'incomplete') throw new SendError('Only the latest reply, when it was cut short, can be continued.');
+    if (latest?.role !== 'assistant' || latest.status !== 'incomplete') throw new SendError(l10n.t('Only the latest reply, when it was cut short, can be continued.'));
     return this.send(threadId, CONTINUE_TEXT);
   }
 
@@ -427,7 +428,7 @@ export class ChatService {
     this.disposed = true;
     const queued = [...this.queues.values()].flat();
     this.queues.clear();
-    for (const entry of queued) entry.settle.reject(new SendError('Threadline is shutting down.'));
+    for (const entry of queued) entry.settle.reject(new SendError(l10n.t('Threadline is shutting down.')));
     for (const controller of this.active.values()) controller.abort();
   }
 
@@ -438,7 +439,7 @@ export class ChatService {
   private async connect(threadId: string, signal: AbortSignal): Promise<{ thread: ThreadMeta; backend: Backend; model: string }> {
     const { store } = this.options;
     let thread = store.get(threadId);
-    if (!thread) throw new SendError('That thread no longer exists.');
+    if (!thread) throw new SendError(l10n.t('That thread no longer exists.'));
     let backend: Backend;
     let model: string;
     try {
@@ -460,7 +461,7 @@ export class ChatService {
       throw new SendError(described.message, { cause: err, kind: described.kind });
     }
     // Stopped while the server thread was being created: nothing is stored, the draft goes back.
-    if (signal.aborted) throw new SendError('Stopped before sending; your message was not sent.');
+    if (signal.aborted) throw new SendError(l10n.t('Stopped before sending; your message was not sent.'));
     return { thread, backend, model };
   }
 
@@ -481,7 +482,7 @@ export class ChatService {
     try {
       thread = await store.append(threadId, input);
     } catch (err) {
-      throw new SendError(`Could not save your message: ${describeError(err).message}`, { cause: err });
+      throw new SendError(l10n.t('Could not save your message: {0}', describeError(err).message), { cause: err });
     }
     this.emit({ type: 'message', message: input });
     if (thread.messageCount === 1 && thread.title === DEFAULT_THREAD_TITLE && !thread.titleLocked) {
@@ -560,8 +561,8 @@ export class ChatService {
         return { text, status: 'error', error: described.message, errorKind: described.kind };
       }
     }
-    if (signal.aborted) return { text, status: 'cancelled', error: 'Stopped.' };
-    return { text, status: 'incomplete', error: 'The server ended the reply without finishing it.' };
+    if (signal.aborted) return { text, status: 'cancelled', error: l10n.t('Stopped.') };
+    return { text, status: 'incomplete', error: l10n.t('The server ended the reply without finishing it.') };
   }
 
   /** Gives citations that carry only a file id the file's name (see cachedFileName). */
@@ -631,7 +632,7 @@ export class ChatService {
   }
 
   private async updateThread(threadId: string, patch: MetaPatch): Promise<ThreadMeta> {
-    if (!this.options.store.get(threadId)) throw new SendError('That thread no longer exists.');
+    if (!this.options.store.get(threadId)) throw new SendError(l10n.t('That thread no longer exists.'));
     const thread = await this.options.store.update(threadId, patch);
     this.emitThreads();
     return thread;
@@ -671,15 +672,15 @@ function incompleteExplanation(reason: string | undefined): string {
     case 'max_completion_tokens':
     case 'max_tokens':
     case 'length':
-      return 'The reply reached the maximum output length and was cut short.';
+      return l10n.t('The reply reached the maximum output length and was cut short.');
     case 'max_prompt_tokens':
-      return "The conversation no longer fits this thread's prompt-token limit; the reply was cut short.";
+      return l10n.t("The conversation no longer fits this thread's prompt-token limit; the reply was cut short.");
     case 'content_filter':
-      return 'The reply was cut short by the content filter.';
+      return l10n.t('The reply was cut short by the content filter.');
     case undefined:
     case '':
-      return 'The server stopped the reply early.';
+      return l10n.t('The server stopped the reply early.');
     default:
-      return `The server stopped the reply early (${reason}).`;
+      return l10n.t('The server stopped the reply early ({0}).', reason);
   }
 }

@@ -1,5 +1,6 @@
 // Turns whatever a backend throws into one sentence a user can act on. The SDK's error classes
 // carry the HTTP status; the message says what happened and what to do about it.
+import * as l10n from '@vscode/l10n';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, OpenAIError } from 'openai';
 
 export type ErrorKind = 'auth' | 'notFound' | 'rateLimit' | 'server' | 'network' | 'cancelled' | 'badRequest' | 'noKey' | 'retired' | 'unknown';
@@ -24,7 +25,7 @@ export interface DescribedError {
  */
 export class NoApiKeyError extends OpenAIError {
   constructor() {
-    super('No API key is set. Run "Threadline: Set API Key".');
+    super(noKeyMessage());
     this.name = 'NoApiKeyError';
   }
 }
@@ -43,35 +44,38 @@ export class ResponseFailedError extends Error {
 /** The reply stream stopped before its final event (the connection dropped mid-reply). */
 export class StreamEndedError extends Error {
   constructor() {
-    super('The connection closed before the reply finished.');
+    super(l10n.t('The connection closed before the reply finished.'));
     this.name = 'StreamEndedError';
   }
 }
 
-const RETRY_LATER = 'Try again in a moment.';
+// Functions, not constants: a translation is looked up when the message is made, after the host
+// has loaded the bundle for the display language (see activate in extension.ts).
+const noKeyMessage = () => l10n.t('No API key is set. Run "Threadline: Set API Key".');
+const retryLater = () => l10n.t('Try again in a moment.');
 
 export function describeError(err: unknown): DescribedError {
   if (err instanceof DialectRetiredError) return { kind: 'retired', message: err.message };
   // Also the SDK's own "Missing credentials", from a client built without a key provider.
   if (hasCause(err, (e) => e instanceof NoApiKeyError || (e instanceof OpenAIError && e.message.startsWith('Missing credentials')))) {
-    return { kind: 'noKey', message: 'No API key is set. Run "Threadline: Set API Key".' };
+    return { kind: 'noKey', message: noKeyMessage() };
   }
   if (err instanceof APIUserAbortError || (err instanceof Error && err.name === 'AbortError')) {
-    return { kind: 'cancelled', message: 'Stopped.' };
+    return { kind: 'cancelled', message: l10n.t('Stopped.') };
   }
   if (err instanceof APIConnectionTimeoutError) {
-    return { kind: 'network', message: `The server did not answer in time. Check that it is running and reachable (threadline.baseUrl), then try again.` };
+    return { kind: 'network', message: l10n.t('The server did not answer in time. Check that it is running and reachable (threadline.baseUrl), then try again.') };
   }
   if (err instanceof APIConnectionError) {
     const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
-    return { kind: 'network', message: `Could not reach the server (${err.message.replace(/\.$/, '')}${cause}). Check your connection and the threadline.baseUrl setting, then try again.` };
+    return { kind: 'network', message: l10n.t('Could not reach the server ({0}). Check your connection and the threadline.baseUrl setting, then try again.', `${err.message.replace(/\.$/, '')}${cause}`) };
   }
   if (err instanceof StreamEndedError || isBodyTermination(err)) {
-    return { kind: 'network', message: 'The connection dropped while the reply was streaming; the text received so far was kept. Try again.' };
+    return { kind: 'network', message: l10n.t('The connection dropped while the reply was streaming; the text received so far was kept. Try again.') };
   }
   if (err instanceof ResponseFailedError) {
-    const code = err.code ? ` (${err.code})` : '';
-    return { kind: 'server', message: `The server could not finish the reply${code}: ${err.message} ${RETRY_LATER}` };
+    const message = err.code ? l10n.t('The server could not finish the reply ({0}): {1}', err.code, err.message) : l10n.t('The server could not finish the reply: {0}', err.message);
+    return { kind: 'server', message: `${message} ${retryLater()}` };
   }
   if (err instanceof APIError) return describeApiError(err);
   if (err instanceof Error) return { kind: 'unknown', message: err.message };
@@ -84,44 +88,49 @@ function describeApiError(err: APIError): DescribedError {
   switch (err.status) {
     case undefined:
       // An `error` event inside the stream: the reply started, then the server gave up.
-      return { kind: 'server', message: `The server reported an error while replying: ${detail} ${RETRY_LATER}` };
+      return { kind: 'server', message: `${l10n.t('The server reported an error while replying: {0}', detail)} ${retryLater()}` };
     case 400:
       if (code === 'model_not_found') return modelNotFound(detail);
-      return { kind: 'badRequest', message: `The server refused the request (400: ${detail}). Check the threadline.model setting and what you sent.` };
+      return { kind: 'badRequest', message: l10n.t('The server refused the request (400: {0}). Check the threadline.model setting and what you sent.', detail) };
     case 401:
-      return { kind: 'auth', message: `The server rejected the API key (401: ${detail}). Run "Threadline: Set API Key" to enter a valid key.` };
+      return { kind: 'auth', message: l10n.t('The server rejected the API key (401: {0}). Run "Threadline: Set API Key" to enter a valid key.', detail) };
     case 403:
       return {
         kind: 'auth',
-        message: `Access denied (403: ${detail}). Check that your key's project has access to this model, and the threadline.organization and threadline.project settings.`,
+        message: l10n.t("Access denied (403: {0}). Check that your key's project has access to this model, and the threadline.organization and threadline.project settings.", detail),
       };
     case 404:
       if (code === 'model_not_found') return modelNotFound(detail);
       return {
         kind: 'notFound',
-        message: `Not found (404: ${detail}). If the conversation was deleted on the server, start a new thread; otherwise check that threadline.baseUrl is an OpenAI-compatible /v1 URL.`,
+        message: l10n.t('Not found (404: {0}). If the conversation was deleted on the server, start a new thread; otherwise check that threadline.baseUrl is an OpenAI-compatible /v1 URL.', detail),
       };
     case 408:
-      return { kind: 'network', message: `The request timed out on the server (408: ${detail}). ${RETRY_LATER}` };
+      return { kind: 'network', message: `${l10n.t('The request timed out on the server (408: {0}).', detail)} ${retryLater()}` };
     case 429:
       return describeRateLimit(err, detail, code);
     default:
-      if (err.status >= 500) return { kind: 'server', message: `The server failed (${err.status}: ${detail}). ${RETRY_LATER}` };
-      return { kind: 'badRequest', message: `The server refused the request (${err.status}: ${detail}).` };
+      if (err.status >= 500) return { kind: 'server', message: `${l10n.t('The server failed ({0}: {1}).', err.status, detail)} ${retryLater()}` };
+      return { kind: 'badRequest', message: l10n.t('The server refused the request ({0}: {1}).', err.status, detail) };
   }
 }
 
 function describeRateLimit(err: APIError, detail: string, code: string | undefined): DescribedError {
   if (code === 'insufficient_quota' || err.type === 'insufficient_quota') {
-    return { kind: 'rateLimit', message: `Your API quota is used up (429: ${detail}). Check your plan and billing details, then try again.` };
+    return { kind: 'rateLimit', message: l10n.t('Your API quota is used up (429: {0}). Check your plan and billing details, then try again.', detail) };
   }
   const seconds = retryAfterSeconds(err.headers);
-  const wait = seconds === undefined ? 'Wait a moment' : `Wait ${seconds} second${seconds === 1 ? '' : 's'}`;
-  return { kind: 'rateLimit', message: `Rate limited (429: ${detail}). ${wait} and try again.` };
+  const message =
+    seconds === undefined
+      ? l10n.t('Rate limited (429: {0}). Wait a moment and try again.', detail)
+      : seconds === 1
+        ? l10n.t('Rate limited (429: {0}). Wait 1 second and try again.', detail)
+        : l10n.t('Rate limited (429: {0}). Wait {1} seconds and try again.', detail, seconds);
+  return { kind: 'rateLimit', message };
 }
 
 function modelNotFound(detail: string): DescribedError {
-  return { kind: 'notFound', message: `The model is not available (${detail}). Choose another model in the threadline.model setting.` };
+  return { kind: 'notFound', message: l10n.t('The model is not available ({0}). Choose another model in the threadline.model setting.', detail) };
 }
 
 /** The server's own words: the error body's message, else the SDK's. */

@@ -1,6 +1,7 @@
 // A thread as a file the user keeps or shares: Markdown to read, and a versioned JSON document
 // that imports back into Threadline. Import reads files from anywhere, so parsing is strict and
 // names the first wrong field, rather than storing something the rest of the code cannot trust.
+import * as l10n from '@vscode/l10n';
 import { footnote } from './footnotes';
 import type { Annotation, ContentPart, Message, ThreadMeta } from './model';
 import { BACKENDS, isLimits, STATUSES } from './storage/records';
@@ -59,18 +60,18 @@ export function parseThreadJson(text: string): ThreadDocument {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new Error(`Not a Threadline thread file: the text is not valid JSON (${err instanceof Error ? err.message : String(err)}).`);
+    throw new Error(l10n.t('Not a Threadline thread file: the text is not valid JSON ({0}).', err instanceof Error ? err.message : String(err)));
   }
   const doc = fields(value, 'document', ['format', 'version', 'thread', 'messages']);
-  if (doc.format !== THREAD_FORMAT) throw new Error(`Not a Threadline thread file: "format" must be "${THREAD_FORMAT}".`);
-  if (doc.version !== THREAD_FORMAT_VERSION) throw new Error(`Unsupported thread file version ${JSON.stringify(doc.version)} in "version"; this Threadline reads version ${THREAD_FORMAT_VERSION}.`);
+  if (doc.format !== THREAD_FORMAT) throw new Error(l10n.t('Not a Threadline thread file: "format" must be "{0}".', THREAD_FORMAT));
+  if (doc.version !== THREAD_FORMAT_VERSION) throw new Error(l10n.t('Unsupported thread file version {0} in "version"; this Threadline reads version {1}.', JSON.stringify(doc.version), THREAD_FORMAT_VERSION));
   const thread = checkThread(doc.thread);
-  if (!Array.isArray(doc.messages)) throw fieldError('messages', 'must be an array');
+  if (!Array.isArray(doc.messages)) throw fieldError('messages', l10n.t('must be an array'));
   const messages = doc.messages.map((m, i) => checkMessage(m, `messages[${i}]`, thread.id));
   // Import maps old ids to new ones, which needs each old id to name one message.
   const seen = new Set<string>();
   messages.forEach((m, i) => {
-    if (seen.has(m.id)) throw fieldError(`messages[${i}].id`, 'repeats the id of an earlier message');
+    if (seen.has(m.id)) throw fieldError(`messages[${i}].id`, l10n.t('repeats the id of an earlier message'));
     seen.add(m.id);
   });
   return { format: THREAD_FORMAT, version: THREAD_FORMAT_VERSION, thread, messages };
@@ -104,8 +105,8 @@ function checkThread(value: unknown): ThreadMeta {
   num(o, 'updatedAt', at);
   oneOf(o, 'backend', at, BACKENDS);
   str(o, 'remoteId', at, true);
-  if (!Number.isInteger(o.messageCount) || (o.messageCount as number) < 0) throw fieldError(`${at}.messageCount`, 'must be a whole number of at least 0');
-  if (o.limits !== undefined && !isLimits(o.limits)) throw fieldError(`${at}.limits`, 'must hold positive whole-number limits');
+  if (!Number.isInteger(o.messageCount) || (o.messageCount as number) < 0) throw fieldError(`${at}.messageCount`, l10n.t('must be a whole number of at least 0'));
+  if (o.limits !== undefined && !isLimits(o.limits)) throw fieldError(`${at}.limits`, l10n.t('must hold positive whole-number limits'));
   bool(o, 'pinned', at);
   bool(o, 'archived', at);
   str(o, 'workspaceFolder', at, true);
@@ -113,7 +114,7 @@ function checkThread(value: unknown): ThreadMeta {
   bool(o, 'remoteGone', at);
   str(o, 'goneRemoteId', at, true);
   if (o.bookmarks !== undefined && !(Array.isArray(o.bookmarks) && o.bookmarks.every((id) => typeof id === 'string'))) {
-    throw fieldError(`${at}.bookmarks`, 'must be a list of message ids');
+    throw fieldError(`${at}.bookmarks`, l10n.t('must be a list of message ids'));
   }
   return o as unknown as ThreadMeta;
 }
@@ -121,9 +122,9 @@ function checkThread(value: unknown): ThreadMeta {
 function checkMessage(value: unknown, at: string, threadId: string): Message {
   const o = fields(value, at, ['id', 'threadId', 'role', 'content', 'createdAt', 'status', 'error', 'errorKind', 'model', 'usage', 'remoteId', 'omittedMessageIds']);
   str(o, 'id', at);
-  if (o.threadId !== threadId) throw fieldError(`${at}.threadId`, `must be the thread's id "${threadId}"`);
+  if (o.threadId !== threadId) throw fieldError(`${at}.threadId`, l10n.t('must be the thread\'s id "{0}"', threadId));
   oneOf(o, 'role', at, ROLES);
-  if (!Array.isArray(o.content)) throw fieldError(`${at}.content`, 'must be an array');
+  if (!Array.isArray(o.content)) throw fieldError(`${at}.content`, l10n.t('must be an array'));
   o.content.forEach((part, i) => checkPart(part, `${at}.content[${i}]`));
   num(o, 'createdAt', at);
   oneOf(o, 'status', at, STATUSES);
@@ -137,7 +138,7 @@ function checkMessage(value: unknown, at: string, threadId: string): Message {
   }
   str(o, 'remoteId', at, true);
   if (o.omittedMessageIds !== undefined && !(Array.isArray(o.omittedMessageIds) && o.omittedMessageIds.every((id) => typeof id === 'string'))) {
-    throw fieldError(`${at}.omittedMessageIds`, 'must be an array of strings');
+    throw fieldError(`${at}.omittedMessageIds`, l10n.t('must be an array of strings'));
   }
   return o as unknown as Message;
 }
@@ -149,7 +150,7 @@ function checkPart(value: unknown, at: string): void {
     const o = fields(value, at, ['type', 'text', 'annotations']);
     str(o, 'text', at);
     if (o.annotations === undefined) return;
-    if (!Array.isArray(o.annotations)) throw fieldError(`${at}.annotations`, 'must be an array');
+    if (!Array.isArray(o.annotations)) throw fieldError(`${at}.annotations`, l10n.t('must be an array'));
     o.annotations.forEach((a, i) => checkAnnotation(a, `${at}.annotations[${i}]`));
   } else if (type === 'file') {
     const o = fields(value, at, ['type', 'fileId', 'name', 'bytes', 'mime', 'text']);
@@ -165,7 +166,7 @@ function checkPart(value: unknown, at: string): void {
     str(o, 'fileId', at, true);
     str(o, 'dataUrl', at, true);
   } else {
-    throw fieldError(`${at}.type`, 'must be "text", "file" or "image"');
+    throw fieldError(`${at}.type`, l10n.t('must be "text", "file" or "image"'));
   }
 }
 
@@ -173,37 +174,37 @@ function checkAnnotation(value: unknown, at: string): void {
   const o = fields(value, at, ['type', 'start', 'end', 'fileId', 'containerId', 'filename', 'quote', 'url', 'title']);
   oneOf(o, 'type', at, ANNOTATION_TYPES);
   for (const key of ['start', 'end']) {
-    if (!Number.isInteger(o[key]) || (o[key] as number) < 0) throw fieldError(`${at}.${key}`, 'must be a whole number of at least 0');
+    if (!Number.isInteger(o[key]) || (o[key] as number) < 0) throw fieldError(`${at}.${key}`, l10n.t('must be a whole number of at least 0'));
   }
   for (const key of ['fileId', 'containerId', 'filename', 'quote', 'url', 'title']) str(o, key, at, true);
 }
 
 /** `value` as an object with no keys beyond `allowed`: an unknown key is most likely a typo or another format. */
 function fields(value: unknown, at: string, allowed: readonly string[]): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fieldError(at, 'must be an object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw fieldError(at, l10n.t('must be an object'));
   const o = value as Record<string, unknown>;
   const unknown = Object.keys(o).find((key) => !allowed.includes(key));
-  if (unknown !== undefined) throw fieldError(`${at === 'document' ? '' : `${at}.`}${unknown}`, 'is not a known field');
+  if (unknown !== undefined) throw fieldError(`${at === 'document' ? '' : `${at}.`}${unknown}`, l10n.t('is not a known field'));
   return o;
 }
 
 function str(o: Record<string, unknown>, key: string, at: string, optional = false): void {
   if (optional && o[key] === undefined) return;
-  if (typeof o[key] !== 'string') throw fieldError(`${at}.${key}`, optional ? 'must be a string when present' : 'must be a string');
+  if (typeof o[key] !== 'string') throw fieldError(`${at}.${key}`, optional ? l10n.t('must be a string when present') : l10n.t('must be a string'));
 }
 
 function num(o: Record<string, unknown>, key: string, at: string): void {
-  if (typeof o[key] !== 'number' || !Number.isFinite(o[key])) throw fieldError(`${at}.${key}`, 'must be a number');
+  if (typeof o[key] !== 'number' || !Number.isFinite(o[key])) throw fieldError(`${at}.${key}`, l10n.t('must be a number'));
 }
 
 function bool(o: Record<string, unknown>, key: string, at: string): void {
-  if (o[key] !== undefined && typeof o[key] !== 'boolean') throw fieldError(`${at}.${key}`, 'must be true or false when present');
+  if (o[key] !== undefined && typeof o[key] !== 'boolean') throw fieldError(`${at}.${key}`, l10n.t('must be true or false when present'));
 }
 
 function oneOf(o: Record<string, unknown>, key: string, at: string, values: readonly string[]): void {
-  if (!values.includes(o[key] as string)) throw fieldError(`${at}.${key}`, `must be one of ${values.map((v) => `"${v}"`).join(', ')}`);
+  if (!values.includes(o[key] as string)) throw fieldError(`${at}.${key}`, l10n.t('must be one of {0}', values.map((v) => `"${v}"`).join(', ')));
 }
 
 function fieldError(field: string, problem: string): Error {
-  return new Error(`Invalid thread file: "${field}" ${problem}.`);
+  return new Error(l10n.t('Invalid thread file: "{0}" {1}.', field, problem));
 }

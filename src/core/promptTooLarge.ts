@@ -1,5 +1,6 @@
 // The one refusal every dialect gives when the new message cannot fit its prompt budget even
 // with all history dropped, so the user reads the same sentence whichever backend a thread uses.
+import * as l10n from '@vscode/l10n';
 import type { PromptBudget } from './tokens';
 
 /** The new message alone is over the prompt budget: nothing can be dropped to make it fit. */
@@ -10,11 +11,11 @@ export class PromptTooLargeError extends Error {
     /** Needed to explain a `contextWindow` budget; unused for `maxPromptTokens`. */
     contextWindow?: number,
   ) {
-    const limit =
+    super(
       budget.source === 'maxPromptTokens'
-        ? `this thread's prompt limit of ${format(budget.tokens)} tokens (maxPromptTokens). Shorten it, remove attachments, or raise the limit.`
-        : `the ${format(budget.tokens)} tokens the model's ${format(contextWindow ?? 0)}-token context window leaves for the prompt. Shorten it or remove attachments.`;
-    super(`This message is about ${format(tokens)} tokens, more than ${limit}`);
+        ? l10n.t("This message is about {0} tokens, more than this thread's prompt limit of {1} tokens (maxPromptTokens). Shorten it, remove attachments, or raise the limit.", format(tokens), format(budget.tokens))
+        : l10n.t("This message is about {0} tokens, more than the {1} tokens the model's {2}-token context window leaves for the prompt. Shorten it or remove attachments.", format(tokens), format(budget.tokens), format(contextWindow ?? 0)),
+    );
     this.name = 'PromptTooLargeError';
   }
 }

@@ -7,7 +7,7 @@ import { historyFrom } from '../../src/core/backend';
 import type { ConnectionSettings, ReplyEvent, ReplyRequest } from '../../src/core/backend';
 import { AssistantsBackend } from '../../src/core/backends/assistantsBackend';
 import type { AssistantsOptions } from '../../src/core/backends/assistantsBackend';
-import { ASSISTANTS_GONE_MESSAGE, describeAssistantsGone } from '../../src/core/backends/assistants/gone';
+import { assistantsGoneMessage, describeAssistantsGone } from '../../src/core/backends/assistants/gone';
 import { describeError } from '../../src/core/errors';
 import type { ContentPart, ContextLimits, Message, ThreadMeta } from '../../src/core/model';
 import type { StandIn } from '../stand-in/index';
@@ -367,15 +367,15 @@ describe('AssistantsBackend', () => {
 
   test("api.openai.com's 404 says the Assistants API was turned off; other servers' 404s do not", async () => {
     const notFound = new NotFoundError(404, { message: 'Invalid URL (POST /v1/threads)', type: 'invalid_request_error', param: null, code: null }, undefined, new Headers());
-    assert.equal(describeAssistantsGone(notFound, 'https://api.openai.com/v1'), ASSISTANTS_GONE_MESSAGE);
-    assert.equal(describeAssistantsGone(notFound, 'https://API.OpenAI.com/v1/'), ASSISTANTS_GONE_MESSAGE);
+    assert.equal(describeAssistantsGone(notFound, 'https://api.openai.com/v1'), assistantsGoneMessage());
+    assert.equal(describeAssistantsGone(notFound, 'https://API.OpenAI.com/v1/'), assistantsGoneMessage());
     assert.equal(describeAssistantsGone(notFound, 'http://localhost:1234/v1'), undefined);
     assert.equal(describeAssistantsGone(notFound, 'https://api.openai.com.evil.example/v1'), undefined);
     assert.equal(describeAssistantsGone(notFound, 'not a url'), undefined);
     const serverError = new InternalServerError(500, { message: 'boom', type: 'server_error', param: null, code: null }, undefined, new Headers());
     assert.equal(describeAssistantsGone(serverError, 'https://api.openai.com/v1'), undefined);
     assert.equal(describeAssistantsGone(new Error('404'), 'https://api.openai.com/v1'), undefined);
-    assert.match(ASSISTANTS_GONE_MESSAGE, /2026-08-26.*Conversations \+ Responses \(Threadline: Choose Backend\)/);
+    assert.match(assistantsGoneMessage(), /2026-08-26.*Conversations \+ Responses \(Threadline: Choose Backend\)/);
 
     // End to end: the backend believes it talks to api.openai.com; the requests reach the stand-in.
     const viaOpenAI = new AssistantsBackend(
@@ -386,7 +386,7 @@ describe('AssistantsBackend', () => {
     );
     standIn.current.injectFault({ path: '/threads', status: 404, message: 'Invalid URL (POST /v1/threads)' });
     const gone = await viaOpenAI.createThread({ id: 't', title: 't', createdAt: 0, updatedAt: 0, backend: 'assistants', messageCount: 0 }).then(() => assert.fail('expected a 404'), (err: unknown) => err);
-    assert.deepEqual(describeError(gone), { kind: 'retired', message: ASSISTANTS_GONE_MESSAGE });
+    assert.deepEqual(describeError(gone), { kind: 'retired', message: assistantsGoneMessage() });
 
     standIn.current.injectFault({ path: '/threads', status: 404, message: 'Invalid URL (POST /v1/threads)' });
     const local = await backend().createThread({ id: 't', title: 't', createdAt: 0, updatedAt: 0, backend: 'assistants', messageCount: 0 }).then(() => assert.fail('expected a 404'), (err: unknown) => err);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ChatService, CONTINUE_TEXT, SendError, STILL_STREAMING, UnqueuedError } from '../../src/core/chatService';
+import { ChatService, CONTINUE_TEXT, SendError, stillStreaming, UnqueuedError } from '../../src/core/chatService';
 import type { ChatEvent } from '../../src/core/chatService';
 import { describeError, DialectRetiredError } from '../../src/core/errors';
 import { messageText } from '../../src/core/model';
@@ -607,7 +607,7 @@ describe('ChatService: asking again (Retry, Regenerate)', () => {
     const started = next('streamStart');
     const sending = chat.send(thread.id, 'hello');
     await started;
-    await assert.rejects(chat.rerun(thread.id), (err: unknown) => err instanceof SendError && err.message === STILL_STREAMING);
+    await assert.rejects(chat.rerun(thread.id), (err: unknown) => err instanceof SendError && err.message === stillStreaming());
     chat.stop(thread.id);
     await sending;
     assert.equal((await chat.rerun(thread.id)).status, 'complete');

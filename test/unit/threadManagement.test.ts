@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { APIError } from 'openai';
-import { SendError, STILL_STREAMING } from '../../src/core/chatService';
+import { SendError, stillStreaming } from '../../src/core/chatService';
 import type { ChatEvent } from '../../src/core/chatService';
 import { parseThreadJson, toJson } from '../../src/core/exportThread';
 import { ThreadStore } from '../../src/core/threadStore';
@@ -134,7 +134,7 @@ describe('thread management', () => {
     const t = await chat.createThread();
     const sending = chat.send(t.id, 'hi');
     while (!chat.isStreaming(t.id) || backend.requests.length === 0) await new Promise((r) => setTimeout(r, 1));
-    await assert.rejects(chat.delete(t.id), (err: unknown) => err instanceof SendError && err.message === STILL_STREAMING);
+    await assert.rejects(chat.delete(t.id), (err: unknown) => err instanceof SendError && err.message === stillStreaming());
     chat.stop(t.id);
     await sending;
     assert.ok(store.get(t.id));

@@ -2,6 +2,7 @@
 // and streams a run of an assistant over the whole thread. OpenAI removed this API on
 // 2026-08-26; compatible servers may still speak it, and for api.openai.com the 404s it now
 // gives are explained (assistants/gone.ts).
+import * as l10n from '@vscode/l10n';
 import { APIUserAbortError, NotFoundError } from 'openai';
 import type OpenAI from 'openai';
 import type { Message as AssistantsMessage } from 'openai/resources/beta/threads/messages';
@@ -70,7 +71,7 @@ export class AssistantsBackend implements Backend {
 
   async *reply(request: ReplyRequest): AsyncIterable<ReplyEvent> {
     const threadId = request.thread.remoteId;
-    if (!threadId) throw new Error('This thread has no Assistants thread on the server yet.');
+    if (!threadId) throw new Error(l10n.t('This thread has no Assistants thread on the server yet.'));
     try {
       yield* this.run(this.client(), threadId, request);
     } catch (err) {
@@ -144,16 +145,16 @@ export class AssistantsBackend implements Backend {
             break;
           case 'thread.run.failed':
             ended = true;
-            throw new ResponseFailedError(event.data.last_error?.message ?? 'The run failed.', event.data.last_error?.code);
+            throw new ResponseFailedError(event.data.last_error?.message ?? l10n.t('The run failed.'), event.data.last_error?.code);
           case 'thread.run.expired':
             ended = true;
-            throw new ResponseFailedError('The run expired before it finished.', 'expired');
+            throw new ResponseFailedError(l10n.t('The run expired before it finished.'), 'expired');
           case 'thread.run.cancelled':
             ended = true;
             throw new APIUserAbortError();
           case 'thread.run.requires_action':
             // Left running, it would hold the thread until it expires; the finally cancels it.
-            throw new Error('The assistant asked to call one of its functions, which Threadline cannot run. Use an assistant without function tools.');
+            throw new Error(l10n.t('The assistant asked to call one of its functions, which Threadline cannot run. Use an assistant without function tools.'));
         }
       }
     } finally {

@@ -1,5 +1,6 @@
 // Builds the SDK client for one connection. Every option is passed explicitly (null rather than
 // undefined) so the SDK never falls back to OPENAI_* environment variables of the user's shell.
+import * as l10n from '@vscode/l10n';
 import OpenAI, { AzureOpenAI } from 'openai';
 import type { ConnectionSettings } from '../backend';
 import { NoApiKeyError } from '../errors';
@@ -33,7 +34,7 @@ export function createOpenAIClient(settings: ConnectionSettings): OpenAI {
 function createAzureClient(settings: ConnectionSettings, azure: NonNullable<ConnectionSettings['azureDeployment']>, readKey: () => Promise<string>): OpenAI {
   const missing = (['endpoint', 'deployment', 'apiVersion'] as const).filter((key) => !azure[key]);
   if (missing.length) {
-    throw new Error(`Azure OpenAI's deployments path needs ${missing.map((key) => `threadline.azure.${key}`).join(', ')} in your user settings.`);
+    throw new Error(l10n.t("Azure OpenAI's deployments path needs {0} in your user settings.", missing.map((key) => `threadline.azure.${key}`).join(', ')));
   }
   return new AzureOpenAI({
     endpoint: azure.endpoint,

@@ -4,6 +4,7 @@
 // Limits Responses cannot enforce (a prompt-token budget, keeping the last N messages) change
 // that: Threadline then picks the history itself, sends it as explicit input without the
 // conversation, and appends the turn to the conversation afterwards so it stays complete.
+import * as l10n from '@vscode/l10n';
 import type OpenAI from 'openai';
 import type { ResponseCreateParamsStreaming, ResponseInputItem } from 'openai/resources/responses/responses';
 import type { Backend, ConnectionSettings, RemoteMessage, ReplyEvent, ReplyRequest, UploadRequest } from '../backend';
@@ -41,7 +42,7 @@ export class ResponsesBackend implements Backend {
 
   async *reply(request: ReplyRequest): AsyncIterable<ReplyEvent> {
     const conversation = request.thread.remoteId;
-    if (!conversation) throw new Error('This thread has no conversation on the server yet.');
+    if (!conversation) throw new Error(l10n.t('This thread has no conversation on the server yet.'));
     const client = this.client();
     if (needsClientContext(request.limits)) {
       yield* this.replyWithTrimmedContext(client, conversation, request);
@@ -116,7 +117,7 @@ async function appendTurn(client: OpenAI, conversation: string, userItem: Respon
   } catch (err) {
     if (signal.aborted) throw err;
     // The text has streamed already: say that it is the server's copy of the thread that is now short.
-    throw new Error(`The reply arrived, but the server's copy of the thread could not be updated, so replies without context limits will not see this turn. ${describeError(err).message}`, {
+    throw new Error(l10n.t("The reply arrived, but the server's copy of the thread could not be updated, so replies without context limits will not see this turn. {0}", describeError(err).message), {
       cause: err,
     });
   }

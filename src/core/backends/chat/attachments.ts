@@ -1,6 +1,7 @@
 // Attachments for Chat Completions, which has no Files API on local servers: text files are
 // inlined into the prompt and images go as base64 data URLs (the only form Ollama accepts).
 // Everything is decided locally from the bytes, so a bad attachment fails before any request.
+import * as l10n from '@vscode/l10n';
 import { detectImageMime, unsupportedImageMessage } from '../../imageTypes';
 import type { ContentPart } from '../../model';
 
@@ -47,24 +48,24 @@ export function prepareChatAttachment(part: FilePart | ImagePart, data: Uint8Arr
     if (!imageMime) {
       throw new Error(unsupportedImageMessage(part.name));
     }
-    if (data.length > MAX_IMAGE_BYTES) throw new Error(`${part.name} is ${formatBytes(data.length)}; images can be at most ${formatBytes(MAX_IMAGE_BYTES)}.`);
+    if (data.length > MAX_IMAGE_BYTES) throw new Error(l10n.t('{0} is {1}; images can be at most {2}.', part.name, formatBytes(data.length), formatBytes(MAX_IMAGE_BYTES)));
     return { type: 'image', name: part.name, mime: imageMime, dataUrl: `data:${imageMime};base64,${Buffer.from(data).toString('base64')}` };
   }
   const textMime = isTextMime(part.mime);
   if (!(textMime || isTextFileName(part.name)) || data.includes(0)) {
     throw new Error(
-      `${part.name} is not a text file; this server's Chat Completions API cannot take binary files. Use a Responses or Assistants backend for PDFs and other documents.`,
+      l10n.t("{0} is not a text file; this server's Chat Completions API cannot take binary files. Use a Responses or Assistants backend for PDFs and other documents.", part.name),
     );
   }
   if (data.length > MAX_INLINE_FILE_BYTES) {
-    throw new Error(`${part.name} is ${formatBytes(data.length)}; text files inlined into the prompt can be at most ${formatBytes(MAX_INLINE_FILE_BYTES)}. Attach a smaller file or an excerpt.`);
+    throw new Error(l10n.t('{0} is {1}; text files inlined into the prompt can be at most {2}. Attach a smaller file or an excerpt.', part.name, formatBytes(data.length), formatBytes(MAX_INLINE_FILE_BYTES)));
   }
   let text: string;
   try {
     // fatal: a replacement character would silently corrupt the code the model is asked about.
     text = new TextDecoder('utf-8', { fatal: true }).decode(data);
   } catch {
-    throw new Error(`${part.name} is not valid UTF-8 text. Save it as UTF-8 and attach it again.`);
+    throw new Error(l10n.t('{0} is not valid UTF-8 text. Save it as UTF-8 and attach it again.', part.name));
   }
   // A text file's declared mime can be misleading (`.ts` is often labelled video/mp2t).
   return { type: 'file', name: part.name, mime: textMime && part.mime ? part.mime : 'text/plain', bytes: data.length, text };

@@ -2,6 +2,7 @@
 // removed item by item, a few requests at a time, and the conversation last. An item that is
 // already gone counts as deleted; any other failure stops the delete and says how far it got, and
 // deleting again carries on with what is left.
+import * as l10n from '@vscode/l10n';
 import type OpenAI from 'openai';
 import { NotFoundError } from 'openai';
 import { describeError } from '../../errors';
@@ -44,8 +45,11 @@ export async function deleteConversation(client: OpenAI, conversationId: string,
     await client.conversations.delete(conversationId, { signal });
   } catch (err) {
     if (err instanceof NotFoundError) throw err;
-    const items = ids.length ? `All ${count(ids.length)} were deleted, but the` : 'The';
-    throw new ConversationDeleteError(`${items} conversation itself could not be deleted: ${describeError(err).message}`, ids.length, ids.length, { cause: err });
+    const detail = describeError(err).message;
+    const message = ids.length
+      ? l10n.t('All {0} were deleted, but the conversation itself could not be deleted: {1}', count(ids.length), detail)
+      : l10n.t('The conversation itself could not be deleted: {0}', detail);
+    throw new ConversationDeleteError(message, ids.length, ids.length, { cause: err });
   }
 }
 
@@ -71,13 +75,12 @@ async function deleteItems(client: OpenAI, conversationId: string, ids: readonly
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, ids.length) }, worker));
   if (!failure) return;
-  const progress = `${deleted} of the conversation's ${count(ids.length)}`;
   const message = signal?.aborted
-    ? `Stopped after deleting ${progress} (the few under way may have gone too); the conversation is still there.`
-    : `Deleted ${progress}, then one could not be deleted, so the conversation is still there. ${describeError(failure.error).message}`;
+    ? l10n.t("Stopped after deleting {0} of the conversation's {1} (the few under way may have gone too); the conversation is still there.", deleted, count(ids.length))
+    : l10n.t("Deleted {0} of the conversation's {1}, then one could not be deleted, so the conversation is still there. {2}", deleted, count(ids.length), describeError(failure.error).message);
   throw new ConversationDeleteError(message, deleted, ids.length, { cause: failure.error });
 }
 
 function count(items: number): string {
-  return `${items} item${items === 1 ? '' : 's'}`;
+  return items === 1 ? l10n.t('1 item') : l10n.t('{0} items', items);
 }
