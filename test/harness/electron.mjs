@@ -8,8 +8,8 @@
 // Linux without a display: run it under `xvfb-run -a`.
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO, newRunDir, writeUserSettings, makeWorkspace, logger, countLine, shown } from './lib.mjs';
-import { readSuiteResult } from './integration.mjs';
+import { REPO, logger, countLine, shown } from './lib.mjs';
+import { prepareSuiteRun, readSuiteResult } from './integration.mjs';
 
 const log = logger('integration:electron');
 
@@ -49,16 +49,9 @@ export function findDesktopVSCode({ env = process.env, platform = process.platfo
 export async function runIntegrationElectron({ standInUrl, vscodeExecutablePath, grep, runTests }) {
   const started = Date.now();
   const counts = { passed: 0, failed: 0, skipped: 0 };
-  const entry = path.join(REPO, 'out', 'test', 'integration', 'index.js');
-  if (!fs.existsSync(entry)) {
-    counts.crashed = `${path.relative(REPO, entry)} is missing (build with: node esbuild.mjs --tests)`;
-    return counts;
-  }
-  const runDir = newRunDir('integration-electron');
-  const resultFile = path.join(runDir, 'test-result.json');
-  const workspace = makeWorkspace(runDir);
-  const userData = path.join(runDir, 'data');
-  writeUserSettings(userData, { 'threadline.baseUrl': standInUrl });
+  const run = prepareSuiteRun('integration-electron', standInUrl, counts);
+  if (!run) return counts;
+  const { entry, runDir, resultFile, workspace, userData } = run;
   runTests ??= (await import('@vscode/test-electron')).runTests;
 
   let exitCode;

@@ -17,16 +17,10 @@ const log = logger('integration');
  */
 export async function runIntegration({ standInUrl, timeoutMs = 300_000, keep = false, grep }) {
   const started = Date.now();
-  const entry = path.join(REPO, 'out', 'test', 'integration', 'index.js');
   const counts = { passed: 0, failed: 0, skipped: 0 };
-  if (!fs.existsSync(entry)) {
-    counts.crashed = `${path.relative(REPO, entry)} is missing (build with: node esbuild.mjs --tests)`;
-    return counts;
-  }
-  const runDir = newRunDir('integration');
-  const resultFile = path.join(runDir, 'test-result.json');
-  const workspace = makeWorkspace(runDir);
-  writeUserSettings(path.join(runDir, 'data'), { 'threadline.baseUrl': standInUrl });
+  const run = prepareSuiteRun('integration', standInUrl, counts);
+  if (!run) return counts;
+  const { entry, runDir, resultFile, workspace } = run;
 
   let server, browser, exitCode;
   try {
@@ -74,6 +68,23 @@ export async function runIntegration({ standInUrl, timeoutMs = 300_000, keep = f
   if (!keep) fs.rmSync(path.join(runDir, 'chromium-profile'), { recursive: true, force: true });
   console.log(countLine(counts));
   return counts;
+}
+
+/**
+ * What either host needs for one run of the suite: its entry (built by `node esbuild.mjs --tests`;
+ * undefined, with `counts.crashed` saying so, when missing), a run folder with a workspace, a
+ * result file, and user settings (under `data/`) pointing threadline.baseUrl at the stand-in.
+ */
+export function prepareSuiteRun(name, standInUrl, counts) {
+  const entry = path.join(REPO, 'out', 'test', 'integration', 'index.js');
+  if (!fs.existsSync(entry)) {
+    counts.crashed = `${path.relative(REPO, entry)} is missing (build with: node esbuild.mjs --tests)`;
+    return undefined;
+  }
+  const runDir = newRunDir(name);
+  const userData = path.join(runDir, 'data');
+  writeUserSettings(userData, { 'threadline.baseUrl': standInUrl });
+  return { entry, runDir, userData, resultFile: path.join(runDir, 'test-result.json'), workspace: makeWorkspace(runDir) };
 }
 
 /**
