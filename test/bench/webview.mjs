@@ -6,7 +6,8 @@
 //   - message elements in the DOM at the bottom, middle and top of the thread
 //   - JS heap after opening, and after scrolling up through 50 pages
 //   - deltas per second the panel absorbs (1-word deltas posted as fast as possible) and posts per second
-//   - main-thread work per delta appended to a 1 MB reply vs a 1 KB one
+//   - main-thread work per delta appended to a 1 MB reply vs a 1 KB one: paragraphs, one open code
+//     fence, one list with no blank lines
 //   - time to first visible token: from the host posting the first delta to the text in the DOM
 // Time to first token over the raw stream (SDK + stand-in) is test/bench/ttft.ts.
 import { spawnSync } from 'node:child_process';
@@ -146,30 +147,40 @@ async function throughput(browser, server) {
   await page.close();
 }
 
-/** Main-thread time per delta appended to a reply already `size` bytes long, one delta per frame. */
-async function costPerDelta(browser, server, size) {
+/**
+ * What a reply streams as: its text so far (`size` bytes, the open block being the shape's own)
+ * and the i-th delta after that. Prose is paragraphs; code is one open fence; a list is one list
+ * with no blank lines; each delta is a word, with a new paragraph / line / item every 20 words.
+ */
+const SHAPES = {
+  prose: { line: 'lorem ipsum dolor sit amet consectetur '.repeat(10) + '\n\n', head: '', delta: (i) => `${i % 20 === 19 ? '\n\n' : ''}word${i} ` },
+  code: { line: '  const value = compute(items, "some text", 42); // comment\n', head: '```ts\n', delta: (i) => `${i % 20 === 19 ? '\n' : ''}word${i} ` },
+  list: { line: '- an item with **bold** words and `code` in it\n', head: '', delta: (i) => `${i % 20 === 19 ? '\n- ' : ''}word${i} ` },
+};
+
+/** Main-thread time per delta appended to a reply already `size` bytes long of `shape`, one delta per frame. */
+async function costPerDelta(browser, server, size, shape) {
   const { page, cdp } = await newPage(browser);
   await openThread(page, server, { count: 1_000, pageSize: PAGE, latencyMs: 0 });
-  await page.evaluate(async (bytes) => {
-    const host = window.__host;
-    host.startStream();
-    const paragraph = `${'lorem ipsum dolor sit amet consectetur '.repeat(10)}\n\n`;
-    host.delta(paragraph.repeat(Math.ceil(bytes / paragraph.length)).slice(0, bytes));
-  }, size);
+  const { line: unit, head, delta } = SHAPES[shape];
+  await page.evaluate(async (text) => {
+    window.__host.startStream();
+    window.__host.delta(text);
+  }, head + unit.repeat(Math.ceil(size / unit.length)).slice(0, size - head.length));
   await page.waitForFunction(() => document.querySelector('.message[data-status=streaming] .markdown-tail') !== null);
   await settle(page, 6);
   const K = 200;
   /** Main-thread time per frame over K frames, with or without a delta in each. */
-  const perFrame = async (withDeltas) => {
-    const before = { task: await metric(cdp, 'TaskDuration'), script: await metric(cdp, 'ScriptDuration'), layout: await metric(cdp, 'LayoutDuration') };
-    await page.evaluate(async ({ k, deltas }) => {
+  const perFrame = async (deltas) => {
+    const before = { task: await metric(cdp, 'TaskDuration'), script: await metric(cdp, 'ScriptDuration'), style: await metric(cdp, 'RecalcStyleDuration'), layout: await metric(cdp, 'LayoutDuration') };
+    await page.evaluate(async (texts) => {
       const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-      for (let i = 0; i < k; i++) {
-        if (deltas) window.__host.delta(`${i % 20 === 19 ? '\n\n' : ''}word${i} `);
+      for (const text of texts) {
+        if (text) window.__host.delta(text);
         await frame();
       }
-    }, { k: K, deltas: withDeltas });
-    const after = { task: await metric(cdp, 'TaskDuration'), script: await metric(cdp, 'ScriptDuration'), layout: await metric(cdp, 'LayoutDuration') };
+    }, Array.from({ length: K }, (_, i) => (deltas ? delta(i) : '')));
+    const after = { task: await metric(cdp, 'TaskDuration'), script: await metric(cdp, 'ScriptDuration'), style: await metric(cdp, 'RecalcStyleDuration'), layout: await metric(cdp, 'LayoutDuration') };
     return Object.fromEntries(Object.keys(before).map((key) => [key, ((after[key] - before[key]) * 1000) / K]));
   };
   const idle = await perFrame(false);
@@ -232,11 +243,10 @@ async function main() {
     await firstPaint(browser, server);
     await domAndMemory(browser, server);
     await throughput(browser, server);
-    const small = await costPerDelta(browser, server, 1024);
-    const large = await costPerDelta(browser, server, 1024 * 1024);
-    const cost = (c) => `${c.task.toFixed(2)} ms (script ${c.script.toFixed(2)}, layout ${c.layout.toFixed(2)})`;
-    line('main-thread work per delta, reply of 1 KB', cost(small));
-    line('main-thread work per delta, reply of 1 MB', cost(large));
+    const cost = (c) => `${c.task.toFixed(2)} ms (script ${c.script.toFixed(2)}, style ${c.style.toFixed(2)}, layout ${c.layout.toFixed(2)})`;
+    for (const [shape, label] of [['prose', 'paragraphs'], ['code', 'in one open code fence'], ['list', 'in one list, no blank lines']]) {
+      for (const [size, name] of [[1024, '1 KB'], [1024 * 1024, '1 MB']]) line(`main-thread work per delta, reply of ${name} ${label}`, cost(await costPerDelta(browser, server, size, shape)));
+    }
     await firstVisibleToken(browser, server);
   } finally {
     await context.close();
