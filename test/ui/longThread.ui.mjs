@@ -306,4 +306,34 @@ export const tests = [
       await t.page.setViewportSize({ width: 420, height: 760 });
     },
   },
+  {
+    name: 'a streaming reply is read out politely a sentence or a few at a time, never word by word, then "Reply finished"',
+    async run(t) {
+      const r = await t.page.evaluate(async () => {
+        const region = document.querySelector('[data-testid=live-reply]');
+        const spoken = [];
+        const observer = new MutationObserver((records) => {
+          for (const record of records) for (const node of record.addedNodes) spoken.push(node.textContent);
+        });
+        observer.observe(region, { childList: true });
+        window.__host.startStream();
+        // 120 one-word deltas, 25 ms apart; a sentence ends every 8 words, a paragraph every 40.
+        await window.__host.streamWords(120, 25, (n) => `${n % 40 === 0 && n ? '\n\n' : ''}Word${n}${n % 8 === 7 ? '.' : ''} `);
+        await window.__host.delta('And the last words');
+        const whileStreaming = spoken.length;
+        window.__host.endStream();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        observer.disconnect();
+        return { live: region.getAttribute('aria-live'), spoken, whileStreaming, status: document.querySelector('.transcript-frame [role=status]').textContent };
+      });
+      assert.equal(r.live, 'polite');
+      assert.ok(r.whileStreaming >= 1, 'nothing was read out while the reply streamed');
+      // 3 s of streaming, at most one announcement per 1.5 s (and the first at once).
+      assert.ok(r.whileStreaming <= 3, `${r.whileStreaming} announcements while streaming: ${JSON.stringify(r.spoken)}`);
+      for (const text of r.spoken.slice(0, r.whileStreaming)) assert.match(text, /^(Word\d+ ?)+\.( (Word\d+ ?)+\.)*$/, `not whole sentences: ${text}`);
+      const all = r.spoken.join(' ');
+      assert.equal(all, Array.from({ length: 15 }, (_, i) => Array.from({ length: 8 }, (_, j) => `Word${i * 8 + j}`).join(' ') + '.').join(' ') + ' And the last words');
+      assert.equal(r.status, 'Reply finished.');
+    },
+  },
 ];
