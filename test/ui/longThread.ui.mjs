@@ -336,4 +336,73 @@ export const tests = [
       assert.equal(r.status, 'Reply finished.');
     },
   },
+  {
+    name: 'per message: usage shown on keyboard focus too, attachment chips with size and type, left-out messages dimmed, codicon buttons with names',
+    async run(t) {
+      const ids = await t.page.evaluate(() => {
+        const host = window.__host;
+        const threadId = host.state().currentThreadId;
+        const question = {
+          id: 'msg_with_files',
+          threadId,
+          role: 'user',
+          createdAt: Date.now(),
+          status: 'complete',
+          content: [
+            { type: 'file', name: 'report.pdf', bytes: 3_500_000, mime: 'application/pdf', fileId: 'file_1' },
+            { type: 'file', name: 'notes.md', bytes: 512 },
+            { type: 'text', text: 'Here is a file' },
+          ],
+        };
+        host.post({ type: 'message', message: question });
+        const reply = { id: 'msg_with_usage', threadId, role: 'assistant', content: [{ type: 'text', text: 'Read it.' }], createdAt: Date.now(), status: 'complete', usage: { inputTokens: 1234, outputTokens: 56 }, model: 'test-model' };
+        host.post({ type: 'message', message: reply });
+        return { question: question.id, reply: reply.id };
+      });
+      const reply = t.page.locator(`.message[data-id="${ids.reply}"]`);
+      await reply.waitFor();
+      await settle(t.page);
+
+      // Token usage: hidden until the header is hovered or a header button has keyboard focus.
+      const usage = reply.locator('.message-usage');
+      assert.equal(await usage.isVisible(), false);
+      await t.page.mouse.move(0, 0);
+      await reply.locator('[data-testid=message-copy]').focus();
+      assert.equal(await usage.isVisible(), true, 'usage not shown while a header button has keyboard focus');
+      assert.equal(await usage.innerText(), '1,234 tokens in · 56 out · test-model');
+      const describedBy = await reply.locator('[data-testid=message-copy]').getAttribute('aria-describedby');
+      assert.equal(await t.page.locator(`[id="${describedBy}"]`).textContent(), '1,234 tokens in · 56 out · test-model');
+
+      // Attachment chips: name, then type and size as people read them.
+      const chips = await t.page.locator(`.message[data-id="${ids.question}"] .chip`).evaluateAll((nodes) => nodes.map((n) => [n.querySelector('.chip-name').textContent, n.querySelector('.chip-detail').textContent]));
+      assert.deepEqual(chips, [['report.pdf', 'application/pdf · 3.3 MB'], ['notes.md', 'MD · 512 B']]);
+
+      // Messages the next run leaves out are dimmed; the gauge names them.
+      await t.page.evaluate((older) => window.__host.post({ type: 'contextGauge', threadId: window.__host.state().currentThreadId, gauge: { backend: 'chat', model: 'test-model', tokens: 900, window: 1000, leftOut: 1, leftOutIds: [older] } }), ids.question);
+      await until(t.page, (older) => document.querySelector(`.message[data-id="${older}"]`)?.classList.contains('message-left-out'), ids.question, { what: 'the left-out message dimmed' });
+      const opacity = await t.page.locator(`.message[data-id="${ids.question}"]`).evaluate((n) => Number(getComputedStyle(n).opacity));
+      assert.ok(opacity < 1, `a left-out message is drawn at opacity ${opacity}`);
+      assert.equal(await reply.evaluate((n) => n.classList.contains('message-left-out')), false);
+
+      // Icons are codicons; the buttons are named for screen readers, not by a glyph.
+      const mark = reply.locator('[data-testid=bookmark]');
+      assert.equal(await mark.locator('.codicon-star-empty').count(), 1);
+      assert.equal(await mark.getAttribute('aria-label'), 'Bookmark this message');
+      assert.equal(await mark.getAttribute('aria-pressed'), 'false');
+      assert.equal((await mark.textContent()).trim(), '');
+      await t.page.evaluate((id) => {
+        const state = window.__host.state();
+        window.__host.post({ type: 'threads', threads: state.threads.map((th) => ({ ...th, bookmarks: [id] })), currentThreadId: state.currentThreadId, listFilter: state.listFilter });
+      }, ids.reply);
+      await mark.locator('.codicon-star-full').waitFor();
+      assert.equal(await mark.getAttribute('aria-label'), 'Remove bookmark');
+      assert.equal(await mark.getAttribute('aria-pressed'), 'true');
+      await t.page.evaluate(() => { document.querySelector('.transcript').scrollTop -= 900; });
+      const jump = t.page.locator('[data-testid=jump-latest]');
+      await jump.waitFor({ state: 'visible' });
+      assert.equal(await jump.locator('.codicon-arrow-down[aria-hidden=true]').count(), 1);
+      assert.equal((await jump.innerText()).trim(), 'Jump to latest');
+      await jump.click();
+    },
+  },
 ];

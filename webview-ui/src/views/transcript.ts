@@ -3,7 +3,7 @@ import type { Message, MessageStatus } from '../../../src/core/model';
 import type { MessageAction, PageAnchor } from '../../../src/shared/protocol';
 import { renderMarkdown } from '../render/markdown';
 import { StreamingMarkdown, nextFrame } from '../render/streamingMarkdown';
-import { el } from '../ui/toolkit';
+import { codicon, el } from '../ui/toolkit';
 import { estimateHeight } from '../virtual/estimate';
 import { LoadedWindow } from '../virtual/loadedWindow';
 import { NodeCache } from '../virtual/nodeCache';
@@ -96,7 +96,7 @@ export class Transcript {
     this.announcer.setAttribute('aria-live', 'polite');
     this.jump.type = 'button';
     this.jump.dataset.testid = 'jump-latest';
-    this.jump.textContent = `↓ ${l10n.t('Jump to latest')}`;
+    this.jump.append(codicon('arrow-down'), ` ${l10n.t('Jump to latest')}`);
     this.jump.hidden = true;
     this.jump.addEventListener('click', () => this.jumpToLatest());
     this.scroller.append(this.empty, this.list);
@@ -436,7 +436,14 @@ export class Transcript {
     const header = node.querySelector<HTMLElement>('.message-author')!;
     header.append(mark, messageActionButtons(message, (action) => this.actions.messageAction?.(action, message.id)));
     const usage = usageText(message);
-    if (usage) header.title = usage;
+    if (usage) {
+      // Shown while the header is hovered or one of its buttons has keyboard focus, and read
+      // with each of those buttons, so the usage is not for mouse users only.
+      const shown = el('span', 'message-usage', usage);
+      shown.id = `usage-${message.id}`;
+      header.append(shown);
+      for (const control of header.querySelectorAll('button')) control.setAttribute('aria-describedby', shown.id);
+    }
     node.append(...renderMessageBody(message, this.actions));
     this.showBookmark(node, this.bookmarks.has(message.id));
     return node;
@@ -446,7 +453,7 @@ export class Transcript {
     node.classList.toggle('message-bookmarked', on);
     const mark = node.querySelector<HTMLButtonElement>('.message-bookmark');
     if (!mark) return;
-    mark.textContent = on ? '★' : '☆';
+    mark.replaceChildren(codicon(on ? 'star-full' : 'star-empty'));
     mark.title = on ? l10n.t('Remove bookmark') : l10n.t('Bookmark this message');
     mark.setAttribute('aria-label', mark.title);
     mark.setAttribute('aria-pressed', String(on));
