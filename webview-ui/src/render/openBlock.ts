@@ -57,7 +57,6 @@ class OpenFence implements Shape {
     // The empty fence gives the frame, language label and buttons; Copy reads the code when pressed.
     const frame = render(`${opening}\n${closing}`);
     this.code = frame.querySelector('pre code')!;
-    this.code.classList.add('code-streaming');
     this.arriving = element.ownerDocument.createTextNode('');
     this.code.append(this.arriving);
     element.replaceChildren(frame);
