@@ -182,9 +182,10 @@ export class ChatService {
     const { store } = this.options;
     const thread = store.get(threadId);
     if (!thread) throw new SendError(l10n.t('That thread no longer exists.'));
-    if (!(await store.messages(threadId)).some((m) => m.id === messageId)) throw new SendError(l10n.t('That message is not in this thread.'));
     const current = thread.bookmarks ?? [];
     const on = !current.includes(messageId);
+    // Read by id (the message is on screen, so a recent page left its place): never the whole thread.
+    if (on && !(await store.message(threadId, messageId))) throw new SendError(l10n.t('That message is not in this thread.'));
     await store.update(threadId, { bookmarks: on ? [...current, messageId] : current.filter((id) => id !== messageId) });
     this.emitThreads();
     return on;

@@ -29,35 +29,49 @@ const SNIPPET_LEAD = 30;
 /**
  * Searches every thread, archived ones included, most recently updated first; within a thread
  * the title, then each message in order (its text, else its first matching attachment name).
- * Threads are read one at a time, so memory holds one thread's messages, never the library.
+ * Threads are read a chunk at a time and only as far as needed, so memory holds a chunk of one
+ * thread, never a whole thread or the library.
  */
-export async function searchThreads(store: Pick<ThreadStore, 'list' | 'messages'> & Partial<Pick<ThreadStore, 'rawText'>>, query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
+export async function searchThreads(store: Pick<ThreadStore, 'list' | 'eachMessage'> & Partial<Pick<ThreadStore, 'storedText'>>, query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
   const words = queryWords(query);
   const plainWords = rawTestable(query);
   const limit = options.limit ?? DEFAULT_SEARCH_LIMIT;
   const hits: SearchHit[] = [];
   if (!words.length || limit <= 0) return hits;
+  // A word split between two chunks is seen whole in the overlap kept from the first.
+  const overlap = Math.max(...query.split(/\s+/).map((word) => word.length));
   for (const thread of store.list()) {
     const title = oneLine(thread.title);
     if (matchesAll(title, words)) hits.push({ threadId: thread.id, title: thread.title, snippet: snippet(title, words), field: 'title' });
     if (hits.length >= limit) break;
-    let messages: Message[];
     try {
       // Plain words stand verbatim in the stored JSON: a thread whose file lacks one cannot
       // match, and skipping its parse makes a miss cost a file read, not a JSON parse per line.
-      if (plainWords && store.rawText && !matchesAll(await store.rawText(thread.id), words)) continue;
-      messages = await store.messages(thread.id);
+      if (plainWords && store.storedText && !(await chunksMatchAll(store.storedText(thread.id), words, overlap))) continue;
+      for await (const message of store.eachMessage(thread.id)) {
+        const hit = messageHit(message, words);
+        if (hit) hits.push({ threadId: thread.id, messageId: message.id, title: thread.title, ...hit });
+        if (hits.length >= limit) return hits;
+      }
     } catch {
       // Deleted while the search ran: it simply has no more hits.
       continue;
     }
-    for (const message of messages) {
-      const hit = messageHit(message, words);
-      if (hit) hits.push({ threadId: thread.id, messageId: message.id, title: thread.title, ...hit });
-      if (hits.length >= limit) return hits;
-    }
   }
   return hits;
+}
+
+/** Whether a text read in `chunks` holds every word; stops reading once all have been seen. */
+async function chunksMatchAll(chunks: AsyncIterable<string>, words: readonly RegExp[], overlap: number): Promise<boolean> {
+  const unseen = new Set(words);
+  let carried = '';
+  for await (const chunk of chunks) {
+    const text = carried + chunk;
+    for (const word of unseen) if (word.test(text)) unseen.delete(word);
+    if (!unseen.size) return true;
+    carried = text.slice(-overlap);
+  }
+  return false;
 }
 
 /** Ids of the messages whose text or an attachment name holds every word of `query`, in order. */

@@ -17,13 +17,13 @@ import type { BackendKind, Message, ThreadMeta } from './model';
 import { tempPrefix, writeFileAtomic } from './storage/atomicWrite';
 import { CursorCache } from './storage/cursorCache';
 import { readIndex, serializeIndex } from './storage/indexFile';
-import { appendLines, createLinesFile, openForReading } from './storage/jsonl';
+import { appendLines, createLinesFile, openForReading, textChunks } from './storage/jsonl';
 import type { OpenForReading } from './storage/jsonl';
 import { applyPatch, DEFAULT_THREAD_TITLE, encodeRecord, isSafeId, metaRecord } from './storage/records';
 import type { MetaPatch } from './storage/records';
 import { messagesBackward, messagesForward, readLastMessages, readMessages, scanThreadFile } from './storage/threadFile';
 import type { ReportProblem } from './storage/threadFile';
-import { aroundPage, locate, newerPage, olderPage } from './storage/threadPages';
+import { aroundPage, find, locate, newerPage, olderPage } from './storage/threadPages';
 import type { AroundPage, NewerPage, OlderPage, PageSource } from './storage/threadPages';
 import { WriteQueue } from './storage/writeQueue';
 
@@ -204,12 +204,35 @@ export class ThreadStore {
   }
 
   /**
-   * The thread file as stored (JSON lines), for a cheap substring test before parsing: search
-   * skips threads whose raw text cannot contain a match.
+   * Message `messageId`, or undefined when the thread has none: read from where a recent page
+   * left its line, else found by a byte search from the end; never by reading the thread.
    */
-  async rawText(threadId: string): Promise<string> {
+  message(threadId: string, messageId: string): Promise<Message | undefined> {
+    return this.withPages(threadId, async (source) => (await find(source, messageId))?.message);
+  }
+
+  /** The thread's messages, oldest first, read a chunk at a time as the caller takes them; stopping stops the reading. */
+  async *eachMessage(threadId: string): AsyncGenerator<Message> {
+    const source = await this.openPages(threadId);
+    try {
+      for await (const placed of messagesForward(source, 0)) yield placed.message;
+    } finally {
+      await source.handle.close();
+    }
+  }
+
+  /**
+   * The thread file as stored (JSON lines), a chunk at a time, for a cheap substring test before
+   * parsing: search skips threads whose stored text cannot hold a match. Stopping stops the reading.
+   */
+  async *storedText(threadId: string): AsyncGenerator<string> {
     this.require(threadId);
-    return fs.readFile(this.fileOf(threadId), 'utf8');
+    const handle = await this.openFile(this.fileOf(threadId));
+    try {
+      yield* textChunks(handle);
+    } finally {
+      await handle.close();
+    }
   }
 
   /** The newest `count` messages, oldest first, without reading the whole thread. */

@@ -1,6 +1,7 @@
 // Palette commands that manage the library: rename, pin, archive, delete, search, export, import.
 // Each takes an optional argument so it can be driven without its pickers (tests, keybindings).
 import * as vscode from 'vscode';
+import { bookmarkedMessages } from '../core/bookmarks';
 import type { ChatService } from '../core/chatService';
 import { parseThreadJson, toJson, toMarkdown } from '../core/exportThread';
 import type { ThreadStore } from '../core/threadStore';
@@ -85,15 +86,12 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, ho
       return uri.toString();
     })),
     vscode.commands.registerCommand('threadline.showBookmarks', guarded(async (pick?: unknown) => {
-      const items: (vscode.QuickPickItem & { threadId: string; messageId: string })[] = [];
-      for (const thread of store.list()) {
-        if (!thread.bookmarks?.length) continue;
-        const byId = new Map((await store.messages(thread.id)).map((m) => [m.id, m]));
-        for (const messageId of thread.bookmarks) {
-          const message = byId.get(messageId);
-          if (message) items.push({ label: messageText(message).replace(/\s+/g, ' ').slice(0, 100) || vscode.l10n.t('(attachments)'), description: thread.title, threadId: thread.id, messageId });
-        }
-      }
+      const items = (await bookmarkedMessages(store)).map(({ thread, message }) => ({
+        label: messageText(message).replace(/\s+/g, ' ').slice(0, 100) || vscode.l10n.t('(attachments)'),
+        description: thread.title,
+        threadId: thread.id,
+        messageId: message.id,
+      }));
       const chosen = typeof pick === 'number' ? items[pick] : await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Threadline: bookmarks'), matchOnDescription: true });
       if (!chosen) return items.length;
       const session = host.target();

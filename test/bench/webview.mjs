@@ -5,10 +5,14 @@
 //   - time to first paint of the transcript (navigation start -> first message painted)
 //   - message elements in the DOM at the bottom, middle and top of the thread
 //   - JS heap after opening, and after scrolling up through 50 pages
-//   - deltas per second the panel absorbs (1-word deltas posted as fast as possible) and posts per second
-//   - main-thread work per delta appended to a 1 MB reply vs a 1 KB one
+//   - deltas per second the panel absorbs (1-word deltas posted as fast as possible) and posts per
+//     second, from the page harness's stand-in host: the webview alone (the real path through the
+//     extension host is test/bench/workbench.mjs)
+//   - main-thread work per delta appended to a 1 MB reply vs a 1 KB one: paragraphs, one open code
+//     fence, one list with no blank lines
 //   - time to first visible token: from the host posting the first delta to the text in the DOM
-// Time to first token over the raw stream (SDK + stand-in) is test/bench/ttft.ts.
+// Time to first token over the raw stream (SDK + stand-in) is test/bench/ttft.ts; from Send to the
+// first word in the DOM through the extension host, test/bench/workbench.mjs.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -140,36 +144,46 @@ async function throughput(browser, server) {
     await new Promise((res) => setTimeout(res, 50));
     return { postMs: posted - t0, totalMs: drawn - t0, reports: (host.counts.rendered ?? 0) - reports };
   }, N);
-  line(`host -> panel posts per second (${N.toLocaleString('en')} 1-word deltas)`, `${Math.round(N / (r.postMs / 1000)).toLocaleString('en')}/s`);
-  line('deltas per second the panel absorbs (posted -> all drawn)', `${Math.round(N / (r.totalMs / 1000)).toLocaleString('en')}/s  (${ms(r.totalMs)} for all)`);
+  line(`page-harness host -> panel posts per second (${N.toLocaleString('en')} 1-word deltas)`, `${Math.round(N / (r.postMs / 1000)).toLocaleString('en')}/s`);
+  line('deltas per second the panel alone absorbs (posted -> all drawn)', `${Math.round(N / (r.totalMs / 1000)).toLocaleString('en')}/s  (${ms(r.totalMs)} for all)`);
   line('panel -> host posts meanwhile (render reports)', `${r.reports} (${Math.round(r.reports / (r.totalMs / 1000))}/s)`);
   await page.close();
 }
 
-/** Main-thread time per delta appended to a reply already `size` bytes long, one delta per frame. */
-async function costPerDelta(browser, server, size) {
+/**
+ * What a reply streams as: its text so far (`size` bytes, the open block being the shape's own)
+ * and the i-th delta after that. Prose is paragraphs; code is one open fence; a list is one list
+ * with no blank lines; each delta is a word, with a new paragraph / line / item every 20 words.
+ */
+const SHAPES = {
+  prose: { line: 'lorem ipsum dolor sit amet consectetur '.repeat(10) + '\n\n', head: '', delta: (i) => `${i % 20 === 19 ? '\n\n' : ''}word${i} ` },
+  code: { line: '  const value = compute(items, "some text", 42); // comment\n', head: '```ts\n', delta: (i) => `${i % 20 === 19 ? '\n' : ''}word${i} ` },
+  list: { line: '- an item with **bold** words and `code` in it\n', head: '', delta: (i) => `${i % 20 === 19 ? '\n- ' : ''}word${i} ` },
+};
+
+/** Main-thread time per delta appended to a reply already `size` bytes long of `shape`, one delta per frame. */
+async function costPerDelta(browser, server, size, shape) {
   const { page, cdp } = await newPage(browser);
   await openThread(page, server, { count: 1_000, pageSize: PAGE, latencyMs: 0 });
-  await page.evaluate(async (bytes) => {
-    const host = window.__host;
-    host.startStream();
-    const paragraph = `${'lorem ipsum dolor sit amet consectetur '.repeat(10)}\n\n`;
-    host.delta(paragraph.repeat(Math.ceil(bytes / paragraph.length)).slice(0, bytes));
-  }, size);
+  const { line: unit, head, delta } = SHAPES[shape];
+  await page.evaluate(async (text) => {
+    window.__host.startStream();
+    window.__host.delta(text);
+  }, head + unit.repeat(Math.ceil(size / unit.length)).slice(0, size - head.length));
   await page.waitForFunction(() => document.querySelector('.message[data-status=streaming] .markdown-tail') !== null);
   await settle(page, 6);
   const K = 200;
   /** Main-thread time per frame over K frames, with or without a delta in each. */
-  const perFrame = async (withDeltas) => {
-    const before = { task: await metric(cdp, 'TaskDuration'), script: await metric(cdp, 'ScriptDuration'), layout: await metric(cdp, 'LayoutDuration') };
-    await page.evaluate(async ({ k, deltas }) => {
+  const perFrame = async (deltas) => {
+    const before = { task: await metric(cdp, 'TaskDuration'), script: await metric(cdp, 'ScriptDuration'), style: await metric(cdp, 'RecalcStyleDuration'), layout: await metric(cdp, 'LayoutDuration') };
+    await page.evaluate(async (texts) => {
       const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-      for (let i = 0; i < k; i++) {
-        if (deltas) window.__host.delta(`${i % 20 === 19 ? '\n\n' : ''}word${i} `);
+      for (const text of texts) {
+        if (text) window.__host.delta(text);
         await frame();
       }
-    }, { k: K, deltas: withDeltas });
-    const after = { task: await metric(cdp, 'TaskDuration'), script: await metric(cdp, 'ScriptDuration'), layout: await metric(cdp, 'LayoutDuration') };
+    }, Array.from({ length: K }, (_, i) => (deltas ? delta(i) : '')));
+    const after = { task: await metric(cdp, 'TaskDuration'), script: await metric(cdp, 'ScriptDuration'), style: await metric(cdp, 'RecalcStyleDuration'), layout: await metric(cdp, 'LayoutDuration') };
     return Object.fromEntries(Object.keys(before).map((key) => [key, ((after[key] - before[key]) * 1000) / K]));
   };
   const idle = await perFrame(false);
@@ -209,7 +223,7 @@ async function firstVisibleToken(browser, server) {
     }
     return out.slice(2);
   });
-  line('first token: host posts the delta -> text in the DOM', `${ms(median(runs.map((r) => r.dom)))}  (median of ${runs.length})`);
+  line('first token: page-harness host posts the delta -> text in the DOM', `${ms(median(runs.map((r) => r.dom)))}  (median of ${runs.length})`);
   line('first token: host posts the delta -> painted', ms(median(runs.map((r) => r.painted))));
   await page.close();
 }
@@ -232,11 +246,10 @@ async function main() {
     await firstPaint(browser, server);
     await domAndMemory(browser, server);
     await throughput(browser, server);
-    const small = await costPerDelta(browser, server, 1024);
-    const large = await costPerDelta(browser, server, 1024 * 1024);
-    const cost = (c) => `${c.task.toFixed(2)} ms (script ${c.script.toFixed(2)}, layout ${c.layout.toFixed(2)})`;
-    line('main-thread work per delta, reply of 1 KB', cost(small));
-    line('main-thread work per delta, reply of 1 MB', cost(large));
+    const cost = (c) => `${c.task.toFixed(2)} ms (script ${c.script.toFixed(2)}, style ${c.style.toFixed(2)}, layout ${c.layout.toFixed(2)})`;
+    for (const [shape, label] of [['prose', 'paragraphs'], ['code', 'in one open code fence'], ['list', 'in one list, no blank lines']]) {
+      for (const [size, name] of [[1024, '1 KB'], [1024 * 1024, '1 MB']]) line(`main-thread work per delta, reply of ${name} ${label}`, cost(await costPerDelta(browser, server, size, shape)));
+    }
     await firstVisibleToken(browser, server);
   } finally {
     await context.close();

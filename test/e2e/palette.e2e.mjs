@@ -74,14 +74,47 @@ export const tests = [
       await again.locator('[data-testid=message-regenerate]').waitFor({ state: 'visible', timeout: 5_000 });
       assert.equal(await stopped.locator('[data-testid=message-retry]').isVisible(), false);
 
+      await again.hover();
+      await again.locator('[data-testid=message-copy]').click();
+      await t.page.locator('.part.statusbar', { hasText: 'copied to the clipboard' }).waitFor({ timeout: 10_000 });
+
+      // Regenerate asks the server again for the same message, and the new reply is the latest.
+      await fetch(controlUrl(t, 'requests'), { method: 'DELETE' });
+      await again.locator('[data-testid=message-regenerate]').click();
+      await expectCount(messages(t, 'assistant'), replies + 2, 30_000);
+      await messages(t, 'assistant').last().and(t.webview().locator('[data-status=complete]')).waitFor({ timeout: 30_000 });
+      assert.match(JSON.stringify((await recorded(t)).find((r) => r.method === 'POST' && /\/responses$/.test(r.path))?.body ?? {}), /Take your time/);
+      assert.equal(await messages(t, 'user').count(), users, 'Regenerate stored the message again');
+
+      // Edit puts the message back in the composer; what is sent is the edited text.
       await messages(t, 'user').last().hover();
       await messages(t, 'user').last().locator('[data-testid=message-edit]').click();
       const box = t.webview().locator('[data-testid=composer] textarea');
       await expectValue(box, 'Take your time');
-      await box.fill('');
-      await again.hover();
-      await again.locator('[data-testid=message-copy]').click();
-      await t.page.locator('.part.statusbar', { hasText: 'copied to the clipboard' }).waitFor({ timeout: 10_000 });
+      await box.fill('Take your time, edited');
+      await fetch(controlUrl(t, 'requests'), { method: 'DELETE' });
+      await t.webview().locator('[data-testid=send]').click();
+      await expectCount(messages(t, 'user'), users + 1, 30_000);
+      assert.equal(await messages(t, 'user').last().locator('.message-text').innerText(), 'Take your time, edited');
+      await messages(t, 'assistant').last().and(t.webview().locator('[data-status=complete]')).waitFor({ timeout: 30_000 });
+      assert.match(JSON.stringify((await recorded(t)).find((r) => r.method === 'POST' && /\/responses$/.test(r.path))?.body ?? {}), /Take your time, edited/);
+    },
+  },
+  {
+    name: 'a reply that failed offers Retry, which gets the reply',
+    async run(t) {
+      const replies = await messages(t, 'assistant').count();
+      await fetch(controlUrl(t, 'faults'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ path: '/v1/responses', status: 400, times: 1 }) });
+      await send(t, 'Fail once please');
+      const failed = messages(t, 'assistant').nth(replies);
+      await failed.and(t.webview().locator('[data-status=error]')).waitFor({ timeout: 30_000 });
+      await failed.hover();
+      assert.equal(await failed.locator('[data-testid=message-regenerate]').isVisible(), false);
+      await failed.locator('[data-testid=message-retry]').click();
+      await expectCount(messages(t, 'assistant'), replies + 2, 30_000);
+      const retried = messages(t, 'assistant').last();
+      await retried.and(t.webview().locator('[data-status=complete]')).waitFor({ timeout: 30_000 });
+      assert.match(await retried.locator('.message-text').innerText(), /Fail once please/);
     },
   },
   {

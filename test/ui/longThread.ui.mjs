@@ -306,4 +306,103 @@ export const tests = [
       await t.page.setViewportSize({ width: 420, height: 760 });
     },
   },
+  {
+    name: 'a streaming reply is read out politely a sentence or a few at a time, never word by word, then "Reply finished"',
+    async run(t) {
+      const r = await t.page.evaluate(async () => {
+        const region = document.querySelector('[data-testid=live-reply]');
+        const spoken = [];
+        const observer = new MutationObserver((records) => {
+          for (const record of records) for (const node of record.addedNodes) spoken.push(node.textContent);
+        });
+        observer.observe(region, { childList: true });
+        window.__host.startStream();
+        // 120 one-word deltas, 25 ms apart; a sentence ends every 8 words, a paragraph every 40.
+        await window.__host.streamWords(120, 25, (n) => `${n % 40 === 0 && n ? '\n\n' : ''}Word${n}${n % 8 === 7 ? '.' : ''} `);
+        await window.__host.delta('And the last words');
+        const whileStreaming = spoken.length;
+        window.__host.endStream();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        observer.disconnect();
+        return { live: region.getAttribute('aria-live'), spoken, whileStreaming, status: document.querySelector('.transcript-frame [role=status]').textContent };
+      });
+      assert.equal(r.live, 'polite');
+      assert.ok(r.whileStreaming >= 1, 'nothing was read out while the reply streamed');
+      // 3 s of streaming, at most one announcement per 1.5 s (and the first at once).
+      assert.ok(r.whileStreaming <= 3, `${r.whileStreaming} announcements while streaming: ${JSON.stringify(r.spoken)}`);
+      for (const text of r.spoken.slice(0, r.whileStreaming)) assert.match(text, /^(Word\d+ ?)+\.( (Word\d+ ?)+\.)*$/, `not whole sentences: ${text}`);
+      const all = r.spoken.join(' ');
+      assert.equal(all, Array.from({ length: 15 }, (_, i) => Array.from({ length: 8 }, (_, j) => `Word${i * 8 + j}`).join(' ') + '.').join(' ') + ' And the last words');
+      assert.equal(r.status, 'Reply finished.');
+    },
+  },
+  {
+    name: 'per message: usage shown on keyboard focus too, attachment chips with size and type, left-out messages dimmed, codicon buttons with names',
+    async run(t) {
+      const ids = await t.page.evaluate(() => {
+        const host = window.__host;
+        const threadId = host.state().currentThreadId;
+        const question = {
+          id: 'msg_with_files',
+          threadId,
+          role: 'user',
+          createdAt: Date.now(),
+          status: 'complete',
+          content: [
+            { type: 'file', name: 'report.pdf', bytes: 3_500_000, mime: 'application/pdf', fileId: 'file_1' },
+            { type: 'file', name: 'notes.md', bytes: 512 },
+            { type: 'text', text: 'Here is a file' },
+          ],
+        };
+        host.post({ type: 'message', message: question });
+        const reply = { id: 'msg_with_usage', threadId, role: 'assistant', content: [{ type: 'text', text: 'Read it.' }], createdAt: Date.now(), status: 'complete', usage: { inputTokens: 1234, outputTokens: 56 }, model: 'test-model' };
+        host.post({ type: 'message', message: reply });
+        return { question: question.id, reply: reply.id };
+      });
+      const reply = t.page.locator(`.message[data-id="${ids.reply}"]`);
+      await reply.waitFor();
+      await settle(t.page);
+
+      // Token usage: hidden until the header is hovered or a header button has keyboard focus.
+      const usage = reply.locator('.message-usage');
+      assert.equal(await usage.isVisible(), false);
+      await t.page.mouse.move(0, 0);
+      await reply.locator('[data-testid=message-copy]').focus();
+      assert.equal(await usage.isVisible(), true, 'usage not shown while a header button has keyboard focus');
+      assert.equal(await usage.innerText(), '1,234 tokens in · 56 out · test-model');
+      const describedBy = await reply.locator('[data-testid=message-copy]').getAttribute('aria-describedby');
+      assert.equal(await t.page.locator(`[id="${describedBy}"]`).textContent(), '1,234 tokens in · 56 out · test-model');
+
+      // Attachment chips: name, then type and size as people read them.
+      const chips = await t.page.locator(`.message[data-id="${ids.question}"] .chip`).evaluateAll((nodes) => nodes.map((n) => [n.querySelector('.chip-name').textContent, n.querySelector('.chip-detail').textContent]));
+      assert.deepEqual(chips, [['report.pdf', 'application/pdf · 3.3 MB'], ['notes.md', 'MD · 512 B']]);
+
+      // Messages the next run leaves out are dimmed; the gauge names them.
+      await t.page.evaluate((older) => window.__host.post({ type: 'contextGauge', threadId: window.__host.state().currentThreadId, gauge: { backend: 'chat', model: 'test-model', tokens: 900, window: 1000, leftOut: 1, leftOutIds: [older] } }), ids.question);
+      await until(t.page, (older) => document.querySelector(`.message[data-id="${older}"]`)?.classList.contains('message-left-out'), ids.question, { what: 'the left-out message dimmed' });
+      const opacity = await t.page.locator(`.message[data-id="${ids.question}"]`).evaluate((n) => Number(getComputedStyle(n).opacity));
+      assert.ok(opacity < 1, `a left-out message is drawn at opacity ${opacity}`);
+      assert.equal(await reply.evaluate((n) => n.classList.contains('message-left-out')), false);
+
+      // Icons are codicons; the buttons are named for screen readers, not by a glyph.
+      const mark = reply.locator('[data-testid=bookmark]');
+      assert.equal(await mark.locator('.codicon-star-empty').count(), 1);
+      assert.equal(await mark.getAttribute('aria-label'), 'Bookmark this message');
+      assert.equal(await mark.getAttribute('aria-pressed'), 'false');
+      assert.equal((await mark.textContent()).trim(), '');
+      await t.page.evaluate((id) => {
+        const state = window.__host.state();
+        window.__host.post({ type: 'threads', threads: state.threads.map((th) => ({ ...th, bookmarks: [id] })), currentThreadId: state.currentThreadId, listFilter: state.listFilter });
+      }, ids.reply);
+      await mark.locator('.codicon-star-full').waitFor();
+      assert.equal(await mark.getAttribute('aria-label'), 'Remove bookmark');
+      assert.equal(await mark.getAttribute('aria-pressed'), 'true');
+      await t.page.evaluate(() => { document.querySelector('.transcript').scrollTop -= 900; });
+      const jump = t.page.locator('[data-testid=jump-latest]');
+      await jump.waitFor({ state: 'visible' });
+      assert.equal(await jump.locator('.codicon-arrow-down[aria-hidden=true]').count(), 1);
+      assert.equal((await jump.innerText()).trim(), 'Jump to latest');
+      await jump.click();
+    },
+  },
 ];

@@ -1,6 +1,7 @@
 // Streaming replies: the block splitter (same blocks however the text is chunked, fences kept
-// whole) and the streaming view (one draw per frame, finished blocks drawn once, per-frame work
-// bounded by the open tail rather than the reply so far).
+// whole, each block rendering alone as it does in the whole reply) and the streaming view (one
+// draw per frame, finished blocks drawn once, per-frame work bounded by what arrived rather than
+// the reply so far, even inside a long code fence, list or table).
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { JSDOM } from 'jsdom';
@@ -99,6 +100,32 @@ describe('BlockSplitter', () => {
     assert.equal(splitter.tail, '```py\nx = 1\n\n\ny = 2\n\n');
     assert.deepEqual(splitter.append('```\n\nafter\n'), ['```py\nx = 1\n\n\ny = 2\n\n```']);
     assert.equal(splitter.tail, 'after\n');
+  });
+
+  test('a fence or list at the margin ends the paragraph before it; a fence ends right after its closing line', () => {
+    assert.deepEqual(splitBlocks('Some code:\n```js\nx\n```\nafter\n- one\n- two\n* three\n2. not a new list'), [
+      'Some code:',
+      '```js\nx\n```',
+      'after',
+      '- one\n- two\n* three\n2. not a new list',
+    ]);
+    // Not boundaries: a numbered item other than 1 (it does not interrupt a paragraph), a rule,
+    // and a fence indented inside a list item (closing it does not end the list).
+    assert.deepEqual(splitBlocks('Text\n2. two\n---\n- item\n  ```\n  code\n  ```\n  more of the item'), ['Text\n2. two\n---', '- item\n  ```\n  code\n  ```\n  more of the item']);
+  });
+
+  test('each block renders alone as it does inside the whole reply', () => {
+    const samples = [
+      REPLY,
+      'Intro:\n- a\n- b\n  - nested\n- c\n\n1. one\n2. two\n\n| h | i |\n|:--|--:|\n| 1 | 2 |\n| 3 |\n\nafter the table',
+      'Code:\n```py\nprint(1)\n```\nText right after.\n~~~\n```\n~~~\n- x\n```\ny\n```',
+      'Para\n1. interrupts\n2. continues\n\n   indented para of item 2\n\n> quote\n- list after quote',
+    ];
+    const html = (fragment: DocumentFragment) => [...fragment.children].map((e) => e.outerHTML).join('');
+    for (const sample of samples) {
+      const blocks = splitBlocks(sample);
+      assert.equal(blocks.map((b) => html(renderMarkdown(b, window))).join(''), html(renderMarkdown(sample, window)), sample);
+    }
   });
 
   test('each character is scanned once: the open block never holds finished text', () => {
@@ -234,5 +261,97 @@ describe('StreamingMarkdown', () => {
     view.dispose();
     frames.frame();
     assert.equal(container.textContent, 'first');
+  });
+});
+
+/** The top-level elements of a streamed container, as if its blocks had not been wrapped in groups. */
+const streamedHtml = (container: Element) =>
+  [...container.querySelectorAll(':scope > .markdown-done > *, :scope > .markdown-tail > *')].map((e) => e.outerHTML).join('');
+const oneShotHtml = (markdown: string) => [...renderMarkdown(markdown, window).children].map((e) => e.outerHTML).join('');
+
+/** Streams `reply` in random small chunks, a frame every few; counts the characters each frame renders. */
+function streamCounting(reply: string, seed: number, check?: (container: HTMLElement, sent: string) => void) {
+  const container = document.createElement('div');
+  const frames = manualFrames();
+  const perFrame: number[] = [];
+  let chars = 0;
+  const view = new StreamingMarkdown(container, {
+    render: (md) => {
+      chars += md.length;
+      return renderMarkdown(md, window);
+    },
+    schedule: frames.schedule,
+    afterDraw: () => {
+      perFrame.push(chars);
+      chars = 0;
+    },
+  });
+  const next = random(seed);
+  let sent = '';
+  chunks(reply, next).forEach((chunk, i) => {
+    view.append(chunk);
+    sent += chunk;
+    if (i % 3 === 2) {
+      frames.frame();
+      check?.(container, sent);
+    }
+  });
+  frames.frame();
+  return { container, perFrame };
+}
+
+describe('StreamingMarkdown: long code fences, lists and tables', () => {
+  const code = Array.from({ length: 400 }, (_, i) => `  const value${i} = compute(${i}, "text ${i}");`).join('\n');
+  const list = Array.from({ length: 400 }, (_, i) => `- item ${i} with **bold** and \`code\``).join('\n');
+  const table = ['| name | size | kind |', '|:-----|-----:|:----:|', ...Array.from({ length: 400 }, (_, i) => `| file${i}.ts | ${i * 7} | source |`)].join('\n');
+  const shapes = { 'code fence': `Here it is:\n\`\`\`ts\n${code}\n\`\`\`\nThat is all.`, list: `Steps:\n${list}\n\nDone.`, table: `Files:\n\n${table}\n\nDone.` };
+
+  for (const [shape, reply] of Object.entries(shapes)) {
+    test(`inside a long ${shape} a frame renders about as much as at its start, and the result equals a one-shot render`, () => {
+      const { container, perFrame } = streamCounting(reply, 7);
+      // The frame that finishes the block renders it whole, once (highlighting a fence, making a list loose or tight).
+      const longest = Math.max(...splitBlocks(reply).map((b) => b.length));
+      assert.ok(longest > 10_000, `the ${shape} is only ${longest} characters`);
+      const streaming = perFrame.filter((n) => n < longest);
+      assert.ok(perFrame.length - streaming.length <= 2, `${perFrame.length - streaming.length} frames rendered the whole ${shape}`);
+      const early = Math.max(...streaming.slice(0, 100));
+      const late = Math.max(...streaming.slice(-100));
+      assert.ok(Math.max(...streaming) < 400, `a frame rendered ${Math.max(...streaming)} characters of a ${longest}-character ${shape}`);
+      assert.ok(late <= early + 40, `late frames render more than early ones (${late} vs ${early})`);
+      assert.equal(streamedHtml(container), oneShotHtml(reply));
+    });
+  }
+
+  test('while a fence streams its finished lines show as code and a half-arrived closing fence does not', () => {
+    const container = document.createElement('div');
+    const frames = manualFrames();
+    const view = new StreamingMarkdown(container, { render: (md) => renderMarkdown(md, window), schedule: frames.schedule });
+    view.append('```py\nx = 1\ny = ');
+    frames.frame();
+    const code = () => container.querySelector('.markdown-tail pre code')!;
+    assert.equal(code().textContent, 'x = 1\ny = ');
+    assert.equal(code().className.includes('language-py'), true);
+    view.append('2\n``');
+    frames.frame();
+    assert.equal(code().textContent, 'x = 1\ny = 2\n');
+    view.append('`\nafter');
+    frames.frame();
+    assert.equal(container.querySelector('.markdown-tail')!.textContent, 'after');
+    assert.equal(streamedHtml(container), oneShotHtml('```py\nx = 1\ny = 2\n```\nafter'));
+  });
+
+  test('a list or table that turns out not to be one alone is drawn whole, showing at every frame what the text so far renders to', () => {
+    const replies = ['- a\n- b\n---\n- c\n\nend', '* a\n* b\n- other bullet\n\nend', '| a | b |\n|---|---|\n| 1 | 2 |\n\n    indented after the table\n\nend', '1. a\n2. b\n\n   loose\n3. c'];
+    for (const reply of replies) {
+      for (let seed = 1; seed <= 20; seed++) {
+        const shown = (node: Element, markdown: string) => {
+          const whole = document.createElement('div');
+          whole.append(renderMarkdown(markdown, window));
+          assert.equal(node.textContent, whole.textContent, `${JSON.stringify(markdown)} (seed ${seed})`);
+        };
+        const { container } = streamCounting(reply, seed, shown);
+        shown(container, reply);
+      }
+    }
   });
 });

@@ -3,6 +3,7 @@
 import { constants, promises as fs } from 'node:fs';
 import { syncDirectory } from './atomicWrite';
 import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 
 const NEWLINE = 0x0a;
 
@@ -263,4 +264,21 @@ function parsesAsJson(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The file's text from the start, `chunkSize` bytes at a time (a character split between two
+ * chunks comes whole with the second). Stopping the iteration stops the reading.
+ */
+export async function* textChunks(handle: ReadHandle, chunkSize = CHUNK_SIZE): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  const buffer = Buffer.alloc(chunkSize);
+  for (let pos = 0; ; ) {
+    const { bytesRead } = await handle.read(buffer, 0, chunkSize, pos);
+    if (bytesRead === 0) break;
+    pos += bytesRead;
+    yield decoder.write(buffer.subarray(0, bytesRead));
+  }
+  const rest = decoder.end();
+  if (rest) yield rest;
 }

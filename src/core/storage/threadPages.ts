@@ -80,9 +80,10 @@ export async function aroundPage(source: PageSource, id: string, limit: number):
 
 /**
  * The line of message `id`: from the cursor map when it still holds there, else found by a
- * search of the file (which costs a read of everything after the message, once).
+ * search of the file (which costs a read of everything after the message, once). Undefined when
+ * the thread has no such message.
  */
-export async function locate(source: PageSource, id: string): Promise<PlacedMessage> {
+export async function find(source: PageSource, id: string): Promise<PlacedMessage | undefined> {
   const known = source.cursors.get(id);
   if (known) {
     const there = await messageAt(source, known, id);
@@ -90,8 +91,14 @@ export async function locate(source: PageSource, id: string): Promise<PlacedMess
     source.cursors.forget();
   }
   const found = await findMessage(source, id);
+  if (found) source.cursors.set(id, found);
+  return found;
+}
+
+/** As `find`, for an id that must be there. */
+export async function locate(source: PageSource, id: string): Promise<PlacedMessage> {
+  const found = await find(source, id);
   if (!found) throw new Error(`No message with id "${id}" in thread ${source.threadId}.`);
-  source.cursors.set(id, found);
   return found;
 }
 

@@ -41,25 +41,37 @@ export interface CountingOpener {
   openFile: OpenForReading;
   /** Bytes read since the last reset. */
   bytes(): number;
+  /** The most bytes one read returned since the last reset. */
+  largestRead(): number;
   reset(): void;
 }
 
 /** Opens files for reading like the store does, counting every byte read. */
 export function countingOpener(): CountingOpener {
   let bytes = 0;
+  let largest = 0;
   const openFile: OpenForReading = async (file) => {
     const handle = await fs.open(file, 'r');
     return {
       read: async (buffer, offset, length, position) => {
         const result = await handle.read(buffer, offset, length, position);
         bytes += result.bytesRead;
+        largest = Math.max(largest, result.bytesRead);
         return result;
       },
       stat: () => handle.stat(),
       close: () => handle.close(),
     };
   };
-  return { openFile, bytes: () => bytes, reset: () => (bytes = 0) };
+  return {
+    openFile,
+    bytes: () => bytes,
+    largestRead: () => largest,
+    reset: () => {
+      bytes = 0;
+      largest = 0;
+    },
+  };
 }
 
 export function threadFilePath(dir: string, threadId: string): string {

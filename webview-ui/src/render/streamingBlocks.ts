@@ -1,10 +1,14 @@
-// Splits streamed markdown into blocks at boundaries that later text cannot change: a blank line
-// outside a code fence, followed by a line that is not indented (an indented line may continue
-// a list item or an indented code block). Finished blocks are rendered once; only the open tail
-// is rendered again as text arrives. Each character is scanned once: the fence state and the
-// pending boundary are carried from one append to the next.
+// Splits streamed markdown into blocks at boundaries that later text cannot change, so each block
+// renders the same alone as inside the whole reply:
+//   - a blank line outside a code fence, followed by a line that is not indented (an indented
+//     line may continue a list item or an indented code block);
+//   - before a code fence that starts at the margin, and right after the line that closes it;
+//   - before a list item at the margin that interrupts a paragraph (not inside a list).
+// Finished blocks are rendered once; only the open block is drawn again as text arrives
+// (openBlock.ts). The splitter works a line at a time on the text that arrived, so a delta costs
+// the same at the end of a long block as at its start.
 
-interface Fence {
+export interface Fence {
   char: '`' | '~';
   length: number;
 }
@@ -20,90 +24,118 @@ function fenceOpening(line: string): Fence | undefined {
   return { char: run[0] as Fence['char'], length: run.length };
 }
 
+/** A fence opened at the margin: nothing before or after it changes how it renders. */
+export function marginFence(line: string): Fence | undefined {
+  return line[0] === '`' || line[0] === '~' ? fenceOpening(line) : undefined;
+}
+
 function closesFence(line: string, fence: Fence): boolean {
   const m = FENCE.exec(line);
   return !!m && m[1]![0] === fence.char && m[1]!.length >= fence.length && !line.slice(m[0].length).trim();
 }
 
 const isBlank = (line: string) => !line.trim();
+const isIndented = (line: string) => /^[ \t]/.test(line);
+
+/** A list item at the margin (its marker and the space after it). */
+export const LIST_ITEM = /^(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)/;
+const THEMATIC_BREAK = /^([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
+/** A list item that may interrupt a paragraph (CommonMark: not empty, and numbered lists only from 1). */
+const INTERRUPTING_ITEM = /^(?:[-*+]|1[.)])[ \t]+\S/;
 
 export class BlockSplitter {
-  /** Text of the open block: everything after the last boundary. */
-  private block = '';
-  /** Where the first line of `block` not yet scanned starts. */
-  private lineStart = 0;
+  /** Complete lines of the open block (a new array for each block). */
+  private lines: string[] = [];
+  /** The line still arriving: no newline yet. */
+  private partial = '';
   private fence: Fence | undefined;
-  /** Start of the blank line(s) that may end the open block, once a line that is not indented follows. */
+  /** The open fence began the block at the margin: the line that closes it ends the block. */
+  private fenceEndsBlock = false;
+  /** The block began with a list item: another item at the margin belongs to it. */
+  private inList = false;
+  /** Lines of the open block before the blank line(s) that may end it, once a line that is not indented follows. */
   private boundary: number | undefined;
-  private hasContent = false;
 
-  /** The open block: text after the last boundary, still subject to change. */
+  /** The open block as text: everything after the last boundary, still subject to change. */
   get tail(): string {
-    return this.block;
+    return [...this.lines, this.partial].join('\n');
+  }
+
+  /** The open block: its complete lines (the same array, growing, until a block finishes) and the line still arriving. */
+  get open(): { lines: readonly string[]; partial: string } {
+    return { lines: this.lines, partial: this.partial };
   }
 
   /** Adds streamed text; returns the blocks it finished, in order. */
   append(text: string): string[] {
     const finished: string[] = [];
-    let scanFrom = this.block.length;
-    this.block += text;
-    for (let nl = this.block.indexOf('\n', scanFrom); nl !== -1; nl = this.block.indexOf('\n', scanFrom)) {
-      const line = this.block.slice(this.lineStart, nl);
-      const done = this.scanLine(line);
-      if (done !== undefined) {
-        finished.push(done);
-        // The block restarts at the line just scanned; `nl` moves with it.
-        nl -= this.lineStart;
-        this.block = this.block.slice(this.lineStart);
-        this.lineStart = 0;
-      }
-      this.lineStart = nl + 1;
-      scanFrom = nl + 1;
+    let from = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', from)) {
+      const line = this.partial + text.slice(from, nl);
+      this.partial = '';
+      from = nl + 1;
+      this.addLine(line, finished);
     }
+    this.partial += text.slice(from);
     return finished;
   }
 
   /** The stream ended: the open block is finished too. */
   finish(): string[] {
     const finished: string[] = [];
-    if (this.lineStart < this.block.length) {
-      // The last line has no newline: it is complete now.
-      const done = this.scanLine(this.block.slice(this.lineStart));
-      if (done !== undefined) {
-        finished.push(done);
-        this.block = this.block.slice(this.lineStart);
-      }
-    }
-    const last = this.block.replace(/\n+$/, '');
-    this.block = '';
-    this.lineStart = 0;
+    // The last line has no newline: it is complete now.
+    if (this.partial) this.addLine(this.partial, finished);
+    const last = this.lines.join('\n').replace(/\n+$/, '');
+    this.lines = [];
+    this.partial = '';
     this.fence = undefined;
     this.boundary = undefined;
-    this.hasContent = false;
     if (last.trim()) finished.push(last);
     return finished;
   }
 
-  /** Looks at one complete line; returns the block it finished, if any (the line starts the next). */
-  private scanLine(line: string): string | undefined {
-    let finished: string | undefined;
+  /** Takes one complete line, pushing to `finished` the block(s) it ends. */
+  private addLine(line: string, finished: string[]): void {
     if (this.boundary !== undefined && !isBlank(line)) {
-      if (!/^[ \t]/.test(line)) {
-        finished = this.block.slice(0, this.boundary);
-        this.hasContent = false;
-      }
+      if (!isIndented(line)) this.endBlock(finished, this.boundary);
       this.boundary = undefined;
     }
     if (this.fence) {
-      if (closesFence(line, this.fence)) this.fence = undefined;
-    } else if (isBlank(line)) {
-      // The block ends before the newline that ends its last line.
-      if (this.hasContent && this.boundary === undefined) this.boundary = this.lineStart - 1;
-    } else {
-      this.fence = fenceOpening(line);
-      this.hasContent = true;
+      this.lines.push(line);
+      if (closesFence(line, this.fence)) {
+        this.fence = undefined;
+        if (this.fenceEndsBlock) this.endBlock(finished, this.lines.length);
+      }
+      return;
     }
-    return finished;
+    const started = this.lines.length > 0;
+    if (isBlank(line)) {
+      // Blank lines between blocks belong to neither; within a block they are kept.
+      if (started) {
+        this.boundary ??= this.lines.length;
+        this.lines.push(line);
+      }
+      return;
+    }
+    const fence = fenceOpening(line);
+    const atMargin = !isIndented(line);
+    const interrupts = atMargin && (fence !== undefined || (!this.inList && INTERRUPTING_ITEM.test(line) && !THEMATIC_BREAK.test(line)));
+    if (started && interrupts) this.endBlock(finished, this.lines.length);
+    if (this.lines.length === 0) {
+      this.inList = LIST_ITEM.test(line) && !THEMATIC_BREAK.test(line);
+      this.fenceEndsBlock = fence !== undefined && marginFence(line) !== undefined;
+    }
+    this.fence = fence;
+    this.lines.push(line);
+  }
+
+  /** Finishes the open block at its first `count` lines (the rest are blank); the next line starts a new one. */
+  private endBlock(finished: string[], count: number): void {
+    finished.push(this.lines.slice(0, count).join('\n'));
+    this.lines = [];
+    this.boundary = undefined;
+    this.inList = false;
+    this.fenceEndsBlock = false;
   }
 }
 

@@ -1,6 +1,8 @@
 // A reply as it streams: deltas are gathered and drawn at most once per animation frame; finished
-// blocks (see streamingBlocks.ts) are rendered once and left alone, and only the open tail block
-// is rendered again. So the work per frame follows the size of the tail, not of the reply.
+// blocks (see streamingBlocks.ts) are rendered once and left alone, and the open tail block is
+// drawn piece by piece (openBlock.ts: a long code fence, list or table is not rendered again on
+// each frame). So the work per frame follows what arrived, not the size of the reply.
+import { OpenBlockView, type RenderBlock } from './openBlock';
 import { BlockSplitter } from './streamingBlocks';
 
 /** Runs `callback` once, soon; returns a function that cancels it. */
@@ -30,7 +32,7 @@ export const nextFrame: FrameScheduler = (callback) => {
 
 export interface StreamingOptions {
   /** Renders one block of markdown. */
-  render(markdown: string): Node;
+  render: RenderBlock;
   schedule?: FrameScheduler;
   /** Called before each drawing (e.g. to note whether the view is scrolled to the end). */
   beforeDraw?(): void;
@@ -43,6 +45,7 @@ const BLOCKS_PER_CHUNK = 24;
 export class StreamingMarkdown {
   private readonly splitter = new BlockSplitter();
   private readonly tailElement: HTMLElement;
+  private readonly open: OpenBlockView;
   private pending = '';
   private cancel: (() => void) | undefined;
   private disposed = false;
@@ -52,6 +55,7 @@ export class StreamingMarkdown {
     this.tailElement = container.ownerDocument.createElement('div');
     this.tailElement.className = 'markdown-tail';
     container.append(this.tailElement);
+    this.open = new OpenBlockView(this.tailElement, options.render);
   }
 
   /** Queues `text` for the next frame. */
@@ -97,10 +101,10 @@ export class StreamingMarkdown {
     this.options.beforeDraw?.();
     const finished = this.splitter.append(this.pending);
     this.pending = '';
+    if (finished.length) this.open.restart();
     for (const block of finished) this.doneChunk().append(this.options.render(block));
-    const tail = this.splitter.tail;
-    if (tail.trim()) this.tailElement.replaceChildren(this.options.render(tail));
-    else this.tailElement.replaceChildren();
+    const { lines, partial } = this.splitter.open;
+    this.open.draw(lines, partial);
     this.options.afterDraw?.();
   }
 }

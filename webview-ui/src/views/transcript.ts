@@ -3,12 +3,13 @@ import type { Message, MessageStatus } from '../../../src/core/model';
 import type { MessageAction, PageAnchor } from '../../../src/shared/protocol';
 import { renderMarkdown } from '../render/markdown';
 import { StreamingMarkdown, nextFrame } from '../render/streamingMarkdown';
-import { el } from '../ui/toolkit';
+import { codicon, el } from '../ui/toolkit';
 import { estimateHeight } from '../virtual/estimate';
 import { LoadedWindow } from '../virtual/loadedWindow';
 import { NodeCache } from '../virtual/nodeCache';
 import { VirtualList } from '../virtual/virtualList';
 import type { MessageBodyActions } from './messageBody';
+import { LiveReply } from './liveReply';
 import { messageActionButtons, usageText } from './messageActions';
 import { markdownActions, renderMessageBody } from './messageBody';
 
@@ -65,14 +66,15 @@ interface Stream {
  * Replies are markdown, rendered and sanitized (render/markdown.ts). A streaming reply is drawn
  * at most once per frame, and only its open tail block is drawn again
  * (render/streamingMarkdown.ts), so a delta costs the same at the end of a long reply as at its
- * start; its element stays drawn wherever the view is. Screen readers hear "Reply finished",
- * not every delta.
+ * start; its element stays drawn wherever the view is. Screen readers hear the reply's finished
+ * sentences a few at a time (views/liveReply.ts), then "Reply finished", never every delta.
  */
 export class Transcript {
   readonly element = el('div', 'transcript-frame');
   private readonly scroller = el('div', 'transcript');
   private readonly list = el('div', 'transcript-list');
   private readonly announcer = el('div', 'visually-hidden');
+  private readonly spoken = new LiveReply(document);
   private readonly empty = el('p', 'transcript-empty', l10n.t('Ask anything. Replies stream in here.'));
   private readonly jump = el('button', 'transcript-jump');
   private readonly held = new LoadedWindow<Message>(MAX_LOADED);
@@ -94,11 +96,11 @@ export class Transcript {
     this.announcer.setAttribute('aria-live', 'polite');
     this.jump.type = 'button';
     this.jump.dataset.testid = 'jump-latest';
-    this.jump.textContent = `↓ ${l10n.t('Jump to latest')}`;
+    this.jump.append(codicon('arrow-down'), ` ${l10n.t('Jump to latest')}`);
     this.jump.hidden = true;
     this.jump.addEventListener('click', () => this.jumpToLatest());
     this.scroller.append(this.empty, this.list);
-    this.element.append(this.scroller, this.jump, this.announcer);
+    this.element.append(this.scroller, this.jump, this.spoken.element, this.announcer);
     this.rows = new VirtualList(
       this.scroller,
       this.list,
@@ -133,6 +135,7 @@ export class Transcript {
   /** The thread's messages (or, with `hasOlder`, its newest page), replacing what was shown. */
   reset(messages: Message[], hasOlder = false): void {
     this.stopStreaming();
+    this.spoken.stop();
     this.kept.clear();
     this.revealed = undefined;
     this.held.reset(messages, hasOlder);
@@ -176,7 +179,10 @@ export class Transcript {
     const endsStream = message.id === this.stream?.id;
     if (endsStream) this.stopStreaming();
     const { change, dropped } = this.held.upsert(message);
-    if (endsStream) this.announce(ended(message.status));
+    if (endsStream) {
+      this.spoken.end();
+      this.announce(ended(message.status));
+    }
     if (change === 'ignored') {
       // The newest messages are not held: the user's own message brings them back.
       if (message.role === 'user') this.jumpToLatest();
@@ -206,6 +212,7 @@ export class Transcript {
       afterDraw: () => this.actions.rendered?.(),
     });
     this.stream = { id: messageId, node, markdown };
+    this.spoken.start(textSoFar);
     markdown.append(textSoFar);
     markdown.flush();
     this.rows.refresh();
@@ -214,7 +221,9 @@ export class Transcript {
 
   /** Queues streamed text; it is drawn with the next frame. */
   appendDelta(messageId: string, text: string): void {
-    if (messageId === this.stream?.id) this.stream.markdown.append(text);
+    if (messageId !== this.stream?.id) return;
+    this.stream.markdown.append(text);
+    this.spoken.append(text);
   }
 
   /** Ends the stream's drawing; its row goes with the caller's next refresh. */
@@ -437,7 +446,14 @@ export class Transcript {
     const header = node.querySelector<HTMLElement>('.message-author')!;
     header.append(mark, messageActionButtons(message, (action) => this.actions.messageAction?.(action, message.id)));
     const usage = usageText(message);
-    if (usage) header.title = usage;
+    if (usage) {
+      // Shown while the header is hovered or one of its buttons has keyboard focus, and read
+      // with each of those buttons, so the usage is not for mouse users only.
+      const shown = el('span', 'message-usage', usage);
+      shown.id = `usage-${message.id}`;
+      header.append(shown);
+      for (const control of header.querySelectorAll('button')) control.setAttribute('aria-describedby', shown.id);
+    }
     node.append(...renderMessageBody(message, this.actions));
     this.showBookmark(node, this.bookmarks.has(message.id));
     return node;
@@ -447,7 +463,7 @@ export class Transcript {
     node.classList.toggle('message-bookmarked', on);
     const mark = node.querySelector<HTMLButtonElement>('.message-bookmark');
     if (!mark) return;
-    mark.textContent = on ? '★' : '☆';
+    mark.replaceChildren(codicon(on ? 'star-full' : 'star-empty'));
     mark.title = on ? l10n.t('Remove bookmark') : l10n.t('Bookmark this message');
     mark.setAttribute('aria-label', mark.title);
     mark.setAttribute('aria-pressed', String(on));

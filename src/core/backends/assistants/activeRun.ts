@@ -1,5 +1,6 @@
 // Sends are queued, not refused: OpenAI rejects a message (or a run) on a thread whose run is
 // still going, so the backend waits for that run to end and then tries again.
+import * as l10n from '@vscode/l10n';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { APIError } from 'openai';
 import type OpenAI from 'openai';
@@ -37,7 +38,7 @@ async function waitForActiveRuns(client: OpenAI, threadId: string, signal: Abort
   let run = active;
   for (let delay = FIRST_POLL_MS; ACTIVE_STATUSES.includes(run.status); delay = Math.min(delay * 2, MAX_POLL_MS)) {
     if (run.status === 'requires_action') {
-      throw new Error(`This thread is waiting for a function result from another client (run ${run.id}), so Threadline cannot add to it until that run ends or expires.`);
+      throw new Error(l10n.t('This thread is waiting for a function result from another client (run {0}), so Threadline cannot add to it until that run ends or expires.', run.id));
     }
     await sleep(delay, undefined, { signal });
     run = await client.beta.threads.runs.retrieve(run.id, { thread_id: threadId }, { signal });

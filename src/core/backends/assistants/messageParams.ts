@@ -1,5 +1,6 @@
 // A local user message as an Assistants message: text and image_file parts in `content`, and
 // uploaded files as `attachments`, each given to the tool that can read it.
+import * as l10n from '@vscode/l10n';
 import type { MessageContentPartParam, MessageCreateParams } from 'openai/resources/beta/threads/messages';
 import type { ContentPart, Message } from '../../model';
 
@@ -16,11 +17,11 @@ export function toMessageParams(message: Message): MessageCreateParams {
         if (part.text) content.push({ type: 'text', text: part.text });
         break;
       case 'image':
-        if (!part.fileId) throw new Error(`The image "${part.name}" has not been uploaded.`);
+        if (!part.fileId) throw new Error(l10n.t('The image "{0}" has not been uploaded.', part.name));
         content.push({ type: 'image_file', image_file: { file_id: part.fileId, detail: 'auto' } });
         break;
       case 'file':
-        if (!part.fileId) throw new Error(`The attachment "${part.name}" has not been uploaded.`);
+        if (!part.fileId) throw new Error(l10n.t('The attachment "{0}" has not been uploaded.', part.name));
         attachments.push({ file_id: part.fileId, tools: [isDataFile(part) ? { type: 'code_interpreter' } : { type: 'file_search' }] });
         break;
     }

@@ -1,5 +1,6 @@
 // Stored messages as Chat Completions messages. The server keeps nothing, so every turn resends
 // the history: inlined files as fenced text, images as the data URLs prepared for them.
+import * as l10n from '@vscode/l10n';
 import type { ChatCompletionContentPartImage, ChatCompletionContentPartText } from 'openai/resources/chat/completions/completions';
 import { messageText } from '../../model';
 import type { ContentPart, Message } from '../../model';
@@ -36,11 +37,11 @@ function toUserPart(part: ContentPart, isInput: boolean): UserPart {
       return { type: 'text', text: part.text };
     case 'file':
       if (part.text !== undefined) return { type: 'text', text: renderFile(part.name, part.text) };
-      if (isInput) throw new Error(`The file "${part.name}" was not prepared for this server (its text was not read).`);
+      if (isInput) throw new Error(l10n.t('The file "{0}" was not prepared for this server (its text was not read).', part.name));
       return { type: 'text', text: `[The file ${part.name} was attached here but cannot be sent to this server.]` };
     case 'image':
       if (part.dataUrl) return { type: 'image_url', image_url: { url: part.dataUrl } };
-      if (isInput) throw new Error(`The image "${part.name}" was not prepared for this server (it has no data URL).`);
+      if (isInput) throw new Error(l10n.t('The image "{0}" was not prepared for this server (it has no data URL).', part.name));
       return { type: 'text', text: `[The image ${part.name} was attached here but cannot be sent to this server.]` };
   }
 }

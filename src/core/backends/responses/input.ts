@@ -2,6 +2,7 @@
 // uploaded; older messages are resent only when Threadline trims the context itself, and there
 // an attachment that cannot be sent becomes a short note, so one odd old message cannot make
 // the whole thread unusable.
+import * as l10n from '@vscode/l10n';
 import type { ResponseInputContent, ResponseInputItem } from 'openai/resources/responses/responses';
 import { messageText } from '../../model';
 import type { ContentPart, Message } from '../../model';
@@ -38,12 +39,12 @@ function toInputContent(part: ContentPart, isInput: boolean): ResponseInputConte
       return { type: 'input_text', text: part.text };
     case 'file':
       if (part.fileId) return { type: 'input_file', file_id: part.fileId };
-      if (isInput) throw new Error(`The attachment "${part.name}" has not been uploaded.`);
+      if (isInput) throw new Error(l10n.t('The attachment "{0}" has not been uploaded.', part.name));
       return { type: 'input_text', text: unsendableNote(part) };
     case 'image':
       if (part.fileId) return { type: 'input_image', file_id: part.fileId, detail: 'auto' };
       if (part.dataUrl) return { type: 'input_image', image_url: part.dataUrl, detail: 'auto' };
-      if (isInput) throw new Error(`The image "${part.name}" has no data to send.`);
+      if (isInput) throw new Error(l10n.t('The image "{0}" has no data to send.', part.name));
       return { type: 'input_text', text: unsendableNote(part) };
   }
 }

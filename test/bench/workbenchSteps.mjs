@@ -1,0 +1,99 @@
+// Steps of the workbench benchmark (test/bench/workbench.mjs): the real path, in code-server
+// with Chromium as the e2e tests run it: the panel posts `send`, the extension host calls the
+// stand-in through the openai SDK, and each streamed delta is posted to the webview and drawn.
+// Printed, never asserted. Times are taken in the webview's own clock.
+import { messages, send, setApiKey } from '../e2e/support.mjs';
+
+const line = (label, value) => console.log(`    ${label.padEnd(64)} ${value}`);
+const ms = (n) => `${n.toFixed(1)} ms`;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** In the webview: notes when Send is pressed, when streamDelta posts arrive, and when a new reply's text ends with `lastWord`. */
+function watchReply(body, lastWord) {
+  return body.evaluate((_, last) => {
+    const done = (text) => text.trim().endsWith(last);
+    const seen = new Set([...document.querySelectorAll('.message[data-role=assistant]')].map((n) => n.dataset.id));
+    const bench = { posts: 0 };
+    window.__bench = bench;
+    document.querySelector('[data-testid=send]').addEventListener('click', () => { bench.clicked = performance.now(); }, { capture: true, once: true });
+    const onMessage = (e) => {
+      if (e.data?.type !== 'streamDelta') return;
+      bench.posts++;
+      bench.firstPost ??= performance.now();
+      bench.lastPost = performance.now();
+    };
+    window.addEventListener('message', onMessage);
+    const check = () => {
+      const reply = [...document.querySelectorAll('.message[data-role=assistant]')].find((n) => !seen.has(n.dataset.id));
+      const text = reply?.querySelector('.message-text')?.textContent ?? '';
+      if (bench.firstToken === undefined && text.includes('Echo')) bench.firstToken = performance.now();
+      if (bench.firstToken !== undefined && done(text)) {
+        bench.done = performance.now();
+        observer.disconnect();
+        window.removeEventListener('message', onMessage);
+      }
+    };
+    const observer = new MutationObserver(check);
+    observer.observe(document.querySelector('[data-testid=transcript]'), { subtree: true, childList: true, characterData: true });
+  }, lastWord);
+}
+
+async function waitForBench(t, timeoutMs) {
+  const body = t.webview().locator('body');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const bench = await body.evaluate(() => window.__bench);
+    if (bench.done !== undefined) return bench;
+    if (Date.now() > deadline) throw new Error(`the reply did not finish drawing within ${timeoutMs} ms: ${JSON.stringify(bench)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export const tests = [
+  {
+    name: 'open the panel with a key, and a warm-up reply',
+    async run(t) {
+      await t.runCommand(t.page, 'Threadline: Focus Chat Panel');
+      await t.webview().locator('[data-testid=composer]').waitFor({ timeout: 30_000 });
+      await setApiKey(t);
+      await send(t, 'warm up');
+      await messages(t, 'assistant').last().and(t.webview().locator('[data-status=complete]')).waitFor({ timeout: 30_000 });
+    },
+  },
+  {
+    name: 'time to first visible token: Send pressed -> first word of the reply in the webview DOM',
+    async run(t) {
+      const runs = [];
+      for (let i = 0; i < 7; i++) {
+        const body = t.webview().locator('body');
+        await watchReply(body, `is over ${i}`);
+        await send(t, `Token run ${i}, it is over ${i}`);
+        const bench = await waitForBench(t, 30_000);
+        runs.push({ first: bench.firstToken - bench.clicked, firstPost: bench.firstPost - bench.clicked, all: bench.done - bench.clicked });
+      }
+      const warm = runs.slice(1);
+      line('Send pressed -> first streamDelta post reaches the webview', `${ms(median(warm.map((r) => r.firstPost)))}  (median of ${warm.length})`);
+      line('Send pressed -> first word of the reply in the webview DOM', ms(median(warm.map((r) => r.first))));
+      line('Send pressed -> whole 8-word reply in the DOM', ms(median(warm.map((r) => r.all))));
+    },
+  },
+  {
+    name: 'deltas per second through SDK -> extension host -> webview, and posts per second',
+    timeoutMs: 240_000,
+    async run(t) {
+      const N = Number(process.env.BENCH_DELTAS ?? 20_000);
+      const body = t.webview().locator('body');
+      const last = `w${N - 1}`;
+      await watchReply(body, last);
+      const words = Array.from({ length: N }, (_, i) => `w${i}`).join(' ');
+      await send(t, words);
+      const bench = await waitForBench(t, 200_000);
+      const deltas = N + 1; // "Echo:" and one delta per word (test/stand-in/replies.ts)
+      const postSpan = (bench.lastPost - bench.firstPost) / 1000;
+      const drawSpan = (bench.done - bench.firstToken) / 1000;
+      line(`a ${deltas.toLocaleString('en')}-delta reply (stand-in streams without pauses)`, `${ms(bench.done - bench.clicked)} from Send to the last word drawn`);
+      line('streamDelta posts the webview received (host -> webview)', `${bench.posts.toLocaleString('en')} in ${ms(postSpan * 1000)}: ${Math.round(bench.posts / postSpan).toLocaleString('en')} posts/s, ${Math.round(deltas / postSpan).toLocaleString('en')} deltas/s`);
+      line('deltas per second drawn (first word -> last word in the DOM)', `${Math.round(deltas / drawSpan).toLocaleString('en')}/s`);
+    },
+  },
+];
