@@ -20,6 +20,18 @@ const runner = (): Promise<ElectronRunner> => import(pathToFileURL(path.join(REP
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'threadline-electron-'));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
+/** Runs `task` with the runner's console lines (its own "N passed, N failed" among them) kept out of this run's output. */
+async function quietly<T>(task: () => Promise<T>): Promise<T> {
+  // Only console.log: this file's test results go to the runner over stdout itself.
+  const log = console.log;
+  console.log = () => undefined;
+  try {
+    return await task();
+  } finally {
+    console.log = log;
+  }
+}
+
 function file(target: string, content: string, mode = 0o755): string {
   fs.mkdirSync(path.dirname(target), { recursive: true });
   fs.writeFileSync(target, content, { mode });
@@ -61,7 +73,7 @@ fs.writeFileSync(process.env.THREADLINE_TEST_RESULT, JSON.stringify({ passed: 1,
 ] }));
 process.exit(1);
 `);
-    const counts = await runIntegrationElectron({ standInUrl: 'http://127.0.0.1:9/v1', vscodeExecutablePath: fakeVSCode, grep: 'chat' });
+    const counts = await quietly(() => runIntegrationElectron({ standInUrl: 'http://127.0.0.1:9/v1', vscodeExecutablePath: fakeVSCode, grep: 'chat' }));
     assert.deepEqual(counts, { passed: 1, failed: 1, skipped: 0 });
 
     const started = JSON.parse(fs.readFileSync(record, 'utf8')) as { args: string[]; standIn: string; grep: string };
@@ -80,7 +92,7 @@ process.exit(1);
   test('a VS Code that ends without a result is reported as crashed, not as passed', async () => {
     const { runIntegrationElectron } = await runner();
     const silent = file(path.join(scratch, 'silent-vscode'), `#!${process.execPath}\nprocess.exit(0);\n`);
-    const counts = await runIntegrationElectron({ standInUrl: 'http://127.0.0.1:9/v1', vscodeExecutablePath: silent });
+    const counts = await quietly(() => runIntegrationElectron({ standInUrl: 'http://127.0.0.1:9/v1', vscodeExecutablePath: silent }));
     assert.match(counts.crashed ?? '', /wrote no result file/);
     assert.equal(counts.passed, 0);
   });
