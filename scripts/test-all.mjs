@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: every check, in order, with one combined count as the very last line:
-//   1. type-check      tsc --noEmit: tsconfig.host.json (no DOM), tsconfig.webview.json (no Node), tsconfig.json (all + tests)
+//   1. type-check      tsc --noEmit: tsconfig.host.json (no DOM), tsconfig.webview.json (no Node), tsconfig.json (all + tests), tsconfig.scripts.json (.mjs)
 //   2. build           node esbuild.mjs --tests   (extension, webview, tests, stand-in)
 //   3. unit + backend  node --test over out/test/{unit,backend,build}/**/*.test.js
 //   4. VS Code         npm run test:vscode -- --no-build   (integration suite + e2e UI tests)
@@ -53,13 +53,13 @@ const results = []; // { stage, passed, failed, skipped, problem? }
 const header = (s) => console.log(`\n===== ${s} =====`);
 
 // 1. Type-check: the host against Node's and VS Code's APIs only (no DOM), the panel against the
-// DOM only (no Node), then everything with the tests.
+// DOM only (no Node), everything with the TypeScript tests, then the .mjs scripts and tests.
 {
   header('type-check (tsc --noEmit)');
   const t = Date.now();
   const tsc = path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
   const failed = [];
-  for (const project of ['tsconfig.host.json', 'tsconfig.webview.json', 'tsconfig.json']) {
+  for (const project of ['tsconfig.host.json', 'tsconfig.webview.json', 'tsconfig.json', 'tsconfig.scripts.json']) {
     const { code } = await run(process.execPath, [tsc, '--noEmit', '-p', project]);
     if (code !== 0) failed.push(project);
   }

@@ -84,7 +84,7 @@ async function firstPaint(browser, server) {
       painted: window.__host.firstMessagePainted,
       inDom: window.__host.firstMessageInDom,
       fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? NaN,
-      script: performance.getEntriesByType('resource').find((e) => e.name.endsWith('/dist/webview/webview.js'))?.responseEnd ?? NaN,
+      script: /** @type {PerformanceResourceTiming | undefined} */ (performance.getEntriesByType('resource').find((e) => e.name.endsWith('/dist/webview/webview.js')))?.responseEnd ?? NaN,
     })));
     await page.close();
   }
@@ -107,11 +107,11 @@ async function domAndMemory(browser, server) {
   const held = await page.evaluate(() => window.__host.report?.messageIds.length);
   const upper = await domMessages(page);
   await page.evaluate(() => window.__host.reveal('msg_50000'));
-  await page.waitForFunction(() => document.querySelector('.message-revealed')?.dataset.id === 'msg_50000');
+  await page.waitForFunction(() => document.querySelector('.message-revealed')?.getAttribute('data-id') === 'msg_50000');
   await settle(page, 4);
   const middle = await domMessages(page);
   await page.evaluate(() => window.__host.reveal('msg_0'));
-  await page.waitForFunction(() => document.querySelector('.message-revealed')?.dataset.id === 'msg_0');
+  await page.waitForFunction(() => document.querySelector('.message-revealed')?.getAttribute('data-id') === 'msg_0');
   await page.evaluate(() => { document.querySelector('.transcript').scrollTop = 0; });
   await settle(page, 4);
   const top = await domMessages(page);

@@ -262,8 +262,8 @@ export async function startPageServer() {
     res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
     fs.createReadStream(file).pipe(res);
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${server.address().port}`;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const base = `http://127.0.0.1:${/** @type {import("node:net").AddressInfo} */ (server.address()).port}`;
   return {
     base,
     url: (config = {}) => `${base}/?config=${encodeURIComponent(JSON.stringify(config))}`,
@@ -295,7 +295,7 @@ export function view(page) {
     const scroller = document.querySelector('.transcript');
     const box = scroller.getBoundingClientRect();
     const rows = [...document.querySelectorAll('.transcript-list > .message')];
-    const visible = rows.map((node) => ({ id: node.dataset.id, top: node.getBoundingClientRect().top, bottom: node.getBoundingClientRect().bottom }))
+    const visible = rows.map((node) => ({ id: node.getAttribute('data-id'), top: node.getBoundingClientRect().top, bottom: node.getBoundingClientRect().bottom }))
       .filter((r) => r.bottom > box.top + 0.5 && r.top < box.bottom - 0.5)
       .sort((a, b) => a.top - b.top);
     return {
@@ -307,8 +307,8 @@ export function view(page) {
       first: visible[0],
       last: visible.at(-1),
       visibleIds: visible.map((r) => r.id),
-      jumpShown: !document.querySelector('[data-testid=jump-latest]').hidden,
-      revealed: document.querySelector('.message-revealed')?.dataset.id,
+      jumpShown: !document.querySelector('[data-testid=jump-latest]').hasAttribute('hidden'),
+      revealed: document.querySelector('.message-revealed')?.getAttribute('data-id'),
       pagesServed: window.__host.pagesServed,
       loaded: window.__host.report?.messageIds.length,
     };

@@ -12,7 +12,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 function watchReply(body, lastWord) {
   return body.evaluate((_, last) => {
     const done = (text) => text.trim().endsWith(last);
-    const seen = new Set([...document.querySelectorAll('.message[data-role=assistant]')].map((n) => n.dataset.id));
+    const seen = new Set([...document.querySelectorAll('.message[data-role=assistant]')].map((n) => n.getAttribute('data-id')));
     const bench = { posts: 0 };
     window.__bench = bench;
     document.querySelector('[data-testid=send]').addEventListener('click', () => { bench.clicked = performance.now(); }, { capture: true, once: true });
@@ -24,7 +24,7 @@ function watchReply(body, lastWord) {
     };
     window.addEventListener('message', onMessage);
     const check = () => {
-      const reply = [...document.querySelectorAll('.message[data-role=assistant]')].find((n) => !seen.has(n.dataset.id));
+      const reply = [...document.querySelectorAll('.message[data-role=assistant]')].find((n) => !seen.has(n.getAttribute('data-id')));
       const text = reply?.querySelector('.message-text')?.textContent ?? '';
       if (bench.firstToken === undefined && text.includes('Echo')) bench.firstToken = performance.now();
       if (bench.firstToken !== undefined && done(text)) {

@@ -410,7 +410,7 @@ const EXPORT_MARKDOWN = (t) => path.join(t.workspace, 'exported-thread.md');
 /** The open thread as the panel (or `frame`) shows it: each message's id, role and text. */
 function transcriptOf(t, frame) {
   return (frame ? frame.locator('[data-testid=transcript] .message') : messages(t)).evaluateAll((nodes) =>
-    nodes.map((node) => ({ id: node.dataset.id, role: node.dataset.role, text: (node.querySelector('.message-text')?.innerText ?? '').trim() })),
+    nodes.map((node) => ({ id: node.getAttribute('data-id'), role: node.getAttribute('data-role'), text: (node.querySelector('.message-text')?.innerText ?? '').trim() })),
   );
 }
 
@@ -442,14 +442,14 @@ async function typeSavePath(t, file) {
   const extension = path.extname(file);
   await t.page.waitForFunction(
     ([folder, ext]) => {
-      const value = document.querySelector('.quick-input-widget input')?.value ?? '';
+      const value = /** @type {HTMLInputElement | null} */ (document.querySelector('.quick-input-widget input'))?.value ?? '';
       return value.startsWith(folder) && value.endsWith(ext);
     },
     [t.workspace, extension],
     { timeout: 10_000 },
   );
   await input.fill(file);
-  await t.page.waitForFunction((f) => document.querySelector('.quick-input-widget input')?.value === f, file, { timeout: 5_000 });
+  await t.page.waitForFunction((f) => /** @type {HTMLInputElement | null} */ (document.querySelector('.quick-input-widget input'))?.value === f, file, { timeout: 5_000 });
 }
 
 /** Polls `check` until it returns something other than undefined. */

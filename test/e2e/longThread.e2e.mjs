@@ -36,7 +36,7 @@ function look(t) {
     const box = scroller.getBoundingClientRect();
     const number = (node) => Number(/^Message (\d+)\./.exec(node.querySelector('.message-text')?.textContent ?? '')?.[1] ?? NaN);
     const visible = [...scroller.querySelectorAll('.transcript-list > .message')]
-      .map((node) => ({ n: number(node), role: node.dataset.role, status: node.dataset.status, top: node.getBoundingClientRect().top, bottom: node.getBoundingClientRect().bottom }))
+      .map((node) => ({ n: number(node), role: node.getAttribute('data-role'), status: node.getAttribute('data-status'), top: node.getBoundingClientRect().top, bottom: node.getBoundingClientRect().bottom }))
       .filter((r) => r.bottom > box.top + 0.5 && r.top < box.bottom - 0.5)
       .sort((a, b) => a.top - b.top);
     return {
@@ -44,7 +44,7 @@ function look(t) {
       mounted: scroller.querySelectorAll('.message').length,
       first: visible[0],
       last: visible.at(-1),
-      jumpShown: !document.querySelector('[data-testid=jump-latest]').hidden,
+      jumpShown: !document.querySelector('[data-testid=jump-latest]').hasAttribute('hidden'),
     };
   });
 }

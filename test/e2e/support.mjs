@@ -52,7 +52,7 @@ export async function pickFile(t, file) {
   const name = path.basename(file);
   assert.equal(path.dirname(file), t.workspace, 'pickFile picks files in the workspace folder');
   await t.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().click();
-  await t.page.waitForFunction((n) => (document.querySelector('.quick-input-widget input')?.value ?? '').endsWith(n), name, { timeout: 10_000 });
+  await t.page.waitForFunction((n) => (/** @type {HTMLInputElement | null} */ (document.querySelector('.quick-input-widget input'))?.value ?? '').endsWith(n), name, { timeout: 10_000 });
   await t.page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden', timeout: 10_000 });
 }

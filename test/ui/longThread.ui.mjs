@@ -33,7 +33,7 @@ export async function setup(t) {
     const firstVisible = () => {
       const box = scroller().getBoundingClientRect();
       return [...document.querySelectorAll('.transcript-list > .message')]
-        .map((node) => ({ id: node.dataset.id, top: node.getBoundingClientRect().top, bottom: node.getBoundingClientRect().bottom }))
+        .map((node) => ({ id: node.getAttribute('data-id'), top: node.getBoundingClientRect().top, bottom: node.getBoundingClientRect().bottom }))
         .filter((r) => r.bottom > box.top + 0.5 && r.top < box.bottom - 0.5)
         .sort((a, b) => a.top - b.top)[0];
     };
@@ -203,7 +203,7 @@ export const tests = [
       const samples = await t.page.evaluate(() => window.__sampleWhile(() => window.__host.streamWords(60, 6), window.__fromEnd));
       assert.ok(Math.max(...samples) <= 1, 'after Jump to latest the view does not follow the reply');
       const stored = await t.page.evaluate(() => window.__host.endStream().id);
-      await until(t.page, (id) => document.querySelector(`.message[data-id="${id}"]`)?.dataset.status === 'complete', stored, { what: 'the stored reply' });
+      await until(t.page, (id) => document.querySelector(`.message[data-id="${id}"]`)?.getAttribute('data-status') === 'complete', stored, { what: 'the stored reply' });
       await settle(t.page);
       v = await view(t.page);
       assert.equal(v.last.id, stored);
@@ -215,7 +215,7 @@ export const tests = [
     name: 'reveal (jump to message) shows a message from a page not loaded, in the middle of the thread',
     async run(t) {
       await t.page.evaluate(() => window.__host.reveal('msg_50000'));
-      await until(t.page, () => document.querySelector('.message-revealed')?.dataset.id === 'msg_50000', undefined, { what: 'msg_50000 revealed' });
+      await until(t.page, () => document.querySelector('.message-revealed')?.getAttribute('data-id') === 'msg_50000', undefined, { what: 'msg_50000 revealed' });
       await settle(t.page, 4);
       const v = await view(t.page);
       assert.ok(v.visibleIds.includes('msg_50000'), `msg_50000 is not in view (${v.visibleIds.join(', ')})`);
@@ -238,10 +238,10 @@ export const tests = [
       await input.press('Enter');
       const status = t.page.locator('[data-testid=find] .find-status');
       await status.filter({ hasText: '1 of 4' }).waitFor({ timeout: 15_000 });
-      await until(t.page, () => document.querySelector('.message-revealed')?.dataset.id === 'msg_7', undefined, { what: 'the first hit revealed' });
+      await until(t.page, () => document.querySelector('.message-revealed')?.getAttribute('data-id') === 'msg_7', undefined, { what: 'the first hit revealed' });
       await input.press('Enter');
       await status.filter({ hasText: '2 of 4' }).waitFor();
-      await until(t.page, () => document.querySelector('.message-revealed')?.dataset.id === 'msg_25007', undefined, { what: 'the second hit revealed' });
+      await until(t.page, () => document.querySelector('.message-revealed')?.getAttribute('data-id') === 'msg_25007', undefined, { what: 'the second hit revealed' });
       await settle(t.page, 4);
       assert.ok((await view(t.page)).visibleIds.includes('msg_25007'));
       await input.press('Escape');
@@ -251,7 +251,7 @@ export const tests = [
     name: 'at the top of the thread nothing more is asked for, and positions in the list are known',
     async run(t) {
       await t.page.evaluate(() => window.__host.reveal('msg_3'));
-      await until(t.page, () => document.querySelector('.message-revealed')?.dataset.id === 'msg_3', undefined, { what: 'msg_3 revealed' });
+      await until(t.page, () => document.querySelector('.message-revealed')?.getAttribute('data-id') === 'msg_3', undefined, { what: 'msg_3 revealed' });
       const before = await t.page.evaluate(() => window.__host.counts.loadOlder);
       await t.page.evaluate(() => { document.querySelector('.transcript').scrollTop = 0; });
       await settle(t.page, 6);
@@ -277,7 +277,7 @@ export const tests = [
       await settle(t.page, 4);
       const v = await view(t.page);
       assert.ok(!v.visibleIds.includes('msg_1'), 'msg_1 is still in view');
-      assert.ok(await t.page.evaluate(() => document.activeElement?.closest('.message')?.dataset.id === 'msg_1'), 'focus left msg_1');
+      assert.ok(await t.page.evaluate(() => document.activeElement?.closest('.message')?.getAttribute('data-id') === 'msg_1'), 'focus left msg_1');
       assert.equal(await rowTop(t.page, 'msg_1') !== undefined, true);
     },
   },
@@ -286,17 +286,17 @@ export const tests = [
     async run(t) {
       const jump = t.page.locator('[data-testid=jump-latest]');
       if (await jump.isVisible()) await jump.click();
-      await until(t.page, () => window.__fromEnd() <= 1 && document.querySelector('[data-testid=jump-latest]').hidden, undefined, { what: 'the end' });
+      await until(t.page, () => window.__fromEnd() <= 1 && document.querySelector('[data-testid=jump-latest]').hasAttribute('hidden'), undefined, { what: 'the end' });
       await t.page.setViewportSize({ width: 420, height: 560 });
       await settle(t.page, 4);
       let v = await view(t.page);
       assert.ok(v.fromEnd <= 1, `a shorter panel left the view ${v.fromEnd}px above the end`);
       const id = await t.page.evaluate(async () => {
-        document.querySelector('.transcript-frame').style.display = 'none';
+        /** @type {HTMLElement} */ (document.querySelector('.transcript-frame')).style.display = 'none';
         await window.__frames(2);
         const message = window.__host.userMessage('Sent while the panel was hidden');
         await window.__frames(2);
-        document.querySelector('.transcript-frame').style.display = '';
+        /** @type {HTMLElement} */ (document.querySelector('.transcript-frame')).style.display = '';
         return message.id;
       });
       await settle(t.page, 4);
