@@ -43,9 +43,10 @@ export async function searchThreads(store: Pick<ThreadStore, 'list' | 'messages'
     if (hits.length >= limit) break;
     let messages: Message[];
     try {
-      // Plain words stand verbatim in the stored JSON: a thread whose file lacks one cannot
-      // match, and skipping its parse makes a miss cost a file read, not a JSON parse per line.
-      if (plainWords && store.rawText && !matchesAll(await store.rawText(thread.id), words)) continue;
+      // Plain words stand verbatim in the stored JSON's text and name values: a thread whose
+      // values lack one cannot match, and skipping its parse makes a miss cost a file read, not a
+      // JSON parse per line — also for words every file holds elsewhere ("assistant", "file").
+      if (plainWords && store.rawText && !matchesAll(searchableValues(await store.rawText(thread.id)), words)) continue;
       messages = await store.messages(thread.id);
     } catch {
       // Deleted while the search ran: it simply has no more hits.
@@ -94,9 +95,23 @@ function messageHit(message: Message, words: readonly RegExp[]): Pick<SearchHit,
   return undefined;
 }
 
-/** True when every word is letters, digits, `_` or `-`, which JSON stores without escaping. */
+/** True when no word holds what JSON escapes (`"`, `\\`, control characters): each stands verbatim in the file. */
 function rawTestable(query: string): boolean {
-  return query.split(/\s+/).filter(Boolean).every((word) => /^[\p{L}\p{N}_-]+$/u.test(word));
+  return !/["\\\u0000-\u001f]/.test(query);
+}
+
+/** `"text":"…"` and `"name":"…"` in a JSON line: message text and attachment names, still escaped. */
+const SEARCHABLE_VALUE = /"(?:text|name)":"((?:[^"\\]|\\.)*)"/g;
+
+/**
+ * The message text and attachment names of a raw thread file, one per line and still
+ * JSON-escaped: what a plain word must be in for a message of the thread to match. Roles, ids,
+ * statuses and other fields are left out, so a word they hold does not force a parse.
+ */
+function searchableValues(raw: string): string {
+  let values = '';
+  for (const match of raw.matchAll(SEARCHABLE_VALUE)) values += `${match[1]}\n`;
+  return values;
 }
 
 // Case-insensitive regexes rather than lower-casing both sides: toLowerCase can change a
