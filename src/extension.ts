@@ -28,6 +28,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
   const host = new ChatHost({ extensionUri: context.extensionUri, store, chat, apiKey, workspaceState: context.workspaceState, globalStorageUri: context.globalStorageUri });
   const view = new ChatViewProvider(host, context.globalState);
   const editors = new EditorPanels(host);
+  // `when` clauses see from the start whether the panel has a thread.
+  host.targetChanged();
 
   context.subscriptions.push(
     { dispose: () => chat.dispose() },
