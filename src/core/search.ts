@@ -46,7 +46,7 @@ export async function searchThreads(store: Pick<ThreadStore, 'list' | 'messages'
       // Plain words stand verbatim in the stored JSON's text and name values: a thread whose
       // values lack one cannot match, and skipping its parse makes a miss cost a file read, not a
       // JSON parse per line — also for words every file holds elsewhere ("assistant", "file").
-      if (plainWords && store.rawText && !matchesAll(searchableValues(await store.rawText(thread.id)), words)) continue;
+      if (plainWords && store.rawText && !mayMatch(await store.rawText(thread.id), words)) continue;
       messages = await store.messages(thread.id);
     } catch {
       // Deleted while the search ran: it simply has no more hits.
@@ -102,6 +102,11 @@ function rawTestable(query: string): boolean {
 
 /** `"text":"…"` and `"name":"…"` in a JSON line: message text and attachment names, still escaped. */
 const SEARCHABLE_VALUE = /"(?:text|name)":"((?:[^"\\]|\\.)*)"/g;
+
+/** Whether a message of the raw thread file may hold every word: the whole file first (the cheaper test), then its searchable values. */
+function mayMatch(raw: string, words: readonly RegExp[]): boolean {
+  return matchesAll(raw, words) && matchesAll(searchableValues(raw), words);
+}
 
 /**
  * The message text and attachment names of a raw thread file, one per line and still
