@@ -217,8 +217,6 @@ export interface RenderReport {
   draft: string;
   /** The find bar: "2 of 5", or undefined when closed. */
   find: string | undefined;
-  /** The search across threads, while open: what it searched and each hit's row as shown ("title — snippet"). */
-  search?: { query: string; hits: string[] } | undefined;
   /** The message marked by find or search. */
   revealed: string | undefined;
   /** Ids of the messages shown as bookmarked. */

@@ -210,7 +210,6 @@ export class App {
           references: this.transcript.lastReferenceCount(),
           draft: this.composer.draft,
           find: this.findBar.summary,
-          search: this.searchPanel.summary,
           revealed: this.transcript.revealedId,
           bookmarked: this.transcript.bookmarkedIds(),
           listed: this.threadBar.listedIds(),

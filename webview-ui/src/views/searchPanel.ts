@@ -56,12 +56,6 @@ export class SearchPanel {
     });
   }
 
-  /** What the report shows: the query and the rows, while open. */
-  get summary(): { query: string; hits: string[] } | undefined {
-    if (this.element.hidden) return undefined;
-    return { query: this.query, hits: [...this.list.querySelectorAll('button')].map((b) => b.dataset.row ?? '') };
-  }
-
   open(): void {
     if (this.element.hidden) {
       const active = document.activeElement;
@@ -84,7 +78,6 @@ export class SearchPanel {
     const pick = el('button', 'search-hit');
     pick.type = 'button';
     pick.dataset.testid = 'search-hit';
-    pick.dataset.row = l10n.t('{0} — {1}', hit.title, hit.snippet);
     pick.append(el('span', 'search-hit-title', hit.title), el('span', 'search-hit-snippet', hit.snippet));
     pick.addEventListener('click', () => {
       this.close();
