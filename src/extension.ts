@@ -47,6 +47,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
   });
   const view = new ChatViewProvider(host, context.globalState);
   const editors = new EditorPanels(host);
+  // `when` clauses see from the start whether the panel has a thread.
+  host.targetChanged();
 
   context.subscriptions.push(
     { dispose: () => chat.dispose() },

@@ -38,16 +38,15 @@ export async function searchThreads(store: Pick<ThreadStore, 'list' | 'eachMessa
   const limit = options.limit ?? DEFAULT_SEARCH_LIMIT;
   const hits: SearchHit[] = [];
   if (!words.length || limit <= 0) return hits;
-  // A word split between two chunks is seen whole in the overlap kept from the first.
-  const overlap = Math.max(...query.split(/\s+/).map((word) => word.length));
   for (const thread of store.list()) {
     const title = oneLine(thread.title);
     if (matchesAll(title, words)) hits.push({ threadId: thread.id, title: thread.title, snippet: snippet(title, words), field: 'title' });
     if (hits.length >= limit) break;
     try {
-      // Plain words stand verbatim in the stored JSON: a thread whose file lacks one cannot
-      // match, and skipping its parse makes a miss cost a file read, not a JSON parse per line.
-      if (plainWords && store.storedText && !(await chunksMatchAll(store.storedText(thread.id), words, overlap))) continue;
+      // Plain words stand verbatim in the stored JSON's text and name values: a thread whose
+      // values lack one cannot match, and skipping its parse makes a miss cost a file read, not a
+      // JSON parse per line — also for words every file holds elsewhere ("assistant", "file").
+      if (plainWords && store.storedText && !(await mayMatch(store.storedText(thread.id), words))) continue;
       for await (const message of store.eachMessage(thread.id)) {
         const hit = messageHit(message, words);
         if (hit) hits.push({ threadId: thread.id, messageId: message.id, title: thread.title, ...hit });
@@ -61,17 +60,45 @@ export async function searchThreads(store: Pick<ThreadStore, 'list' | 'eachMessa
   return hits;
 }
 
-/** Whether a text read in `chunks` holds every word; stops reading once all have been seen. */
-async function chunksMatchAll(chunks: AsyncIterable<string>, words: readonly RegExp[], overlap: number): Promise<boolean> {
+/**
+ * Whether the stored thread read in `chunks` may have a message holding every word: each word is
+ * looked for in whole lines (records), first in the raw text (the cheaper test), then in their
+ * searchable values. Stops reading once every word has been seen.
+ */
+async function mayMatch(chunks: AsyncIterable<string>, words: readonly RegExp[]): Promise<boolean> {
   const unseen = new Set(words);
+  const look = (lines: string) => {
+    let values: string | undefined;
+    for (const word of unseen) {
+      if (!word.test(lines)) continue;
+      values ??= searchableValues(lines);
+      if (word.test(values)) unseen.delete(word);
+    }
+    return unseen.size === 0;
+  };
+  // A record split between two chunks is carried over and looked at whole.
   let carried = '';
   for await (const chunk of chunks) {
     const text = carried + chunk;
-    for (const word of unseen) if (word.test(text)) unseen.delete(word);
-    if (!unseen.size) return true;
-    carried = text.slice(-overlap);
+    const cut = text.lastIndexOf('\n') + 1;
+    carried = text.slice(cut);
+    if (cut > 0 && look(text.slice(0, cut))) return true;
   }
-  return false;
+  return carried !== '' && look(carried);
+}
+
+/** `"text":"…"` and `"name":"…"` in JSON lines: message text and attachment names, still escaped. */
+const SEARCHABLE_VALUE = /"(?:text|name)":"((?:[^"\\]|\\.)*)"/g;
+
+/**
+ * The message text and attachment names of stored records, one per line and still JSON-escaped:
+ * what a plain word must be in for a message of the thread to match. Roles, ids, statuses and
+ * other fields are left out, so a word they hold does not force a parse.
+ */
+function searchableValues(raw: string): string {
+  let values = '';
+  for (const match of raw.matchAll(SEARCHABLE_VALUE)) values += `${match[1]}\n`;
+  return values;
 }
 
 /** Ids of the messages whose text or an attachment name holds every word of `query`, in order. */
@@ -108,9 +135,9 @@ function messageHit(message: Message, words: readonly RegExp[]): Pick<SearchHit,
   return undefined;
 }
 
-/** True when every word is letters, digits, `_` or `-`, which JSON stores without escaping. */
+/** True when no word holds what JSON escapes (`"`, `\\`, control characters): each stands verbatim in the file. */
 function rawTestable(query: string): boolean {
-  return query.split(/\s+/).filter(Boolean).every((word) => /^[\p{L}\p{N}_-]+$/u.test(word));
+  return !/["\\\u0000-\u001f]/.test(query);
 }
 
 // Case-insensitive regexes rather than lower-casing both sides: toLowerCase can change a

@@ -10,6 +10,7 @@ import { listThreads } from '../core/threadQuery';
 import type { ThreadStore } from '../core/threadStore';
 import type { ListFilter, StreamingReply } from '../shared/protocol';
 import type { ApiKeyStore } from './apiKey';
+import { ContextKeys } from './contextKeys';
 import { Disposable } from './disposable';
 import { ImageCache } from './imageCache';
 import { mimeFromName, PendingAttachments } from './pendingAttachments';
@@ -89,9 +90,12 @@ export class ChatHost extends Disposable {
   private readonly sessions = new Set<PanelSession>();
   /** The side panel: where palette commands go when no Threadline editor tab is active. */
   private sidePanel: PanelSession | undefined;
+  /** The webview with the keyboard focus, as it last said (see the `focus` message). */
+  private focused: PanelSession | undefined;
   private readonly workspaceState: vscode.Memento;
   /** How questions reach the user (see prompts.ts). */
   prompts: Prompts = windowPrompts;
+  private readonly contextKeys = new ContextKeys((key, value) => void vscode.commands.executeCommand('setContext', key, value));
 
   constructor(deps: ChatHostDeps) {
     super();
@@ -118,7 +122,33 @@ export class ChatHost extends Disposable {
   addSession(session: PanelSession, options: { sidePanel?: boolean } = {}): vscode.Disposable {
     this.sessions.add(session);
     if (options.sidePanel) this.sidePanel = session;
-    return { dispose: () => this.sessions.delete(session) };
+    return {
+      dispose: () => {
+        this.sessions.delete(session);
+        if (this.focused === session) this.focused = undefined;
+        this.targetChanged();
+      },
+    };
+  }
+
+  /**
+   * The target's thread, or whether it streams, may have changed (it showed another thread, a
+   * tab became active, a reply started or ended): the `when` clauses' context keys follow.
+   */
+  targetChanged(): void {
+    const threadId = this.targetOrNone()?.currentThreadId;
+    this.contextKeys.update({
+      'threadline.hasThread': threadId !== undefined,
+      'threadline.streaming': threadId !== undefined && this.streaming.has(threadId),
+      'threadline.panelFocused': this.focused !== undefined,
+    });
+  }
+
+  /** A webview's page gained or lost the keyboard focus. */
+  setFocused(session: PanelSession, focused: boolean): void {
+    if (focused) this.focused = session;
+    else if (this.focused === session) this.focused = undefined;
+    this.targetChanged();
   }
 
   /** Sessions showing `threadId` now. */
@@ -127,14 +157,18 @@ export class ChatHost extends Disposable {
   }
 
   /**
-   * The session a palette command acts on: the Threadline editor tab the user is in, else the
-   * side panel. (A button in a panel acts on that panel's session directly.)
+   * The session a command acts on: the Threadline webview with the keyboard focus (a keybinding),
+   * else the Threadline editor tab the user is in, else the side panel. (A button in a panel acts
+   * on that panel's session directly.)
    */
   target(): PanelSession {
-    const active = [...this.sessions].find((s) => s.isActiveEditor);
-    if (active) return active;
-    if (!this.sidePanel) throw new Error('Threadline: the side panel is not set up.');
-    return this.sidePanel;
+    const target = this.targetOrNone();
+    if (!target) throw new Error('Threadline: the side panel is not set up.');
+    return target;
+  }
+
+  private targetOrNone(): PanelSession | undefined {
+    return this.focused ?? [...this.sessions].find((s) => s.isActiveEditor) ?? this.sidePanel;
   }
 
   get listFilter(): ListFilter {
@@ -285,6 +319,7 @@ export class ChatHost extends Disposable {
         break;
     }
     for (const session of [...this.sessions]) session.onChatEvent(e);
+    if (e.type !== 'streamDelta') this.targetChanged();
   }
 
   /**

@@ -26,9 +26,14 @@ export class ChatViewProvider extends PanelSession implements vscode.WebviewView
     this.attachWebview(view.webview, view.onDidDispose);
   }
 
-  reveal(): void {
-    if (this.view) this.view.show(true);
+  reveal(focus = false): void {
+    // `<view>.focus` also resolves a view that was never opened, and moves the focus into it.
+    if (this.view && !focus) this.view.show(true);
     else void vscode.commands.executeCommand(`${ChatViewProvider.viewId}.focus`);
+  }
+
+  protected get isVisible(): boolean {
+    return this.view?.visible === true;
   }
 
   protected storedThreadId(): string | undefined {

@@ -46,12 +46,18 @@ export function registerCommands(apiKey: ApiKeyStore, host: ChatHost, view: Chat
       void vscode.window.showInformationMessage(vscode.l10n.t('Threadline: API key removed.'));
     }),
     vscode.commands.registerCommand('threadline.newThread', () => host.target().newThread()),
-    // The side panel's own + button and keys: its thread, even while a Threadline tab is the active editor.
+    // The side panel's own + button: its thread, even while a Threadline tab is the active editor.
     vscode.commands.registerCommand('threadline.sidePanel.newThread', () => view.newThread()),
     vscode.commands.registerCommand('threadline.attachFile', (uri?: unknown) => attachToSession(host.target(), 'file', uri)),
     vscode.commands.registerCommand('threadline.attachImage', (uri?: unknown) => attachToSession(host.target(), 'image', uri)),
     // Context menus: the file (explorer or editor) or the selection goes to the current thread.
-    vscode.commands.registerCommand('threadline.askAboutFile', (uri?: unknown) => attachToSession(host.target(), 'file', uri ?? vscode.window.activeTextEditor?.document.uri)),
+    // The panel then has the focus, the cursor in the composer, to ask about the file.
+    vscode.commands.registerCommand('threadline.askAboutFile', async (uri?: unknown) => {
+      const session = host.target();
+      const attached = await attachToSession(session, 'file', uri ?? vscode.window.activeTextEditor?.document.uri);
+      if (attached) session.focusComposer();
+      return attached;
+    }),
     vscode.commands.registerCommand('threadline.askAboutSelection', async () => {
       const editor = vscode.window.activeTextEditor;
       if (!editor || editor.selection.isEmpty) return false;
@@ -70,8 +76,14 @@ export function registerCommands(apiKey: ApiKeyStore, host: ChatHost, view: Chat
       editors.open(id);
       return id;
     }),
-    vscode.commands.registerCommand('threadline.focus', () => view.reveal()),
-    vscode.commands.registerCommand('threadline.stop', (where?: unknown) => (where === 'sidePanel' ? view : host.target()).stop()),
+    vscode.commands.registerCommand('threadline.focus', () => view.focusComposer()),
+    vscode.commands.registerCommand('threadline.stop', () => {
+      const stopped = host.target().stop();
+      if (!stopped) void vscode.window.showInformationMessage(vscode.l10n.t('Threadline: no reply is streaming in the open thread.'));
+      return stopped;
+    }),
+    // Sends the composer's text of the panel with the focus (its keybinding), else of the target.
+    vscode.commands.registerCommand('threadline.send', () => host.target().submitDraft()),
     vscode.commands.registerCommand('threadline.chooseBackend', (kind?: unknown) => chooseBackend(host.target(), kind)),
     vscode.commands.registerCommand('threadline.chooseModel', async (model?: unknown) => {
       let picked = typeof model === 'string' ? model : undefined;

@@ -21,6 +21,8 @@ export class EditorThreadPanel extends PanelSession {
     this.threadId = threadId;
     panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'threadline.svg');
     this.register(panel.onDidDispose(() => this.dispose()));
+    // Palette commands act on the active tab: whether they have a thread to act on follows it.
+    this.register(panel.onDidChangeViewState(() => host.targetChanged()));
     this.attachWebview(panel.webview, panel.onDidDispose);
     this.syncTitle();
   }
@@ -36,6 +38,10 @@ export class EditorThreadPanel extends PanelSession {
 
   reveal(): void {
     if (!this.isDisposed) this.panel.reveal(undefined, false);
+  }
+
+  protected get isVisible(): boolean {
+    return !this.isDisposed && this.panel.visible;
   }
 
   protected storedThreadId(): string | undefined {

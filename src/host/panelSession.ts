@@ -6,7 +6,7 @@ import type { QueuedSend } from '../core/chatService';
 import { detectImageMime } from '../core/imageTypes';
 import { messageText } from '../core/model';
 import type { Message, ThreadMeta } from '../core/model';
-import { findInStoredThread } from '../core/search';
+import { findInStoredThread, searchThreads } from '../core/search';
 import type { HostMessage, MessageAction, QueuedMessage, RenderReport, Surface, ViewState, WebviewMessage } from '../shared/protocol';
 import { assertNever, isWebviewMessage } from '../shared/protocol';
 import { connectionFor } from './backends';
@@ -28,6 +28,8 @@ import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 const PAGE_SIZE = 100;
 /** Messages a panel opens a thread with: the newest ones; older pages follow as it scrolls up. */
 const OPENING_PAGE = 200;
+/** Hits the panel's search lists at most (the palette's Quick Pick has its own default). */
+const PANEL_SEARCH_LIMIT = 100;
 /** Bytes that cross the webview bridge as base64; bigger files go through the file picker. */
 const MAX_PASTE_BYTES = 20 * 1024 * 1024;
 /** Schemes a drop may name: the user's files, local or in a remote workspace. */
@@ -51,6 +53,8 @@ function parseDroppedUri(text: string): vscode.Uri | undefined {
 export abstract class PanelSession extends Disposable {
   private webview: vscode.Webview | undefined;
   private ready = false;
+  /** focusComposer() came before the webview was ready. */
+  private composerFocusOnReady = false;
   private lastReport: RenderReport | undefined;
   private readonly reportWaiters = new Set<(report: RenderReport) => void>();
   /** Attachment sources in the state last posted, by source (see sourceKey). */
@@ -75,10 +79,12 @@ export abstract class PanelSession extends Disposable {
   /** The thread id this webview keeps; it may name a thread deleted since. */
   protected abstract storedThreadId(): string | undefined;
   protected abstract storeThreadId(threadId: string | undefined): Promise<void>;
-  /** Brings this webview into view. */
-  abstract reveal(): void;
+  /** Brings this webview into view; with `focus`, also moves the keyboard focus into it. */
+  abstract reveal(focus?: boolean): void;
   /** The thread this webview showed was deleted: show another state, or close. */
   protected abstract threadGone(): void;
+  /** The webview is on screen (a hidden one has no page to post to until it is shown again). */
+  protected abstract get isVisible(): boolean;
   /** After any change to the library (titles, flags, new threads). */
   protected afterThreadsChanged(): void {}
 
@@ -151,11 +157,34 @@ export abstract class PanelSession extends Disposable {
     this.post({ type: 'revealMessage', messageId });
   }
 
+  /** Shows a search hit or a bookmark: its thread, scrolled to its message when it names one. */
+  async showHit(threadId: string, messageId: string | undefined): Promise<void> {
+    await this.showThread(threadId);
+    if (messageId) this.revealMessage(messageId);
+  }
+
   /** Puts text into the composer (after what is there) and focuses the panel. */
   async insertDraft(text: string): Promise<void> {
     await this.ensureThread();
-    this.reveal();
+    this.reveal(true);
     this.post({ type: 'insertDraft', text });
+  }
+
+  /**
+   * Gives this webview the keyboard focus with the cursor in the composer. A webview still
+   * loading, or hidden until now, gets it once its page says `ready`.
+   */
+  focusComposer(): void {
+    // A hidden webview's page is gone (contexts are not retained) and comes back with a new `ready`.
+    const live = this.ready && this.isVisible;
+    this.reveal(true);
+    if (live) this.post({ type: 'focusComposer' });
+    else this.composerFocusOnReady = true;
+  }
+
+  /** Sends what is in the composer (the Send Message command); the panel answers with `send`. */
+  submitDraft(): void {
+    this.post({ type: 'submitDraft' });
   }
 
   /** Stops the reply streaming in the open thread, if any. */
@@ -203,6 +232,8 @@ export abstract class PanelSession extends Disposable {
 
   /** Re-sends the whole state (after a key, setting or thread change). */
   async refresh(): Promise<void> {
+    // Its thread may be another now, whether or not its webview is there to show it.
+    this.host.targetChanged();
     if (!this.ready) return;
     const { state, sources } = await this.buildState();
     this.shownSources = sources;
@@ -311,6 +342,15 @@ export abstract class PanelSession extends Disposable {
       case 'ready':
         this.ready = true;
         await this.refresh();
+        if (this.composerFocusOnReady) {
+          this.composerFocusOnReady = false;
+          // Focus asked for while the webview was still being created reached no frame: ask again.
+          this.reveal(true);
+          this.post({ type: 'focusComposer' });
+        }
+        return;
+      case 'focus':
+        this.host.setFocused(this, message.focused);
         return;
       case 'send':
         await this.send(message.text);
@@ -352,6 +392,14 @@ export abstract class PanelSession extends Disposable {
         this.post({ type: 'findResults', query: message.query, messageIds });
         return;
       }
+      case 'searchThreads': {
+        const hits = await searchThreads(this.host.store, message.query, { limit: PANEL_SEARCH_LIMIT });
+        this.post({ type: 'searchResults', query: message.query, hits });
+        return;
+      }
+      case 'openSearchHit':
+        if (this.host.store.get(message.threadId)) await this.showHit(message.threadId, message.messageId);
+        return;
       case 'codeAction':
         await runCodeAction(message.action, message.code, message.language);
         return;

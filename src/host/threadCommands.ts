@@ -14,7 +14,14 @@ import { workspaceInit } from './workspace';
 
 export function registerThreadCommands(store: ThreadStore, chat: ChatService, host: ChatHost): vscode.Disposable[] {
   /** The thread a command acts on: its argument, else the open one (the active Threadline tab's, else the side panel's). */
-  const target = (arg: unknown): string | undefined => (typeof arg === 'string' && store.get(arg) ? arg : host.target().currentThreadId);
+  // Its argument: a thread id, or the thread panel's context menu's `{ threadId }`.
+  const target = (arg: unknown): string | undefined => {
+    const id = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && 'threadId' in arg && typeof arg.threadId === 'string' ? arg.threadId : undefined;
+    const threadId = id !== undefined && store.get(id) ? id : host.target().currentThreadId;
+    // The palette hides these without a thread (threadline.hasThread); a keybinding or another extension may still run one.
+    if (!threadId) void vscode.window.showInformationMessage(noThreadMessage());
+    return threadId;
+  };
   const guarded = <A extends unknown[]>(run: (...args: A) => Promise<unknown>) => async (...args: A) => {
     try {
       return await run(...args);
@@ -54,9 +61,7 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, ho
     vscode.commands.registerCommand('threadline.search', guarded(async (query?: unknown) => {
       const picked = typeof query === 'string' ? (await searchThreads(store, query))[0] : await pickSearchHit(store);
       if (!picked) return undefined;
-      const session = host.target();
-      await session.showThread(picked.threadId);
-      if (picked.messageId) session.revealMessage(picked.messageId);
+      await host.target().showHit(picked.threadId, picked.messageId);
       return picked;
     })),
     vscode.commands.registerCommand('threadline.exportThread', guarded(async (format?: unknown, threadId?: unknown) => {
@@ -94,9 +99,7 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, ho
       }));
       const chosen = typeof pick === 'number' ? items[pick] : await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Threadline: bookmarks'), matchOnDescription: true });
       if (!chosen) return items.length;
-      const session = host.target();
-      await session.showThread(chosen.threadId);
-      session.revealMessage(chosen.messageId);
+      await host.target().showHit(chosen.threadId, chosen.messageId);
       return items.length;
     })),
     vscode.commands.registerCommand('threadline.reconcile', guarded(async () => {
@@ -144,6 +147,11 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, ho
       return thread.id;
     })),
   ];
+}
+
+/** What a command about "the current thread" says when there is none. */
+export function noThreadMessage(): string {
+  return vscode.l10n.t('Threadline: no thread is open. Start one with "Threadline: New Thread" or open one with "Threadline: Switch Thread".');
 }
 
 /** `markdown` opens an untitled editor; the other two save to a file chosen in the save dialog. */

@@ -2,6 +2,7 @@
 // switch over `type` exhaustively (see `assertNever`). This file imports core types only.
 import type { ContextGauge } from '../core/contextGauge';
 import type { ContextLimits, Message, ThreadMeta } from '../core/model';
+import type { SearchHit } from '../core/search';
 
 /** How full the next run's context is, and what it leaves out (see core/contextGauge.ts). */
 export type ContextGaugeView = ContextGauge;
@@ -121,6 +122,12 @@ export type HostMessage =
   | { type: 'insertDraft'; text: string }
   /** Scroll to a message of the open thread and mark it (a search hit). */
   | { type: 'revealMessage'; messageId: string }
+  /** Put the keyboard focus in the composer (Ask about this file: the panel is ready to type in). */
+  | { type: 'focusComposer' }
+  /** Send what is in the composer, as its Send button does (the Send Message command). */
+  | { type: 'submitDraft' }
+  /** Hits for `query` across every thread, answering `searchThreads` (stale answers are dropped by query). */
+  | { type: 'searchResults'; query: string; hits: SearchHit[] }
   /** The messages of the open thread that match `query`, in order (searched in the store, so
    * messages the panel has not rendered are found too). */
   | { type: 'findResults'; query: string; messageIds: string[] }
@@ -146,6 +153,8 @@ export type PageAnchor = 'older' | 'newer' | 'around';
 export type WebviewMessage =
   /** The script is running and listening; the host answers with `state`. */
   | { type: 'ready' }
+  /** The panel's page gained or lost the keyboard focus (the keybindings act on the focused panel). */
+  | { type: 'focus'; focused: boolean }
   /** Send `text` to the current thread (one is created when there is none). */
   | { type: 'send'; text: string }
   /** Stop the reply that is streaming. */
@@ -166,6 +175,10 @@ export type WebviewMessage =
   | { type: 'clearRunLimits' }
   /** Find `query` in the open thread (answered with findResults). */
   | { type: 'find'; query: string }
+  /** Search every thread's title, messages and attachment names for `query` (answered with searchResults). */
+  | { type: 'searchThreads'; query: string }
+  /** Open a search hit: show its thread, scrolled to its message when it has one. */
+  | { type: 'openSearchHit'; threadId: string; messageId?: string }
   /** Bookmark a message of the open thread, or remove its bookmark. */
   | { type: 'toggleBookmark'; messageId: string }
   /** A message's action (see MessageAction). */
@@ -230,6 +243,8 @@ export interface RenderReport {
   bookmarked: string[];
   /** Ids of the threads in the switcher, in order. */
   listed: string[];
+  /** The switcher's rows as shown (flags, title, activity…), in the same order as `listed`. */
+  listedLabels?: string[];
   /** Attachment chips in the transcript marked as changed or missing since they were attached. */
   attachmentMarks: { messageId: string; name: string; state: string }[];
   /** The context gauge's line as shown ("12.3k / 128k tokens · …"); undefined while hidden. */
@@ -242,7 +257,7 @@ export function assertNever(value: never): never {
   throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
 }
 
-const webviewTypes = new Set<WebviewMessage['type']>(['ready', 'send', 'stop', 'unqueue', 'switchThread', 'command', 'removeAttachment', 'openReference', 'continue', 'clearRunLimits', 'find', 'toggleBookmark', 'codeAction', 'messageAction', 'attachUris', 'attachData', 'setListFilter', 'rendered', 'loadOlder', 'loadNewer', 'revealMessage', 'loadLatest']);
+const webviewTypes = new Set<WebviewMessage['type']>(['ready', 'focus', 'send', 'stop', 'unqueue', 'switchThread', 'command', 'removeAttachment', 'openReference', 'continue', 'clearRunLimits', 'find', 'searchThreads', 'openSearchHit', 'toggleBookmark', 'codeAction', 'messageAction', 'attachUris', 'attachData', 'setListFilter', 'rendered', 'loadOlder', 'loadNewer', 'revealMessage', 'loadLatest']);
 
 /** Runtime guard for what arrives from the webview: it is untrusted input. */
 export function isWebviewMessage(value: unknown): value is WebviewMessage {
@@ -252,6 +267,8 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
   switch (m.type) {
     case 'send':
       return typeof m.text === 'string';
+    case 'focus':
+      return typeof m.focused === 'boolean';
     case 'switchThread':
       return typeof m.threadId === 'string';
     case 'command':
@@ -261,7 +278,10 @@ export function isWebviewMessage(value: unknown): value is WebviewMessage {
     case 'unqueue':
       return typeof m.id === 'string' && typeof m.edit === 'boolean';
     case 'find':
+    case 'searchThreads':
       return typeof m.query === 'string';
+    case 'openSearchHit':
+      return typeof m.threadId === 'string' && (m.messageId === undefined || typeof m.messageId === 'string');
     case 'toggleBookmark':
       return typeof m.messageId === 'string';
     case 'openReference':

@@ -1,6 +1,7 @@
 // `npm run bench`: figures for the thread library on this machine, printed, never asserted.
 // Builds 1,000 threads × 100 messages in a temp store, then times opening the store, reading a
-// thread's last page, and full-text search (a rare word, a common word, a miss).
+// thread's last page, and full-text search (a rare word, a common word, a miss, and misses that
+// no raw-text pre-check can rule out).
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -44,7 +45,11 @@ async function main(): Promise<void> {
     const rare = await time('search a rare word ("xylophone")', () => searchThreads(reopened, 'xylophone'), 5);
     const common = await time('search two common words ("token budget", 200 hits max)', () => searchThreads(reopened, 'token budget'), 5);
     const miss = await time('search a word that is nowhere ("zzzz")', () => searchThreads(reopened, 'zzzz'), 5);
-    console.log(`hits: rare ${rare.length}, common ${common.length}, miss ${miss.length}`);
+    // Words every thread's file holds outside message text ("assistant" is a role), and words with
+    // punctuation, which JSON may escape: no thread can be skipped unread by its raw text.
+    const role = await time('search a role word no message has ("assistant")', () => searchThreads(reopened, 'assistant'), 5);
+    const punctuated = await time('search punctuation that is nowhere ("c++")', () => searchThreads(reopened, 'c++'), 5);
+    console.log(`hits: rare ${rare.length}, common ${common.length}, miss ${miss.length}, role ${role.length}, punctuated ${punctuated.length}`);
     console.log(`heap used after search: ${(process.memoryUsage().heapUsed / 1024 / 1024).toFixed(1)} MB`);
   } finally {
     await rm(dir, { recursive: true, force: true });

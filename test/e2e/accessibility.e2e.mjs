@@ -132,7 +132,7 @@ export const tests = [
       const reached = [first, ...(await tabThrough(t))];
       const ids = reached.map((c) => c.testId);
       t.log(`tab order: ${reached.map((c) => `${c.testId ?? c.tag}="${c.name}"`).join(', ')}`);
-      const expected = ['thread-switcher', 'find-button', 'new-thread', 'show-archived', 'all-workspaces', 'open-in-editor', 'composer', 'attach-file', 'attach-image', 'run-limits', 'send'];
+      const expected = ['thread-switcher', 'search-button', 'find-button', 'new-thread', 'show-archived', 'all-workspaces', 'open-in-editor', 'composer', 'attach-file', 'attach-image', 'run-limits', 'send'];
       assert.ok(inOrder(ids, expected), `expected ${expected.join(' → ')} in this order, got ${ids.join(' → ')}`);
       // The toolkit's stand-in name for an unlabelled box ("Text area") does not count.
       const unnamed = reached.filter((c) => !c.name || c.name === 'Text area');

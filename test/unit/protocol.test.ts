@@ -12,6 +12,10 @@ describe('isWebviewMessage', () => {
       { type: 'switchThread', threadId: 'th_1' },
       { type: 'command', command: 'setApiKey' },
       { type: 'command', command: 'newThread' },
+      { type: 'focus', focused: true },
+      { type: 'searchThreads', query: 'zebra' },
+      { type: 'openSearchHit', threadId: 'th_1' },
+      { type: 'openSearchHit', threadId: 'th_1', messageId: 'msg_1' },
       { type: 'rendered', report: { threadId: undefined, messageIds: [], lastText: '', streaming: false, notice: undefined } },
     ]) {
       assert.equal(isWebviewMessage(message), true, JSON.stringify(message));
@@ -29,6 +33,10 @@ describe('isWebviewMessage', () => {
       { type: 'switchThread' },
       { type: 'command', command: 'workbench.action.terminal.new' },
       { type: 'rendered' },
+      { type: 'searchThreads' },
+      { type: 'focus', focused: 'yes' },
+      { type: 'openSearchHit', messageId: 'msg_1' },
+      { type: 'openSearchHit', threadId: 'th_1', messageId: 7 },
     ]) {
       assert.equal(isWebviewMessage(message), false, JSON.stringify(message));
     }

@@ -28,6 +28,8 @@ describe('searchThreads', () => {
     }
     const t20 = threadIds[20] as string;
     await store.append(t20, textMessage(t20, 'needle', `${FILLER}${FILLER}The ZEBRA crossing near the Station was closed. ${FILLER}`, clock()));
+    const t40 = threadIds[40] as string;
+    await store.append(t40, textMessage(t40, 'cpp', 'Is C++ "really" faster than Rust?', clock()));
     const t33 = threadIds[33] as string;
     await store.append(t33, {
       id: 'withFile',
@@ -81,6 +83,28 @@ describe('searchThreads', () => {
 
   test('treats regex characters literally', async () => {
     assert.deepEqual(await searchThreads(store, '.*'), []);
+  });
+
+  test('finds words with punctuation, and words next to quotes', async () => {
+    assert.deepEqual((await searchThreads(store, 'c++')).map((h) => h.messageId), ['cpp']);
+    assert.deepEqual((await searchThreads(store, 'REALLY faster')).map((h) => h.messageId), ['cpp']);
+    assert.deepEqual((await searchThreads(store, '"really"')).map((h) => h.messageId), ['cpp']);
+    assert.deepEqual(await searchThreads(store, 'c#'), []);
+  });
+
+  test('a word every thread file holds outside message text (a role, a status) is no hit, and no thread is parsed for it', async () => {
+    let parsed = 0;
+    const counting = {
+      list: () => store.list(),
+      storedText: (id: string) => store.storedText(id),
+      eachMessage: (id: string) => (parsed++, store.eachMessage(id)),
+    };
+    assert.deepEqual(await searchThreads(counting, 'assistant'), []);
+    assert.deepEqual(await searchThreads(counting, 'complete'), []);
+    assert.equal(parsed, 0);
+    // A thread that does hold the word is still read and found.
+    assert.equal((await searchThreads(counting, 'ordinary reply')).length, 50);
+    assert.equal(parsed, 50);
   });
 });
 

@@ -11,6 +11,7 @@ import { Notice } from './views/notice';
 import { ThreadBar } from './views/threadBar';
 import { limitsText } from './views/limitsText';
 import { FindBar } from './views/findBar';
+import { SearchPanel } from './views/searchPanel';
 import { Transcript } from './views/transcript';
 import { loadMemory, postToHost, saveMemory } from './vscode';
 
@@ -24,6 +25,7 @@ export class App {
     switchThread: (threadId) => postToHost({ type: 'switchThread', threadId }),
     newThread: () => postToHost({ type: 'command', command: 'newThread' }),
     find: () => this.findBar.open(),
+    search: () => this.searchPanel.open(),
     openInEditor: () => postToHost({ type: 'command', command: 'openThreadInEditor' }),
     setListFilter: (filter) => postToHost({ type: 'setListFilter', filter }),
   });
@@ -65,6 +67,10 @@ export class App {
       this.scheduleReport();
     },
   });
+  private readonly searchPanel = new SearchPanel({
+    search: (query) => postToHost({ type: 'searchThreads', query }),
+    open: (hit) => postToHost({ type: 'openSearchHit', threadId: hit.threadId, ...(hit.messageId ? { messageId: hit.messageId } : {}) }),
+  });
   private currentThreadId: string | undefined;
   private needsApiKey = false;
   private reportScheduled = false;
@@ -76,7 +82,7 @@ export class App {
         this.findBar.open();
       }
     });
-    root.append(this.threadBar.element, this.threadBar.filters, this.findBar.element, this.transcript.element, this.notice.element, this.composer.element, this.gauge.element, this.footer);
+    root.append(this.threadBar.element, this.threadBar.filters, this.searchPanel.element, this.findBar.element, this.transcript.element, this.notice.element, this.composer.element, this.gauge.element, this.footer);
   }
 
   handle(message: HostMessage): void {
@@ -124,6 +130,18 @@ export class App {
         break;
       case 'findResults':
         this.findBar.results(message.query, message.messageIds);
+        break;
+      case 'searchResults':
+        this.searchPanel.results(message.query, message.hits);
+        break;
+      case 'focusComposer':
+        this.composer.focus();
+        // A webview being created gets the keyboard focus from the workbench after it loads, and
+        // the frame then starts at its body: the composer takes it when it comes.
+        if (!document.hasFocus()) window.addEventListener('focus', () => this.composer.focus(), { once: true });
+        break;
+      case 'submitDraft':
+        this.composer.submit();
         break;
       case 'page':
         if (message.threadId === this.currentThreadId) this.transcript.page(message);
@@ -203,6 +221,7 @@ export class App {
           revealed: this.transcript.revealedId,
           bookmarked: this.transcript.bookmarkedIds(),
           listed: this.threadBar.listedIds(),
+          listedLabels: this.threadBar.listedLabels(),
           attachmentMarks: this.transcript.attachmentMarks(),
           gauge: this.gauge.text,
           images: fetchedImages(this.transcript.element),

@@ -29,3 +29,9 @@ window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
   app.handle(message);
 });
 postToHost({ type: 'ready' });
+// The workbench cannot tell which webview has the keyboard focus, so the panel says so: the
+// keybindings (send, stop, new thread) act on the Threadline panel that has it.
+const reportFocus = () => postToHost({ type: 'focus', focused: document.hasFocus() });
+window.addEventListener('focus', reportFocus);
+window.addEventListener('blur', reportFocus);
+if (document.hasFocus()) reportFocus();

@@ -1,6 +1,6 @@
-// Editor integration in a real VS Code: Ask about this file, the same content attached twice is
-// uploaded once, and Ask about selection puts the lines, with file name and line numbers, in the
-// composer.
+// Editor integration in a real VS Code: Ask about this file (starting a thread when none is open),
+// the same content attached twice is uploaded once, and Ask about selection puts the lines, with
+// file name and line numbers, in the composer.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
@@ -21,6 +21,19 @@ suite('Editor integration', () => {
   });
 
   const uploads = async () => (await recordedRequests()).filter((r) => r.method === 'POST' && r.path.endsWith('/files')).length;
+
+  test('with no thread open, Ask about this file starts one, with the file attached', async () => {
+    const open = api.view.currentThreadId;
+    if (open) await vscode.commands.executeCommand('threadline.deleteThread', open, true);
+    await api.view.waitForRender((r) => r.threadId === undefined);
+    const before = api.store.list().length;
+    const file = scratch.write('question.md', 'What does this do?\n');
+    assert.equal(await vscode.commands.executeCommand<boolean>('threadline.askAboutFile', file), true);
+    const id = api.view.currentThreadId;
+    assert.ok(id, 'no thread was started');
+    assert.equal(api.store.list().length, before + 1);
+    await api.view.waitForRender((r) => r.threadId === id && r.pending.includes('question.md') && r.listed.includes(id));
+  });
 
   test('Ask about this file attaches it to the current thread; the same content is uploaded once', async () => {
     await vscode.commands.executeCommand('threadline.newThread');

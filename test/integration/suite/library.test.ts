@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { toJson } from '../../../src/core/exportThread';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
+import type { RenderReport } from '../../../src/shared/protocol';
 import { readyPanel, recordedRequests, scratchFolder, standInUrl } from './helpers';
 
 suite('Thread library', () => {
@@ -23,19 +24,63 @@ suite('Thread library', () => {
     return api.view.currentThreadId!;
   }
 
+  /** The panel's switcher row of `threadId`, once it shows one satisfying `check`. */
+  async function listedRow(threadId: string, check: (label: string, index: number) => boolean): Promise<string> {
+    const row = (r: RenderReport) => {
+      const index = r.listed.indexOf(threadId);
+      return index === -1 ? undefined : { label: r.listedLabels?.[index] ?? '', index };
+    };
+    const report = await api.view.waitForRender((r) => {
+      const found = row(r);
+      return found !== undefined && check(found.label, found.index);
+    });
+    return row(report)!.label;
+  }
+
   test('rename sticks; pin puts a thread first; archive hides it from the panel list', async () => {
     const a = await threadWith('alpha question');
     const b = await threadWith('beta question');
     await vscode.commands.executeCommand('threadline.renameThread', a, '  Alpha   renamed ');
     assert.equal(api.store.get(a)!.title, 'Alpha renamed');
+    assert.match(await listedRow(a, (label) => label.includes('Alpha renamed')), /^Alpha renamed — /);
     await vscode.commands.executeCommand('threadline.togglePin', a);
     assert.equal(api.view.threads()[0]!.id, a);
+    // First, and marked pinned (as screen readers hear the row; sighted users see the pin icon).
+    await listedRow(a, (label, index) => index === 0 && label.startsWith('Pinned: Alpha renamed'));
     await vscode.commands.executeCommand('threadline.toggleArchive', a);
     await vscode.commands.executeCommand('threadline.switchThread', b);
     assert.ok(!api.view.threads().some((t) => t.id === a), 'an archived thread is still listed in the panel');
+    await api.view.waitForRender((r) => r.threadId === b && !r.listed.includes(a));
     assert.ok(api.view.allThreads().some((t) => t.id === a), 'archiving must not delete');
+    // Shown again with the Archived filter, flagged as such.
+    await api.view.receive({ type: 'setListFilter', filter: { showArchived: true, allWorkspaces: false } });
+    assert.match(await listedRow(a, (label) => label.includes('(archived)')), /\(archived\) Alpha renamed/);
+    await api.view.receive({ type: 'setListFilter', filter: { showArchived: false, allWorkspaces: false } });
     await vscode.commands.executeCommand('threadline.toggleArchive', a);
     assert.ok(api.view.threads().some((t) => t.id === a));
+    await listedRow(a, (label) => !label.includes('(archived)'));
+    await vscode.commands.executeCommand('threadline.togglePin', a);
+  });
+
+  test('with no thread open, the commands about a thread say so instead of doing nothing', async () => {
+    await threadWith('about to go');
+    await vscode.commands.executeCommand('threadline.deleteThread', api.view.currentThreadId, true);
+    await api.view.waitForRender((r) => r.threadId === undefined);
+    const shown: string[] = [];
+    const window = vscode.window as { showInformationMessage: (message: string) => Thenable<unknown> };
+    const original = window.showInformationMessage;
+    window.showInformationMessage = async (message: string) => void shown.push(message);
+    try {
+      for (const command of ['renameThread', 'togglePin', 'toggleArchive', 'deleteThread', 'exportThread', 'stop']) {
+        shown.length = 0;
+        await vscode.commands.executeCommand(`threadline.${command}`);
+        assert.equal(shown.length, 1, `threadline.${command} said nothing`);
+        assert.match(shown[0]!, command === 'stop' ? /no reply is streaming/ : /no thread is open\. Start one with "Threadline: New Thread"/, command);
+      }
+    } finally {
+      window.showInformationMessage = original;
+    }
+    assert.equal(api.view.currentThreadId, undefined, 'a command created a thread after all');
   });
 
   test('delete removes the thread here and its conversation on the server, items first', async () => {
@@ -91,6 +136,9 @@ suite('Thread library', () => {
     assert.deepEqual(result?.gone, [id]);
     assert.equal(api.store.get(id)!.remoteGone, true);
     assert.equal((await api.store.messages(id)).length, 2, 'the local copy must stay');
+    // The panel flags it and still shows its messages.
+    assert.match(await listedRow(id, (label) => label.includes('(gone on server)')), /\(gone on server\)/);
+    await api.view.waitForRender((r) => r.threadId === id && r.messageIds.length === 2);
   });
 
   test('a message bookmarked in the panel is listed by Show Bookmarks, which jumps back to it', async () => {

@@ -125,20 +125,22 @@ export function dropdown(testId: string, label: string, onChange: (value: string
 
 /** Replaces a dropdown's options and selects `selected` (FAST needs the value set after the options). */
 export function setDropdownItems(node: ValueElement, items: DropdownItem[], selected: string | undefined): void {
-  node.replaceChildren(
-    ...items.map((item) => {
-      const option = document.createElement('vscode-option') as ValueElement;
-      option.setAttribute('value', item.value);
-      if (item.icon) {
-        const icon = codicon(item.icon);
-        icon.slot = 'start';
-        option.append(icon);
-      }
-      option.append(item.label);
-      if (item.ariaLabel) option.setAttribute('aria-label', item.ariaLabel);
-      return option;
-    }),
-  );
+  const options = items.map((item) => {
+    const option = document.createElement('vscode-option') as ValueElement;
+    option.setAttribute('value', item.value);
+    if (item.icon) {
+      const icon = codicon(item.icon);
+      icon.slot = 'start';
+      option.append(icon);
+    }
+    option.append(item.label);
+    return option;
+  });
+  node.replaceChildren(...options);
+  // Only once connected: a toolkit option sets its aria-label to its text when it connects.
+  items.forEach((item, i) => {
+    if (item.ariaLabel) options[i]!.setAttribute('aria-label', item.ariaLabel);
+  });
   if (selected !== undefined) node.value = selected;
 }
 

@@ -131,7 +131,8 @@ export class Composer {
     remove();
   }
 
-  private submit(): void {
+  /** Sends what is in the box, as Send does (nothing while a reply streams or with nothing to send). */
+  submit(): void {
     const text = this.input.value;
     if (text.trim() === '' && this.chips.childElementCount === 0) return;
     this.input.value = '';

@@ -36,6 +36,9 @@ export class FindBar {
     this.element.addEventListener('keydown', (e) => {
       if (e.key !== 'Escape') return;
       e.preventDefault();
+      // The webview forwards keys that reach its window to the workbench, where Escape in the
+      // panel stops a streaming reply: closing Find must not also do that.
+      e.stopPropagation();
       this.dismiss();
     });
     this.input.addEventListener('keydown', (e) => {

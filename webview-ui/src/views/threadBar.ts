@@ -10,12 +10,13 @@ export interface ThreadBarActions {
   switchThread(threadId: string): void;
   newThread(): void;
   find(): void;
+  search(): void;
   openInEditor(): void;
   setListFilter(filter: ListFilter): void;
 }
 
 /**
- * The thread switcher with Find and New at the top of the panel, and under it a row with the
+ * The thread switcher with Search (all threads), Find (this thread) and New at the top of the panel, and under it a row with the
  * list's filters (archived threads, other folders' threads) and Open in Editor.
  */
 export class ThreadBar {
@@ -35,6 +36,7 @@ export class ThreadBar {
     });
     this.element.append(
       this.switcher,
+      button({ label: l10n.t('Search'), testId: 'search-button', appearance: 'secondary', title: l10n.t('Search all threads (titles, messages, attachment names)'), onClick: () => actions.search() }),
       button({ label: l10n.t('Find'), testId: 'find-button', appearance: 'secondary', title: l10n.t('Find in thread (Ctrl+F)'), onClick: () => actions.find() }),
       button({ label: l10n.t('New'), testId: 'new-thread', appearance: 'secondary', title: l10n.t('New thread'), onClick: () => actions.newThread() }),
     );
@@ -82,11 +84,24 @@ export class ThreadBar {
       if (folder) option.setAttribute('title', folder);
     }
     this.switcher.disabled = threads.length === 0;
+    // Right-click on the bar: Rename, Pin, Archive, Export and Delete of the shown thread (the
+    // `webview/context` menu in package.json); the workbench passes this object to the command.
+    const context = JSON.stringify(currentThreadId === undefined ? { preventDefaultContextMenuItems: true } : { webviewSection: 'thread', threadId: currentThreadId, preventDefaultContextMenuItems: true });
+    for (const row of [this.element, this.filters]) row.dataset.vscodeContext = context;
   }
 
   /** The threads in the switcher, in order (for the render report). */
   listedIds(): string[] {
-    return [...this.switcher.querySelectorAll('vscode-option')].map((o) => o.getAttribute('value') ?? '').filter(Boolean);
+    return this.threadOptions().map((o) => o.getAttribute('value')!);
+  }
+
+  /** Their rows as shown, a pinned one starting "Pinned:" as screen readers hear it (for the render report). */
+  listedLabels(): string[] {
+    return this.threadOptions().map((o) => o.getAttribute('aria-label') ?? o.textContent?.trim() ?? '');
+  }
+
+  private threadOptions(): Element[] {
+    return [...this.switcher.querySelectorAll('vscode-option')].filter((o) => o.getAttribute('value'));
   }
 }
 

@@ -1,0 +1,131 @@
+import * as l10n from '@vscode/l10n';
+import type { SearchHit } from '../../../src/core/search';
+import { el, iconButton } from '../ui/toolkit';
+
+export interface SearchPanelActions {
+  search(query: string): void;
+  open(hit: SearchHit): void;
+}
+
+/** Typing pauses this long before a search goes to the host (it reads every thread). */
+const SEARCH_DELAY_MS = 150;
+
+/**
+ * Search across every thread (titles, messages, attachment names). The host searches the store;
+ * each hit is a row with the thread's title and the matched text, and picking one opens that
+ * thread at the message. Escape (or the close button) closes it and puts focus back.
+ */
+export class SearchPanel {
+  readonly element = el('div', 'search-panel');
+  private readonly input = el('input', 'find-input');
+  private readonly status = el('span', 'find-status');
+  private readonly list = el('ul', 'search-results');
+  private query = '';
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private returnFocus: HTMLElement | undefined;
+
+  constructor(private readonly actions: SearchPanelActions) {
+    this.element.dataset.testid = 'search';
+    this.element.setAttribute('role', 'search');
+    this.input.type = 'search';
+    this.input.placeholder = l10n.t('Search all threads');
+    this.input.setAttribute('aria-label', l10n.t('Search all threads (titles, messages, attachment names)'));
+    this.status.setAttribute('aria-live', 'polite');
+    this.list.setAttribute('aria-label', l10n.t('Search results'));
+    const close = iconButton({ icon: 'close', label: l10n.t('Close search (Escape)'), testId: 'search-close', onClick: () => this.dismiss() });
+    const row = el('div', 'find-bar');
+    row.append(this.input, this.status, close);
+    this.element.append(row, this.list);
+    this.element.hidden = true;
+    this.element.addEventListener('keydown', (e) => {
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
+      // Not on to the workbench, where Escape in the panel stops a streaming reply.
+      e.stopPropagation();
+      this.dismiss();
+    });
+    this.input.addEventListener('input', () => this.schedule());
+    this.input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        this.searchNow();
+      } else if (e.key === 'ArrowDown') {
+        e.preventDefault();
+        this.list.querySelector('button')?.focus();
+      }
+    });
+  }
+
+  open(): void {
+    if (this.element.hidden) {
+      const active = document.activeElement;
+      this.returnFocus = active instanceof HTMLElement && active !== document.body ? active : undefined;
+    }
+    this.element.hidden = false;
+    this.input.focus();
+    this.input.select();
+  }
+
+  /** Hits from the host; an answer to an older query is dropped. */
+  results(query: string, hits: SearchHit[]): void {
+    if (query !== this.query || this.element.hidden) return;
+    this.status.textContent = hits.length ? l10n.t('{0} results', hits.length) : l10n.t('No results');
+    this.list.replaceChildren(...hits.map((hit) => this.row(hit)));
+  }
+
+  private row(hit: SearchHit): HTMLLIElement {
+    const item = el('li');
+    const pick = el('button', 'search-hit');
+    pick.type = 'button';
+    pick.dataset.testid = 'search-hit';
+    pick.append(el('span', 'search-hit-title', hit.title), el('span', 'search-hit-snippet', hit.snippet));
+    pick.addEventListener('click', () => {
+      this.close();
+      this.actions.open(hit);
+    });
+    pick.addEventListener('keydown', (e) => {
+      const step = e.key === 'ArrowDown' ? item.nextElementSibling : e.key === 'ArrowUp' ? item.previousElementSibling : undefined;
+      if (step === undefined) return;
+      e.preventDefault();
+      (step?.querySelector('button') ?? this.input).focus();
+    });
+    item.append(pick);
+    return item;
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.searchNow(), SEARCH_DELAY_MS);
+  }
+
+  private searchNow(): void {
+    clearTimeout(this.timer);
+    const query = this.input.value;
+    if (query === this.query) return;
+    this.query = query;
+    if (query.trim() === '') {
+      this.status.textContent = '';
+      this.list.replaceChildren();
+      return;
+    }
+    this.actions.search(query);
+  }
+
+  private close(): void {
+    clearTimeout(this.timer);
+    this.element.hidden = true;
+    this.query = '';
+    this.input.value = '';
+    this.status.textContent = '';
+    this.list.replaceChildren();
+  }
+
+  /** The user closed it: focus goes back to where it was when search opened. */
+  private dismiss(): void {
+    const hadFocus = this.element.contains(document.activeElement);
+    this.close();
+    const back = this.returnFocus;
+    this.returnFocus = undefined;
+    if (hadFocus && back?.isConnected) back.focus();
+  }
+}
