@@ -1,5 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import { el, iconButton } from '../ui/toolkit';
+import { DismissableBox } from './dismissableBox';
 
 export interface FindBarActions {
   find(query: string): void;
@@ -18,8 +19,7 @@ export class FindBar {
   private hits: string[] = [];
   private index = -1;
   private query = '';
-  /** What had focus when Find opened; it gets it back when Find closes. */
-  private returnFocus: HTMLElement | undefined;
+  private readonly box = new DismissableBox(this.element, this.input, () => this.close());
 
   constructor(private readonly actions: FindBarActions) {
     this.element.dataset.testid = 'find';
@@ -30,17 +30,9 @@ export class FindBar {
     this.status.setAttribute('aria-live', 'polite');
     const previous = iconButton({ icon: 'arrow-up', label: l10n.t('Previous match (Shift+Enter)'), testId: 'find-previous', onClick: () => this.next(-1) });
     const next = iconButton({ icon: 'arrow-down', label: l10n.t('Next match (Enter)'), testId: 'find-next', onClick: () => this.next(1) });
-    const close = iconButton({ icon: 'close', label: l10n.t('Close find (Escape)'), testId: 'find-close', onClick: () => this.dismiss() });
+    const close = iconButton({ icon: 'close', label: l10n.t('Close find (Escape)'), testId: 'find-close', onClick: () => this.box.dismiss() });
     this.element.append(this.input, this.status, previous, next, close);
     this.element.hidden = true;
-    this.element.addEventListener('keydown', (e) => {
-      if (e.key !== 'Escape') return;
-      e.preventDefault();
-      // The webview forwards keys that reach its window to the workbench, where Escape in the
-      // panel stops a streaming reply: closing Find must not also do that.
-      e.stopPropagation();
-      this.dismiss();
-    });
     this.input.addEventListener('keydown', (e) => {
       if (e.key !== 'Enter') return;
       e.preventDefault();
@@ -53,13 +45,7 @@ export class FindBar {
   }
 
   open(): void {
-    if (this.element.hidden) {
-      const active = document.activeElement;
-      this.returnFocus = active instanceof HTMLElement && active !== document.body ? active : undefined;
-    }
-    this.element.hidden = false;
-    this.input.focus();
-    this.input.select();
+    this.box.open();
   }
 
   /** Hides the bar (the thread changed, or the user closed it). */
@@ -69,15 +55,6 @@ export class FindBar {
     this.index = -1;
     this.query = '';
     this.status.textContent = '';
-  }
-
-  /** The user closed the bar: focus goes back to where it was when Find opened. */
-  private dismiss(): void {
-    const hadFocus = this.element.contains(document.activeElement);
-    this.close();
-    const back = this.returnFocus;
-    this.returnFocus = undefined;
-    if (hadFocus && back?.isConnected) back.focus();
   }
 
   /** Results from the host for `query` (stale answers are dropped). */

@@ -1,6 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import type { SearchHit } from '../../../src/core/search';
 import { el, iconButton } from '../ui/toolkit';
+import { DismissableBox } from './dismissableBox';
 
 export interface SearchPanelActions {
   search(query: string): void;
@@ -22,7 +23,7 @@ export class SearchPanel {
   private readonly list = el('ul', 'search-results');
   private query = '';
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private returnFocus: HTMLElement | undefined;
+  private readonly box = new DismissableBox(this.element, this.input, () => this.close());
 
   constructor(private readonly actions: SearchPanelActions) {
     this.element.dataset.testid = 'search';
@@ -32,18 +33,11 @@ export class SearchPanel {
     this.input.setAttribute('aria-label', l10n.t('Search all threads (titles, messages, attachment names)'));
     this.status.setAttribute('aria-live', 'polite');
     this.list.setAttribute('aria-label', l10n.t('Search results'));
-    const close = iconButton({ icon: 'close', label: l10n.t('Close search (Escape)'), testId: 'search-close', onClick: () => this.dismiss() });
+    const close = iconButton({ icon: 'close', label: l10n.t('Close search (Escape)'), testId: 'search-close', onClick: () => this.box.dismiss() });
     const row = el('div', 'find-bar');
     row.append(this.input, this.status, close);
     this.element.append(row, this.list);
     this.element.hidden = true;
-    this.element.addEventListener('keydown', (e) => {
-      if (e.key !== 'Escape') return;
-      e.preventDefault();
-      // Not on to the workbench, where Escape in the panel stops a streaming reply.
-      e.stopPropagation();
-      this.dismiss();
-    });
     this.input.addEventListener('input', () => this.schedule());
     this.input.addEventListener('keydown', (e) => {
       if (e.key === 'Enter') {
@@ -57,13 +51,7 @@ export class SearchPanel {
   }
 
   open(): void {
-    if (this.element.hidden) {
-      const active = document.activeElement;
-      this.returnFocus = active instanceof HTMLElement && active !== document.body ? active : undefined;
-    }
-    this.element.hidden = false;
-    this.input.focus();
-    this.input.select();
+    this.box.open();
   }
 
   /** Hits from the host; an answer to an older query is dropped. */
@@ -118,14 +106,5 @@ export class SearchPanel {
     this.input.value = '';
     this.status.textContent = '';
     this.list.replaceChildren();
-  }
-
-  /** The user closed it: focus goes back to where it was when search opened. */
-  private dismiss(): void {
-    const hadFocus = this.element.contains(document.activeElement);
-    this.close();
-    const back = this.returnFocus;
-    this.returnFocus = undefined;
-    if (hadFocus && back?.isConnected) back.focus();
   }
 }
