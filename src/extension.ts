@@ -43,7 +43,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
     apiKey,
     workspaceState: context.workspaceState,
     globalStorageUri: context.globalStorageUri,
-    ...(seams ? { openLink: seams.openLink, withProgress: seams.withProgress } : {}),
+    ...(seams ? { openLink: seams.openLink, withProgress: seams.withProgress, reportRenders: true } : {}),
   });
   const view = new ChatViewProvider(host, context.globalState);
   const editors = new EditorPanels(host);

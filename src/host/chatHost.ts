@@ -39,6 +39,8 @@ export interface ChatHostDeps {
   openLink?: LinkOpener;
   /** Shows upload progress; `vscode.window.withProgress` unless a test presses its Cancel. */
   withProgress?: ProgressRunner;
+  /** The panels report what they show (test runs: see `rendered` in protocol.ts). */
+  reportRenders?: boolean;
 }
 
 /** Runs a task under a progress notification; `vscode.window.withProgress` outside tests. */
@@ -84,6 +86,7 @@ export class ChatHost extends Disposable {
   /** Images fetched by file id, shared by every webview (see imageCache.ts). */
   readonly images: ImageCache;
   readonly openLink: LinkOpener;
+  readonly reportRenders: boolean;
   private readonly withProgress: ProgressRunner;
   /** Attachments already uploaded, by dialect, server, account, kind and content hash (this session). */
   private readonly uploaded = new Map<string, AttachmentPart>();
@@ -105,6 +108,7 @@ export class ChatHost extends Disposable {
     this.apiKey = deps.apiKey;
     this.workspaceState = deps.workspaceState;
     this.openLink = deps.openLink ?? ((uri) => vscode.env.openExternal(uri));
+    this.reportRenders = deps.reportRenders ?? false;
     this.withProgress = deps.withProgress ?? ((options, task) => vscode.window.withProgress(options, task));
     this.images = new ImageCache(path.join(deps.globalStorageUri?.fsPath ?? path.join(os.tmpdir(), 'threadline'), 'image-cache'));
     this.register(deps.chat.onEvent((e) => this.onChatEvent(e)));

@@ -311,6 +311,7 @@ export abstract class PanelSession extends Disposable {
       listFilter: this.host.listFilter,
       workspaceFolder: currentWorkspaceFolder(),
       l10nBundle: vscode.l10n.bundle,
+      reportRenders: this.host.reportRenders,
     };
     return { state, sources };
   }

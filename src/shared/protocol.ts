@@ -44,6 +44,11 @@ export interface ViewState {
    * the views are built; absent in English, where the messages are their own text.
    */
   l10nBundle?: Record<string, string>;
+  /**
+   * Post a `rendered` report after each burst of updates (integration tests read them). Off in
+   * normal use: a report copies the last message's text, which costs on a long streaming reply.
+   */
+  reportRenders?: boolean;
 }
 
 export type Surface = 'view' | 'editor';

@@ -82,6 +82,8 @@ function fakeHost(config) {
         threads: [meta()], currentThreadId: threadId, messages: range(from, total), hasOlder: from > 0,
         streaming: streaming ? { threadId, messageId: streaming.id, text: streaming.text } : undefined,
         pending: [], runLimits: undefined, queued: [], surface: 'view', listFilter: { showArchived: false, allWorkspaces: false }, workspaceFolder: undefined,
+        // As in a test run of the extension (the page's tests read the reports too).
+        reportRenders: true,
       };
     },
     /** A reply starts streaming at the end of the thread; returns its id. */

@@ -74,6 +74,8 @@ export class App {
   private currentThreadId: string | undefined;
   private needsApiKey = false;
   private reportScheduled = false;
+  /** Whether the host wants render reports (test runs only; see ViewState.reportRenders). */
+  private reportRenders = false;
 
   mount(root: HTMLElement): void {
     window.addEventListener('keydown', (e) => {
@@ -167,6 +169,7 @@ export class App {
 
   private applyState(state: ViewState): void {
     this.needsApiKey = state.needsApiKey;
+    this.reportRenders = state.reportRenders === true;
     const sameThread = state.currentThreadId === this.currentThreadId;
     if (!sameThread) this.findBar.close();
     this.currentThreadId = state.currentThreadId;
@@ -198,7 +201,7 @@ export class App {
 
   /** Tells the host what is on screen, once per burst of updates. */
   private scheduleReport(): void {
-    if (this.reportScheduled) return;
+    if (!this.reportRenders || this.reportScheduled) return;
     this.reportScheduled = true;
     setTimeout(() => {
       this.reportScheduled = false;
