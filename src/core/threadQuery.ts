@@ -6,18 +6,19 @@ export interface ThreadListOptions {
   /** Show archived threads too (default: hidden). */
   includeArchived?: boolean;
   /**
-   * Only threads started in this workspace folder, plus threads that belong to none; 'all' or
-   * absent shows every folder's threads.
+   * Only threads started in these workspace folders (one, or each folder of a multi-root
+   * workspace), plus threads that belong to none; 'all' or absent shows every folder's threads.
    */
-  workspaceFolder?: string | 'all';
+  workspaceFolder?: string | readonly string[] | 'all';
 }
 
 /** Pinned threads first, then most recently updated first. */
 export function listThreads(threads: readonly ThreadMeta[], options: ThreadListOptions = {}): ThreadMeta[] {
-  const folder = options.workspaceFolder === undefined || options.workspaceFolder === 'all' ? undefined : sameFolderKey(options.workspaceFolder);
+  const wanted = options.workspaceFolder;
+  const folders = wanted === undefined || wanted === 'all' ? undefined : new Set((typeof wanted === 'string' ? [wanted] : wanted).map(sameFolderKey));
   return threads
     .filter((t) => options.includeArchived || !t.archived)
-    .filter((t) => folder === undefined || t.workspaceFolder === undefined || sameFolderKey(t.workspaceFolder) === folder)
+    .filter((t) => folders === undefined || t.workspaceFolder === undefined || folders.has(sameFolderKey(t.workspaceFolder)))
     .sort((a, b) => Number(!!b.pinned) - Number(!!a.pinned) || b.updatedAt - a.updatedAt || b.createdAt - a.createdAt);
 }
 

@@ -19,7 +19,7 @@ import { windowPrompts } from './prompts';
 import type { PanelSession } from './panelSession';
 import type { LinkOpener } from './references';
 import { readSettings } from './settings';
-import { currentWorkspaceFolder } from './workspace';
+import { workspaceFolderPaths } from './workspace';
 
 const LIST_FILTER_KEY = 'threadline.listFilter';
 const DEFAULT_FILTER: ListFilter = { showArchived: false, allWorkspaces: false };
@@ -197,7 +197,7 @@ export class ChatHost extends Disposable {
     const filter = this.listFilter;
     const shown = listThreads(all, {
       includeArchived: filter.showArchived,
-      workspaceFolder: filter.allWorkspaces ? 'all' : (currentWorkspaceFolder() ?? 'all'),
+      workspaceFolder: filter.allWorkspaces || workspaceFolderPaths().length === 0 ? 'all' : workspaceFolderPaths(),
     });
     const current = all.find((t) => t.id === currentThreadId);
     return current && !shown.includes(current) ? [current, ...shown] : shown;

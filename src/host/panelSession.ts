@@ -142,11 +142,11 @@ export abstract class PanelSession extends Disposable {
     await this.showThread(thread.id);
   }
 
-  /** The open thread, created first when there is none. */
-  async ensureThread(): Promise<string> {
+  /** The open thread, created first when there is none (in the folder of `about`, the file it is for). */
+  async ensureThread(about?: vscode.Uri): Promise<string> {
     const current = this.currentThreadId;
     if (current) return current;
-    const thread = await this.host.chat.createThread(workspaceInit());
+    const thread = await this.host.chat.createThread(workspaceInit(about));
     await this.storeThreadId(thread.id);
     await this.refresh();
     return thread.id;
@@ -200,7 +200,7 @@ export abstract class PanelSession extends Disposable {
 
   /** Attaches a local file or image to the open thread's next message. */
   async attach(kind: 'file' | 'image', uri: vscode.Uri): Promise<boolean> {
-    return this.host.attachUri(await this.ensureThread(), kind, uri, (message) => this.post({ type: 'problem', message }));
+    return this.host.attachUri(await this.ensureThread(uri), kind, uri, (message) => this.post({ type: 'problem', message }));
   }
 
   /**
@@ -214,7 +214,7 @@ export abstract class PanelSession extends Disposable {
         this.post({ type: 'problem', message: vscode.l10n.t('Cannot attach {0}: only files from the workspace or disk can be dropped here.', text) });
         continue;
       }
-      await this.host.attachUri(await this.ensureThread(), 'auto', uri, (message) => this.post({ type: 'problem', message }));
+      await this.host.attachUri(await this.ensureThread(uri), 'auto', uri, (message) => this.post({ type: 'problem', message }));
     }
   }
 

@@ -38,6 +38,12 @@ describe('listThreads', () => {
     assert.deepEqual(ids(listThreads(mixed)), ['a', 'b', 'none']);
   });
 
+  test('in a multi-root workspace, every one of its folders counts as this workspace', () => {
+    const mixed = [meta('a', 4, { workspaceFolder: '/ws/a' }), meta('b', 3, { workspaceFolder: '/ws/b' }), meta('other', 2, { workspaceFolder: '/elsewhere' }), meta('none', 1)];
+    assert.deepEqual(ids(listThreads(mixed, { workspaceFolder: ['/ws/a/', '/ws/b'] })), ['a', 'b', 'none']);
+    assert.deepEqual(ids(listThreads(mixed, { workspaceFolder: [] })), ['none']);
+  });
+
   test('does not reorder the input array', () => {
     const input = [meta('x', 1), meta('y', 2)];
     listThreads(input);
