@@ -29,7 +29,8 @@ export function messageActionButtons(message: Message, post: (action: MessageAct
 export function usageText(message: Message): string | undefined {
   const usage = message.usage;
   if (!usage) return undefined;
-  const n = (value: number) => value.toLocaleString('en-US');
+  // In VS Code's display language (the page's lang), as the rest of the panel's text is.
+  const n = (value: number) => value.toLocaleString(document.documentElement.lang || undefined);
   const tokens = l10n.t('{0} tokens in · {1} out', n(usage.inputTokens), n(usage.outputTokens));
   return message.model ? `${tokens} · ${message.model}` : tokens;
 }

@@ -4,7 +4,7 @@ import type { ListFilter, Surface } from '../../../src/shared/protocol';
 import type { ThreadSummary } from '../../../src/shared/threadSummary';
 import { summarizeThread } from '../../../src/shared/threadSummary';
 import type { DropdownItem, ValueElement } from '../ui/toolkit';
-import { button, dropdown, el, setDropdownItems } from '../ui/toolkit';
+import { button, dropdown, el, iconButton, setDropdownItems } from '../ui/toolkit';
 
 export interface ThreadBarActions {
   switchThread(threadId: string): void;
@@ -36,9 +36,10 @@ export class ThreadBar {
     });
     this.element.append(
       this.switcher,
-      button({ label: l10n.t('Search'), testId: 'search-button', appearance: 'secondary', title: l10n.t('Search all threads (titles, messages, attachment names)'), onClick: () => actions.search() }),
+      // Icons, so that the switcher keeps room for the thread's title in a narrow side bar.
+      iconButton({ icon: 'search', label: l10n.t('Search all threads (titles, messages, attachment names)'), testId: 'search-button', onClick: () => actions.search() }),
       button({ label: l10n.t('Find'), testId: 'find-button', appearance: 'secondary', title: l10n.t('Find in thread (Ctrl+F)'), onClick: () => actions.find() }),
-      button({ label: l10n.t('New'), testId: 'new-thread', appearance: 'secondary', title: l10n.t('New thread'), onClick: () => actions.newThread() }),
+      iconButton({ icon: 'add', label: l10n.t('New thread'), testId: 'new-thread', onClick: () => actions.newThread() }),
     );
     this.showArchived = button({
       label: l10n.t('Archived'),
