@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { checkerPng, controlUrl, messages, openChatView, sendAndAwaitReply, setApiKey } from './support.mjs';
+import { checkerPng, controlUrl, messages, panelReadyWithKey, sendAndAwaitReply } from './support.mjs';
 
 const chip = (t, name) => t.webview().locator('[data-testid=pending] .chip', { hasText: name });
 
@@ -25,13 +25,7 @@ async function drop(t, payload) {
 }
 
 export const tests = [
-  {
-    name: 'the panel is ready with a key',
-    async run(t) {
-      await openChatView(t);
-      await setApiKey(t);
-    },
-  },
+  panelReadyWithKey,
   {
     name: 'a file dragged from the explorer is attached as a chip',
     async run(t) {

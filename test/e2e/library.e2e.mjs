@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { controlUrl, expectCount, messages, openChatView, send, sendAndAwaitReply, setApiKey } from './support.mjs';
+import { controlUrl, expectCount, messages, panelReadyWithKey, send, sendAndAwaitReply } from './support.mjs';
 
 /** Where the keyboard focus is in the panel: whether its frame has it, and the test id (or tag) of the element. */
 const panelFocus = (t) =>
@@ -73,13 +73,7 @@ async function threadMenu(t, label, done, what) {
 }
 
 export const tests = [
-  {
-    name: 'the panel is ready with a key',
-    async run(t) {
-      await openChatView(t);
-      await setApiKey(t);
-    },
-  },
+  panelReadyWithKey,
   {
     name: 'with no thread yet, the palette offers no Rename, Delete, Export or Stop',
     async run(t) {

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { openChatView, pickFile, sendAndAwaitReply, setApiKey } from './support.mjs';
+import { panelReadyWithKey, pickFile, sendAndAwaitReply } from './support.mjs';
 
 const COUNT = 2_400;
 /** Message elements in the DOM at most (rows in view plus overscan). */
@@ -60,13 +60,7 @@ async function poll(check, timeoutMs, what) {
 }
 
 export const tests = [
-  {
-    name: 'the panel is ready with a key',
-    async run(t) {
-      await openChatView(t);
-      await setApiKey(t);
-    },
-  },
+  panelReadyWithKey,
   {
     name: `a ${COUNT.toLocaleString('en')}-message thread imported from JSON opens at its end, with only the messages near the view in the DOM`,
     timeoutMs: 180_000,

@@ -102,3 +102,12 @@ export async function setApiKey(t) {
   await t.answerInputBox(t.page, API_KEY);
   await t.webview().locator('[data-testid=notice]').waitFor({ state: 'hidden', timeout: 15_000 });
 }
+
+/** The first step of a file whose tests need the panel open with a key set. */
+export const panelReadyWithKey = {
+  name: 'the panel is ready with a key',
+  async run(t) {
+    await openChatView(t);
+    await setApiKey(t);
+  },
+};
