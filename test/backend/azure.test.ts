@@ -78,6 +78,23 @@ describe('Azure OpenAI deployment API (endpoint + deployment + api-version)', ()
     assertAzureRequests(['POST /openai/deployments/gpt-4.1-mini/chat/completions']);
   });
 
+  test('OPENAI_BASE_URL and AZURE_OPENAI_API_KEY in the environment change nothing: the settings and SecretStorage decide', async () => {
+    const saved = { base: process.env.OPENAI_BASE_URL, key: process.env.AZURE_OPENAI_API_KEY };
+    process.env.OPENAI_BASE_URL = 'http://127.0.0.1:9/v1';
+    process.env.AZURE_OPENAI_API_KEY = 'sk-from-the-environment';
+    try {
+      standIn.current.requests.length = 0;
+      const events = await collect(new ChatCompletionsBackend(deploymentSettings(), { maxTokensField: 'max_completion_tokens' }).reply({ thread: { ...thread, backend: 'chat' }, ...run }));
+      assert.equal((events.at(-1) as { status?: string }).status, 'complete', JSON.stringify(events.at(-1)));
+      assertAzureRequests(['POST /openai/deployments/gpt-4.1-mini/chat/completions']);
+    } finally {
+      for (const [name, value] of [['OPENAI_BASE_URL', saved.base], ['AZURE_OPENAI_API_KEY', saved.key]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
   test('Conversations + Responses, file uploads and the model list go under /openai', async () => {
     standIn.current.requests.length = 0;
     const responses = new ResponsesBackend(deploymentSettings());

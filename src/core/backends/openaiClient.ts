@@ -37,6 +37,10 @@ function createAzureClient(settings: ConnectionSettings, azure: NonNullable<Conn
     throw new Error(l10n.t("Azure OpenAI's deployments path needs {0} in your user settings.", missing.map((key) => `threadline.azure.${key}`).join(', ')));
   }
   return new AzureOpenAI({
+    // Explicit, so the SDK does not fall back to OPENAI_BASE_URL / AZURE_OPENAI_API_KEY from the
+    // environment (which would also make it refuse the endpoint or the token provider).
+    baseURL: null,
+    apiKey: '',
     endpoint: azure.endpoint,
     deployment: azure.deployment,
     apiVersion: azure.apiVersion,
