@@ -2,6 +2,7 @@
 // threads, so the user names them: a pasted list of ids (from another machine, a script, the
 // OpenAI dashboard). Each is sorted into already here (live or marked gone), adopted (read from the
 // server into a new local thread), or failed with the server's reason; one bad id stops nothing.
+import * as l10n from '@vscode/l10n';
 import type { BackendKind, ThreadMeta } from './model';
 
 /** Which dialect a server thread id belongs to, from its prefix; undefined for anything else. */
@@ -42,7 +43,7 @@ export async function adoptRemoteIds(library: RemoteAdopter, ids: readonly strin
     }
     const kind = dialectOfRemoteId(remoteId);
     if (!kind) {
-      result.failed.push({ remoteId, error: 'not a conversation (conv_…) or Assistants thread (thread_…) id' });
+      result.failed.push({ remoteId, error: l10n.t('not a conversation (conv_…) or Assistants thread (thread_…) id') });
       continue;
     }
     try {

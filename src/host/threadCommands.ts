@@ -65,7 +65,8 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, ho
       return picked;
     })),
     vscode.commands.registerCommand('threadline.exportThread', guarded(async (format?: unknown, threadId?: unknown) => {
-      const id = target(threadId);
+      // From the thread bar's context menu the first argument is the menu's context ({ threadId, … }).
+      const id = target(typeof format === 'object' && format !== null ? format : threadId);
       if (!id) return undefined;
       const kind = isExportKind(format) ? format : (await vscode.window.showQuickPick(exportChoices(), { title: vscode.l10n.t('Threadline: export thread as') }))?.format;
       if (!kind) return undefined;

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { controlUrl, expectCount, messages, panelReadyWithKey, send, sendAndAwaitReply } from './support.mjs';
+import { controlUrl, expectCount, messages, panelReadyWithKey, pickFile, send, sendAndAwaitReply } from './support.mjs';
 
 /** Where the keyboard focus is in the panel: whether its frame has it, and the test id (or tag) of the element. */
 const panelFocus = (t) =>
@@ -117,6 +117,25 @@ export const tests = [
       await messages(t, 'user').filter({ hasText: 'sent with the keyboard shortcut' }).waitFor({ timeout: 15_000 });
       await messages(t, 'assistant').last().and(t.webview().locator('[data-status=complete]')).waitFor({ timeout: 30_000 });
       assert.equal(await box.inputValue(), '');
+    },
+  },
+  {
+    name: 'Ctrl+Enter in the composer sends once, its attachment with it',
+    async run(t) {
+      const users = await messages(t, 'user').count();
+      await t.webview().locator('[data-testid=attach-file]').click();
+      await pickFile(t, path.join(t.workspace, 'notes.md'));
+      await t.webview().locator('[data-testid=pending] .chip', { hasText: 'notes.md' }).waitFor({ timeout: 20_000 });
+      const box = t.webview().locator('[data-testid=composer] textarea');
+      await box.click();
+      await box.fill('with a file, by keyboard');
+      await t.page.keyboard.press('Control+Enter');
+      await messages(t, 'user').filter({ hasText: 'with a file, by keyboard' }).waitFor({ timeout: 15_000 });
+      await messages(t, 'assistant').last().and(t.webview().locator('[data-status=complete]')).waitFor({ timeout: 30_000 });
+      // The workbench's own Ctrl+Enter (Send Message) must not send a second, empty message.
+      await new Promise((r) => setTimeout(r, 1_000));
+      assert.equal(await messages(t, 'user').count(), users + 1);
+      assert.equal(await t.webview().locator('[data-testid=notice]', { hasText: 'Type a message' }).count(), 0, 'a second send was refused');
     },
   },
   {

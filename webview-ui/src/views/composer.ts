@@ -48,6 +48,9 @@ export class Composer {
     this.input.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
         e.preventDefault();
+        // Ctrl/Cmd+Enter is also Threadline: Send Message in the workbench, which the webview
+        // forwards the key to: one send, not two.
+        e.stopPropagation();
         this.submit();
       }
     });
