@@ -23,6 +23,10 @@ export class ChatViewProvider extends PanelSession implements vscode.WebviewView
     this.register(view.onDidDispose(() => {
       if (this.view === view) this.view = undefined;
     }));
+    // A view hidden while it had the focus may never say it lost it (its page is gone).
+    this.register(view.onDidChangeVisibility(() => {
+      if (!view.visible) this.host.setFocused(this, false);
+    }));
     this.attachWebview(view.webview, view.onDidDispose);
   }
 

@@ -22,7 +22,8 @@ export class EditorThreadPanel extends PanelSession {
     panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'threadline.svg');
     this.register(panel.onDidDispose(() => this.dispose()));
     // Palette commands act on the active tab: whether they have a thread to act on follows it.
-    this.register(panel.onDidChangeViewState(() => host.targetChanged()));
+    // A tab left while its page had the focus may never say it lost it.
+    this.register(panel.onDidChangeViewState(() => (panel.active ? host.targetChanged() : host.setFocused(this, false))));
     this.attachWebview(panel.webview, panel.onDidDispose);
     this.syncTitle();
   }

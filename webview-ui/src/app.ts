@@ -18,6 +18,8 @@ import { loadMemory, postToHost, saveMemory } from './vscode';
 const noKey = () => l10n.t('No API key is set. Threadline keeps it in VS Code SecretStorage.');
 
 const STREAMING_REPORT_MS = 200;
+/** How long a focus request waits for the frame to get the keyboard focus (a webview still loading). */
+const FOCUS_ARRIVAL_MS = 2_000;
 
 /** The panel: owns its views and applies each host message to them. */
 export class App {
@@ -76,6 +78,8 @@ export class App {
   private reportScheduled = false;
   /** Whether the host wants render reports (test runs only; see ViewState.reportRenders). */
   private reportRenders = false;
+  /** A focus request waiting for the frame to get the keyboard focus (see focusComposerOnArrival). */
+  private pendingFocus: (() => void) | undefined;
 
   mount(root: HTMLElement): void {
     window.addEventListener('keydown', (e) => {
@@ -139,8 +143,9 @@ export class App {
       case 'focusComposer':
         this.composer.focus();
         // A webview being created gets the keyboard focus from the workbench after it loads, and
-        // the frame then starts at its body: the composer takes it when it comes.
-        if (!document.hasFocus()) window.addEventListener('focus', () => this.composer.focus(), { once: true });
+        // the frame then starts at its body: the composer takes it when it comes — soon, or not at
+        // all (a later click into the panel must not be pulled to the composer).
+        if (!document.hasFocus()) this.focusComposerOnArrival();
         break;
       case 'submitDraft':
         this.composer.submit();
@@ -197,6 +202,23 @@ export class App {
     if (currentThreadId !== undefined && loadMemory().threadId !== currentThreadId) saveMemory({ threadId: currentThreadId });
     this.threadBar.update(threads, currentThreadId);
     this.transcript.setBookmarks(threads.find((t) => t.id === currentThreadId)?.bookmarks ?? []);
+  }
+
+  /** The composer takes the focus when the frame gets it within FOCUS_ARRIVAL_MS; one wait at a time. */
+  private focusComposerOnArrival(): void {
+    if (this.pendingFocus) window.removeEventListener('focus', this.pendingFocus);
+    const take = () => {
+      window.removeEventListener('focus', take);
+      if (this.pendingFocus === take) this.pendingFocus = undefined;
+      this.composer.focus();
+    };
+    this.pendingFocus = take;
+    window.addEventListener('focus', take);
+    setTimeout(() => {
+      if (this.pendingFocus !== take) return;
+      window.removeEventListener('focus', take);
+      this.pendingFocus = undefined;
+    }, FOCUS_ARRIVAL_MS);
   }
 
   /** Tells the host what is on screen, once per burst of updates. */
