@@ -19,6 +19,8 @@ export interface SearchHit {
 export interface SearchOptions {
   /** At most this many hits (default DEFAULT_SEARCH_LIMIT). */
   limit?: number;
+  /** Stops reading further threads (a newer query replaced this one); the hits so far are returned. */
+  signal?: AbortSignal;
 }
 
 export const DEFAULT_SEARCH_LIMIT = 200;
@@ -39,6 +41,7 @@ export async function searchThreads(store: Pick<ThreadStore, 'list' | 'eachMessa
   const hits: SearchHit[] = [];
   if (!words.length || limit <= 0) return hits;
   for (const thread of store.list()) {
+    if (options.signal?.aborted) break;
     const title = oneLine(thread.title);
     if (matchesAll(title, words)) hits.push({ threadId: thread.id, title: thread.title, snippet: snippet(title, words), field: 'title' });
     if (hits.length >= limit) break;

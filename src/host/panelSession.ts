@@ -56,6 +56,8 @@ export abstract class PanelSession extends Disposable {
   /** focusComposer() came before the webview was ready. */
   private composerFocusOnReady = false;
   private lastReport: RenderReport | undefined;
+  /** The panel's search of every thread still running, if any. */
+  private search: AbortController | undefined;
   private readonly reportWaiters = new Set<(report: RenderReport) => void>();
   /** Attachment sources in the state last posted, by source (see sourceKey). */
   private shownSources = new Map<string, ShownSource>();
@@ -394,8 +396,11 @@ export abstract class PanelSession extends Disposable {
         return;
       }
       case 'searchThreads': {
-        const hits = await searchThreads(this.host.store, message.query, { limit: PANEL_SEARCH_LIMIT });
-        this.post({ type: 'searchResults', query: message.query, hits });
+        // Each keystroke's query replaces the last: the one still reading the library stops.
+        this.search?.abort();
+        const search = (this.search = new AbortController());
+        const hits = await searchThreads(this.host.store, message.query, { limit: PANEL_SEARCH_LIMIT, signal: search.signal });
+        if (!search.signal.aborted) this.post({ type: 'searchResults', query: message.query, hits });
         return;
       }
       case 'openSearchHit':

@@ -81,6 +81,23 @@ describe('searchThreads', () => {
     assert.deepEqual(await searchThreads(store, '   '), []);
   });
 
+  test('a stopped search reads no further threads and returns what it had', async () => {
+    const stop = new AbortController();
+    let read = 0;
+    const counting = {
+      list: () => store.list(),
+      eachMessage: (id: string) => {
+        // Stopped while the first thread with a hit is read: as when the user types on.
+        if (++read === 1) stop.abort();
+        return store.eachMessage(id);
+      },
+    };
+    const hits = await searchThreads(counting, 'ordinary reply', { signal: stop.signal });
+    assert.equal(read, 1);
+    assert.equal(hits.length, 1);
+    assert.equal((await searchThreads(store, 'ordinary reply')).length, 50);
+  });
+
   test('treats regex characters literally', async () => {
     assert.deepEqual(await searchThreads(store, '.*'), []);
   });
