@@ -363,7 +363,13 @@ export abstract class PanelSession extends Disposable {
         return;
       case 'unqueue': {
         const threadId = this.currentThreadId;
-        if (threadId) this.host.chat.unqueue(threadId, message.id, { giveBack: message.edit });
+        if (!threadId) return;
+        const entry = this.host.chat.queued(threadId).find((q) => q.id === message.id);
+        // Taken back to edit: the text goes to the composer where Edit was clicked (the panel that
+        // queued it may be another, or hidden); its attachments and limits go back in send().
+        if (this.host.chat.unqueue(threadId, message.id, { giveBack: message.edit }) && message.edit && entry) {
+          this.post({ type: 'insertDraft', text: entry.text });
+        }
         return;
       }
       case 'switchThread':
@@ -501,11 +507,13 @@ export abstract class PanelSession extends Disposable {
       this.host.runLimits.delete(threadId);
       await this.host.chat.send(threadId, text, taken.map((t) => t.part!), runLimits);
     } catch (err) {
-      // Taken out of the queue to be dropped: nothing to give back.
+      // Nothing was stored, so the text, the attachments and the run's limits go back: the user
+      // loses nothing. A message taken out of the queue to be dropped gives nothing back; one
+      // taken back to edit had its text put in the composer where Edit was clicked.
       if (err instanceof UnqueuedError && !err.giveBack) return;
-      // Nothing was stored, so the text, the attachments and the run's limits go back: the user loses nothing.
       if (threadId) pending.restore(threadId, taken);
       if (threadId && runLimits) await this.host.setRunLimits(threadId, runLimits);
+      if (err instanceof UnqueuedError) return;
       const error = err instanceof SendError ? err.message : vscode.l10n.t('Could not send: {0}', err instanceof Error ? err.message : String(err));
       this.post({ type: 'sendFailed', threadId, error, draft: text });
       // A new thread on a server that dropped its dialect: the draft is back in the composer, so
