@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { ChatService } from './core/chatService';
 import type { Backend } from './core/backend';
 import type { BackendKind } from './core/model';
-import { ThreadStore } from './core/threadStore';
+import { ThreadStore } from './core/library/threadStore';
 import { ApiKeyStore } from './host/apiKey';
 import { createBackend } from './host/backends';
 import { ChatHost } from './host/chatHost';

@@ -2,7 +2,7 @@
 // page left, else a byte search from the end of its thread), so a bookmark in a 100,000-message
 // thread costs a read around it, not a read of the thread.
 import type { Message, ThreadMeta } from './model';
-import type { ThreadStore } from './threadStore';
+import type { ThreadStore } from './library/threadStore';
 
 export interface Bookmark {
   thread: ThreadMeta;

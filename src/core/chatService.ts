@@ -12,9 +12,9 @@ import { titleFromText } from './model';
 import { reconcileThreads } from './reconcile';
 import type { ReconcileOptions, ReconcileResult } from './reconcile';
 import type { Annotation, BackendKind, ContentPart, ContextLimits, Message, MessageStatus, ThreadMeta, Usage } from './model';
-import { DEFAULT_THREAD_TITLE } from './threadStore';
+import { DEFAULT_THREAD_TITLE } from './library/threadStore';
 import type { MetaPatch } from './storage/records';
-import type { ThreadStore } from './threadStore';
+import type { ThreadStore } from './library/threadStore';
 
 export type ChatEvent =
   | { type: 'threadsChanged'; threads: ThreadMeta[] }

@@ -9,7 +9,7 @@
 import type { Backend } from './backend';
 import { describeError } from './errors';
 import type { BackendKind, ThreadMeta } from './model';
-import type { ThreadStore } from './threadStore';
+import type { ThreadStore } from './library/threadStore';
 
 export interface ReconcileOptions {
   /** Stops starting checks; the result then covers the checks that finished. */

@@ -3,7 +3,7 @@
 // insensitive), so its snippet can show the match in context.
 import { messageText } from './model';
 import type { Message } from './model';
-import type { ThreadStore } from './threadStore';
+import type { ThreadStore } from './library/threadStore';
 
 export interface SearchHit {
   threadId: string;

@@ -7,7 +7,7 @@ import { detectImageMime } from '../core/imageTypes';
 import type { AttachmentSource, ContextLimits, ThreadMeta } from '../core/model';
 import { withoutSource } from '../core/model';
 import { listThreads } from '../core/threadQuery';
-import type { ThreadStore } from '../core/threadStore';
+import type { ThreadStore } from '../core/library/threadStore';
 import type { ListFilter, StreamingReply } from '../shared/protocol';
 import type { ApiKeyStore } from './apiKey';
 import { ContextKeys } from './contextKeys';

@@ -4,7 +4,7 @@
 // a thread the webview no longer shows is dropped.
 import { computeContextGauge, threadHistory } from '../core/contextGauge';
 import type { ContextLimits } from '../core/model';
-import type { ThreadStore } from '../core/threadStore';
+import type { ThreadStore } from '../core/library/threadStore';
 import type { HostMessage } from '../shared/protocol';
 import { readSettings } from './settings';
 

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ChatService } from '../core/chatService';
 import { idleThreads } from '../core/threadQuery';
-import type { ThreadStore } from '../core/threadStore';
+import type { ThreadStore } from '../core/library/threadStore';
 
 const CHECK_EVERY_MS = 6 * 60 * 60 * 1000;
 

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { ThreadStore } from '../core/threadStore';
+import type { ThreadStore } from '../core/library/threadStore';
 import type { Prompts } from './prompts';
 import type { ChatViewProvider } from './chatViewProvider';
 import type { EditorThreadPanel } from './editorPanels';

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { bookmarkedMessages } from '../core/bookmarks';
 import type { ChatService } from '../core/chatService';
 import { parseThreadJson, toJson, toMarkdown } from '../core/exportThread';
-import type { ThreadStore } from '../core/threadStore';
+import type { ThreadStore } from '../core/library/threadStore';
 import { messageText, withoutSource } from '../core/model';
 import type { Message, ThreadMeta } from '../core/model';
 import type { ReconcileResult } from '../core/reconcile';

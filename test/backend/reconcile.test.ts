@@ -12,7 +12,7 @@ import { AssistantsApiGoneError } from '../../src/core/backends/assistants/gone'
 import { ResponsesBackend } from '../../src/core/backends/responsesBackend';
 import { ChatService } from '../../src/core/chatService';
 import type { BackendKind } from '../../src/core/model';
-import { ThreadStore } from '../../src/core/threadStore';
+import { ThreadStore } from '../../src/core/library/threadStore';
 import { sdkClient, settingsFor, standInForFile, transcript } from './support';
 
 const standIn = standInForFile();

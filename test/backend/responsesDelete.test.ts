@@ -12,7 +12,7 @@ import { ResponsesBackend } from '../../src/core/backends/responsesBackend';
 import { ChatService, SendError } from '../../src/core/chatService';
 import { THREAD_FORMAT, THREAD_FORMAT_VERSION } from '../../src/core/exportThread';
 import type { Message, ThreadMeta } from '../../src/core/model';
-import { ThreadStore } from '../../src/core/threadStore';
+import { ThreadStore } from '../../src/core/library/threadStore';
 import type { RecordedRequest } from '../stand-in/index';
 import { sdkClient, settingsFor, standInForFile } from './support';
 

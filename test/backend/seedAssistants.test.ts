@@ -10,7 +10,7 @@ import { historyFrom } from '../../src/core/backend';
 import type { RemoteMessage } from '../../src/core/backend';
 import { AssistantsBackend } from '../../src/core/backends/assistantsBackend';
 import { ChatService } from '../../src/core/chatService';
-import { ThreadStore } from '../../src/core/threadStore';
+import { ThreadStore } from '../../src/core/library/threadStore';
 import { expectedReply } from '../stand-in/index';
 import { splitReply } from './replies';
 import { alternating, assertShortHistoryListed, bodyArray, message, newThread, recorder, shortHistory, textOf, uploads, words } from './seedFixtures';

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Message } from '../../src/core/model';
 import { searchThreads } from '../../src/core/search';
-import { ThreadStore } from '../../src/core/threadStore';
+import { ThreadStore } from '../../src/core/library/threadStore';
 import { time } from './timing';
 
 const THREADS = Number(process.env.BENCH_THREADS ?? 1000);

@@ -11,7 +11,7 @@ import { historyFrom } from '../../src/core/backend';
 import { selectContext } from '../../src/core/backends/chat/context';
 import type { Message } from '../../src/core/model';
 import { countTextTokens } from '../../src/core/tokens';
-import { ThreadStore } from '../../src/core/threadStore';
+import { ThreadStore } from '../../src/core/library/threadStore';
 import { seededRandom } from '../unit/fakes/longThread';
 import { time } from './timing';
 

@@ -5,7 +5,7 @@ import type { ChatEvent } from '../../src/core/chatService';
 import { describeError, DialectRetiredError } from '../../src/core/errors';
 import { messageText } from '../../src/core/model';
 import type { Message } from '../../src/core/model';
-import { ThreadStore } from '../../src/core/threadStore';
+import { ThreadStore } from '../../src/core/library/threadStore';
 import { FakeBackend } from './fakes/fakeBackend';
 import { chatHarness } from './fakes/chatHarness';
 

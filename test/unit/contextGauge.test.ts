@@ -16,7 +16,7 @@ import type { GaugeRequest } from '../../src/core/contextGauge';
 import type { BackendKind, ContextLimits, Message, ThreadMeta } from '../../src/core/model';
 import { contextWindowFor, knownContextWindow, LARGEST_KNOWN_WINDOW } from '../../src/core/modelWindows';
 import { estimateMessageTokens, REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE } from '../../src/core/tokens';
-import { ThreadStore } from '../../src/core/threadStore';
+import { ThreadStore } from '../../src/core/library/threadStore';
 import { compactTokens, gaugeText } from '../../webview-ui/src/views/contextGauge';
 import { steppingClock, tempDir } from './fakes/fixtures';
 import { counted, countingOpener, fillThread, ids, seededRandom, sizedMessage, threadFilePath } from './fakes/longThread';

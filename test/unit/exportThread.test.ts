@@ -4,7 +4,7 @@ import type { Backend } from '../../src/core/backend';
 import { ChatService } from '../../src/core/chatService';
 import { parseThreadJson, toJson, toMarkdown } from '../../src/core/exportThread';
 import type { Message, ThreadMeta } from '../../src/core/model';
-import { ThreadStore } from '../../src/core/threadStore';
+import { ThreadStore } from '../../src/core/library/threadStore';
 import { FakeBackend } from './fakes/fakeBackend';
 import { steppingClock, tempDir } from './fakes/fixtures';
 

@@ -14,7 +14,7 @@ import { messageText } from '../../src/core/model';
 import type { ContextLimits, Message } from '../../src/core/model';
 import { PromptTooLargeError } from '../../src/core/promptTooLarge';
 import { estimateMessageTokens, fitNewest, promptBudget, REPLY_PRIMING_TOKENS } from '../../src/core/tokens';
-import { ThreadStore } from '../../src/core/threadStore';
+import { ThreadStore } from '../../src/core/library/threadStore';
 import { steppingClock, tempDir, textMessage } from './fakes/fixtures';
 import { counted, countingOpener, fillThread, ids, seededRandom, sizedMessage, threadFilePath } from './fakes/longThread';
 

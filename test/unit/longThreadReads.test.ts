@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import { bookmarkedMessages } from '../../src/core/bookmarks';
 import { ChatService } from '../../src/core/chatService';
 import { searchThreads } from '../../src/core/search';
-import { ThreadStore } from '../../src/core/threadStore';
+import { ThreadStore } from '../../src/core/library/threadStore';
 import { FakeBackend } from './fakes/fakeBackend';
 import { steppingClock, tempDir, textMessage } from './fakes/fixtures';
 import { countingOpener, fillThread, threadFilePath } from './fakes/longThread';

@@ -9,6 +9,7 @@ import { parseThreadJson, toJson } from '../../src/core/exportThread';
 import type { BackendKind, ThreadMeta } from '../../src/core/model';
 import { FakeBackend } from './fakes/fakeBackend';
 import { chatHarness } from './fakes/chatHarness';
+import { dropIndex } from './fakes/fixtures';
 
 /** A dialect without server threads, so without threadExists (as Chat Completions). */
 const chatBackend: Backend = {
@@ -110,7 +111,7 @@ describe('reconcile', () => {
     const expected = store.get(t.id);
 
     assert.deepEqual((await reopen()).get(t.id), expected);
-    await fs.rm(path.join(dir, 'threads', 'index.json'));
+    await dropIndex(dir);
     assert.deepEqual((await reopen()).get(t.id), expected);
     assert.ok(expected);
     const doc = parseThreadJson(toJson(expected, await store.messages(t.id)));

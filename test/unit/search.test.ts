@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Message } from '../../src/core/model';
 import { findInStoredThread, findInThread, searchThreads } from '../../src/core/search';
-import { ThreadStore } from '../../src/core/threadStore';
+import { ThreadStore } from '../../src/core/library/threadStore';
 import { steppingClock, textMessage } from './fakes/fixtures';
 
 const FILLER = 'Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore. ';

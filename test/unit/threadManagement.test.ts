@@ -6,8 +6,9 @@ import { APIError } from 'openai';
 import { SendError, stillStreaming } from '../../src/core/chatService';
 import type { ChatEvent } from '../../src/core/chatService';
 import { parseThreadJson, toJson } from '../../src/core/exportThread';
-import { ThreadStore } from '../../src/core/threadStore';
+import { ThreadStore } from '../../src/core/library/threadStore';
 import { chatHarness } from './fakes/chatHarness';
+import { dropIndex } from './fakes/fixtures';
 
 const harness = chatHarness;
 
@@ -39,7 +40,7 @@ describe('thread management', () => {
     check(reopened);
     assert.deepEqual(reopened.list(), store.list());
 
-    await fs.rm(path.join(dir, 'threads', 'index.json'));
+    await dropIndex(dir);
     const rebuilt = await reopen();
     check(rebuilt);
     assert.deepEqual(rebuilt.list(), store.list());

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { messageText } from '../../src/core/model';
 import type { Message } from '../../src/core/model';
-import { ThreadStore } from '../../src/core/threadStore';
-import type { ThreadStoreOptions } from '../../src/core/threadStore';
-import { steppingClock, tempDir, textMessage } from './fakes/fixtures';
+import { ThreadStore } from '../../src/core/library/threadStore';
+import type { ThreadStoreOptions } from '../../src/core/library/threadStore';
+import { dropIndex, steppingClock, tempDir, textMessage } from './fakes/fixtures';
 
 interface Setup {
   dir: string;
@@ -30,8 +30,10 @@ function threadFile(dir: string, id: string): string {
   return path.join(dir, 'threads', `${id}.jsonl`);
 }
 
-function indexFile(dir: string): string {
-  return path.join(dir, 'threads', 'index.json');
+/** The newest index generation's file. */
+async function newestIndex(dir: string): Promise<string> {
+  const names = (await fs.readdir(path.join(dir, 'threads', 'index'))).filter((n) => /^\d+\.json$/.test(n)).sort();
+  return path.join(dir, 'threads', 'index', names.at(-1)!);
 }
 
 const texts = (messages: Message[]): string[] => messages.map(messageText);
@@ -87,17 +89,18 @@ describe('ThreadStore', () => {
     await store.update(t.id, { remoteId: undefined });
     assert.equal(store.get(t.id)?.remoteId, undefined);
     // Without the index the entry is rebuilt from the file's records alone.
-    await fs.rm(indexFile(dir));
+    await dropIndex(dir);
     assert.equal((await reopen()).get(t.id)?.remoteId, undefined);
   });
 
-  test('a torn last line is skipped quietly and the next append starts a clean line', async () => {
+  test('a torn last line is skipped quietly, never cut off, and the next append is read whole after it', async () => {
     const { dir, store, clock, problems, reopen } = await setup();
     const t = await store.create({ backend: 'responses' });
     await store.append(t.id, textMessage(t.id, 'm1', 'one', clock()));
     await store.append(t.id, textMessage(t.id, 'm2', 'two', clock()));
-    // A crash mid-append leaves half a record and no newline.
-    await fs.appendFile(threadFile(dir, t.id), '{"kind":"message","at":17,"message":{"id":"m3","thr');
+    // A write cut short (or a writer still at it) leaves half a record and no newline.
+    const torn = '{"kind":"message","at":17,"message":{"id":"m3","thr';
+    await fs.appendFile(threadFile(dir, t.id), torn);
 
     const reopened = await reopen();
     assert.deepEqual(texts(await reopened.messages(t.id)), ['one', 'two']);
@@ -106,8 +109,9 @@ describe('ThreadStore', () => {
 
     await reopened.append(t.id, textMessage(t.id, 'm4', 'four', clock()));
     assert.deepEqual(texts(await reopened.messages(t.id)), ['one', 'two', 'four']);
-    const lines = (await fs.readFile(threadFile(dir, t.id), 'utf8')).split('\n').filter(Boolean);
-    for (const line of lines) assert.doesNotThrow(() => JSON.parse(line), `every line is whole JSON: ${line}`);
+    assert.deepEqual(texts(await reopened.lastMessages(t.id, 1)), ['four']);
+    // The fragment is still there, byte for byte: another window might have been writing it.
+    assert.ok((await fs.readFile(threadFile(dir, t.id), 'utf8')).includes(`${torn}{"kind":"message"`));
     assert.deepEqual(problems, []);
     assert.equal((await reopen()).get(t.id)?.messageCount, 3);
   });
@@ -163,47 +167,52 @@ describe('ThreadStore', () => {
     assert.deepEqual(problems, []);
   });
 
-  test('a garbage line in the middle is skipped and reported', async () => {
+  test('a garbage line in the middle is skipped and reported once', async () => {
     const { dir, store, clock, problems, reopen } = await setup();
     const t = await store.create({ backend: 'responses' });
     await store.append(t.id, textMessage(t.id, 'm1', 'before', clock()));
+    const at = (await fs.stat(threadFile(dir, t.id))).size;
     await fs.appendFile(threadFile(dir, t.id), 'this is not json\n');
     await store.append(t.id, textMessage(t.id, 'm2', 'after', clock()));
 
     assert.deepEqual(texts(await store.messages(t.id)), ['before', 'after']);
-    assert.equal(problems.length, 1);
-    assert.match(problems[0] ?? '', new RegExp(`${t.id}\\.jsonl: skipped unreadable line 3`));
     assert.deepEqual(texts(await store.lastMessages(t.id, 2)), ['before', 'after']);
+    assert.deepEqual(texts(await store.messages(t.id)), ['before', 'after']);
+    assert.equal(problems.length, 1, 'reported once, however often it is read');
+    assert.match(problems[0] ?? '', new RegExp(`${t.id}\\.jsonl: a damaged record at byte ${at}`));
+    assert.deepEqual([...store.damagedThreads()], [[t.id, 1]]);
 
-    await fs.rm(indexFile(dir));
+    await dropIndex(dir);
     assert.equal((await reopen()).get(t.id)?.messageCount, 2);
   });
 
   for (const [name, corrupt] of [
-    ['invalid JSON', '{"version":1,"threads":[{"id":'],
-    ['the wrong shape', '{"version":1,"threads":[{"id":42,"title":null}]}'],
+    ['invalid JSON', '{"version":2,"threads":[{"meta":'],
+    ['the wrong shape', '{"version":2,"threads":[{"meta":{"id":42,"title":null},"bytes":3}]}'],
+    ['a folder', undefined],
   ] as const) {
-    test(`an index holding ${name} is moved aside and rebuilt with nothing lost`, async () => {
+    test(`an index holding ${name} is reported and the library read from the files, with nothing lost`, async () => {
       const { dir, store, clock, problems, reopen } = await setup();
       const a = await store.create({ backend: 'responses' });
       await store.append(a.id, textMessage(a.id, 'm1', 'What is a monad?', clock()));
       await store.update(a.id, { title: 'Monads', remoteId: 'conv_a' });
       await store.append(a.id, textMessage(a.id, 'm2', 'A burrito.', clock(), 'assistant'));
       const b = await store.create({ backend: 'assistants', title: 'Empty one' });
+      await store.flush();
       const before = store.list();
-      await fs.writeFile(indexFile(dir), corrupt);
+      const newest = await newestIndex(dir);
+      await fs.rm(newest);
+      if (corrupt === undefined) await fs.mkdir(newest);
+      else await fs.writeFile(newest, corrupt);
 
       const reopened = await reopen();
       assert.deepEqual(reopened.list(), before);
       assert.equal(reopened.get(a.id)?.messageCount, 2);
       assert.equal(reopened.get(b.id)?.title, 'Empty one');
       assert.equal(problems.length, 1);
-      assert.match(problems[0] ?? '', /index was unreadable/);
-      const names = await fs.readdir(path.join(dir, 'threads'));
-      const aside = names.find((n) => n.startsWith('index.json.corrupt-'));
-      assert.ok(aside, 'the corrupt index is kept for inspection');
-      assert.equal(await fs.readFile(path.join(dir, 'threads', aside), 'utf8'), corrupt);
-      // The rebuilt index is good: the next open reports nothing.
+      assert.match(problems[0] ?? '', /library index .* (is damaged|cannot be read)/);
+      // A new generation is written over it; the next open reads that and reports nothing.
+      await reopened.flush();
       await reopen();
       assert.equal(problems.length, 1);
     });
@@ -222,24 +231,24 @@ describe('ThreadStore', () => {
     assert.equal(reopened.get(t.id)?.updatedAt, late.createdAt);
   });
 
-  test('a thread file missing from the index is re-added; an entry without a file is dropped', async () => {
+  test('a thread file missing from the index is read; an entry without a file is dropped', async () => {
     const { dir, store, clock, problems, reopen } = await setup();
     const kept = await store.create({ backend: 'responses', title: 'kept' });
     const lost = await store.create({ backend: 'responses', title: 'lost' });
-    const indexWithout = await fs.readFile(indexFile(dir), 'utf8');
-    // The crash came after the new thread's file was written but before the index named it.
+    await store.flush();
+    // The crash came after the new thread's file was written but before an index named it.
     const late = await store.create({ backend: 'responses', title: 'late' });
     await store.append(late.id, textMessage(late.id, 'm1', 'hi', clock()));
-    await fs.writeFile(indexFile(dir), indexWithout);
     await fs.rm(threadFile(dir, lost.id));
 
     const reopened = await reopen();
     assert.deepEqual(reopened.list().map((t) => t.title).sort(), ['kept', 'late']);
     assert.equal(reopened.get(late.id)?.messageCount, 1);
     assert.equal(reopened.get(kept.id)?.title, 'kept');
-    assert.equal(problems.length, 2);
-    assert.ok(problems.some((p) => p.includes('"lost"')));
-    assert.ok(problems.some((p) => p.includes('"late"')));
+    assert.deepEqual(problems, []);
+    await reopened.flush();
+    const index = JSON.parse(await fs.readFile(await newestIndex(dir), 'utf8')) as { threads: Array<{ meta: { title: string } }> };
+    assert.deepEqual(index.threads.map((e) => e.meta.title).sort(), ['kept', 'late']);
   });
 
   test('200 concurrent appends are all stored, in the order they were called', async () => {
@@ -272,8 +281,10 @@ describe('ThreadStore', () => {
     assert.equal(store.get(a.id)?.title, 'A after 40');
     assert.equal(store.list().length, 7);
     assert.deepEqual((await reopen()).list(), store.list());
+    await store.flush();
+    assert.deepEqual((await reopen()).list(), store.list());
     // The thread files alone tell the same story as the index.
-    await fs.rm(indexFile(dir));
+    await dropIndex(dir);
     assert.deepEqual((await reopen()).list(), store.list());
   });
 
@@ -298,17 +309,40 @@ describe('ThreadStore', () => {
     assert.deepEqual(await store.lastMessages(t.id, 0), []);
   });
 
-  test('delete removes the thread from the list and from disk, for good', async () => {
+  test('delete moves the thread to the trash; restore brings it back whole; deleteForever ends it', async () => {
     const { dir, store, clock, reopen } = await setup();
     const gone = await store.create({ backend: 'responses', title: 'gone' });
     await store.append(gone.id, textMessage(gone.id, 'm1', 'bye', clock()));
+    await store.update(gone.id, { remoteId: 'conv_gone', pinned: true });
     await store.create({ backend: 'responses', title: 'stays' });
 
-    await store.delete(gone.id);
+    const entry = await store.delete(gone.id);
+    assert.equal(entry.thread.title, 'gone');
     assert.deepEqual(store.list().map((t) => t.title), ['stays']);
     assert.equal(store.get(gone.id), undefined);
     await assert.rejects(fs.stat(threadFile(dir, gone.id)), { code: 'ENOENT' });
     assert.deepEqual((await reopen()).list().map((t) => t.title), ['stays']);
+    assert.deepEqual((await store.trash()).map((e) => e.thread.id), [gone.id]);
+
+    const restored = await store.restore(gone.id);
+    assert.equal(restored.title, 'gone');
+    assert.equal(restored.pinned, true);
+    assert.equal(restored.remoteId, 'conv_gone', 'a thread whose server copy was kept keeps its server id');
+    assert.deepEqual(texts(await store.messages(gone.id)), ['bye']);
+    assert.deepEqual(await store.trash(), []);
+    assert.deepEqual((await reopen()).get(gone.id)?.messageCount, 1);
+
+    await store.delete(gone.id, { serverDeleted: true });
+    const again = await store.restore(gone.id);
+    assert.equal(again.remoteId, undefined, 'its server copy was deleted: the next send starts a new one');
+    assert.equal(again.remoteGone, true);
+    assert.equal(again.goneRemoteId, 'conv_gone');
+
+    await store.delete(gone.id);
+    await store.deleteForever(gone.id);
+    assert.deepEqual(await store.trash(), []);
+    await assert.rejects(store.restore(gone.id), /no longer in Recently Deleted/);
+    assert.equal((await reopen()).get(gone.id), undefined);
   });
 
   test('unknown thread ids are refused with a clear error', async () => {

@@ -1,59 +1,73 @@
 // Replaces a file so a crash leaves either the old or the new contents, never a mix: write a
 // sibling temp file, fsync it, rename it over the target, then fsync the directory so the
-// rename itself survives a power cut.
+// rename itself survives a power cut. A failure at any step removes the temp file.
 import { randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import type { LibraryIo } from './io';
 
-/** Prefix of the temp files `writeFileAtomic` leaves behind if it dies before the rename. */
-export function tempPrefix(file: string): string {
-  return `${path.basename(file)}.tmp-`;
+/** Temp files of this library start with this, so a clean-up can find the ones a crash left. */
+export const TEMP_PREFIX = '.tmp-';
+
+/** A fresh temp file name beside `file`. */
+export function tempFileBeside(file: string): string {
+  return path.join(path.dirname(file), `${TEMP_PREFIX}${path.basename(file)}-${randomUUID().slice(0, 8)}`);
 }
 
-export async function writeFileAtomic(file: string, data: string): Promise<void> {
-  const temp = path.join(path.dirname(file), `${tempPrefix(file)}${randomUUID().slice(0, 8)}`);
-  const handle = await fs.open(temp, 'w');
+/** Writes `data` to a new file, whole and synced; removes it again if that fails. */
+export async function writeNewFile(io: LibraryIo, file: string, data: string | Buffer): Promise<void> {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  const handle = await io.open(file, 'wx');
   try {
-    await handle.writeFile(data, 'utf8');
+    for (let done = 0; done < bytes.length; ) {
+      const { bytesWritten } = await handle.write(bytes, done, bytes.length - done, done);
+      if (bytesWritten === 0) throw Object.assign(new Error(`No bytes could be written to ${path.basename(file)}.`), { code: 'EIO' });
+      done += bytesWritten;
+    }
     await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await renameWithRetry(temp, file);
   } catch (err) {
-    await fs.rm(temp, { force: true });
+    await handle.close().catch(() => undefined);
+    await io.rm(file).catch(() => undefined);
     throw err;
   }
-  await syncDirectory(path.dirname(file));
+  await handle.close();
+}
+
+export async function writeFileAtomic(io: LibraryIo, file: string, data: string): Promise<void> {
+  const temp = tempFileBeside(file);
+  await writeNewFile(io, temp, data);
+  try {
+    await renameWithRetry(io, temp, file);
+  } catch (err) {
+    await io.rm(temp).catch(() => undefined);
+    throw err;
+  }
+  await syncDirectory(io, path.dirname(file));
 }
 
 /**
  * Makes a directory entry change (create, rename) durable. Best effort: Windows cannot open a
  * directory for fsync, and there NTFS journals the rename anyway.
  */
-export async function syncDirectory(dir: string): Promise<void> {
-  let handle: fs.FileHandle | undefined;
+export async function syncDirectory(io: LibraryIo, dir: string): Promise<void> {
   try {
-    handle = await fs.open(dir, 'r');
-    await handle.sync();
+    const handle = await io.open(dir, 'r');
+    await handle.sync().catch(() => undefined);
+    await handle.close().catch(() => undefined);
   } catch {
     // Unsupported on this platform/filesystem; the data itself was already synced.
-  } finally {
-    await handle?.close().catch(() => undefined);
   }
 }
 
 // On Windows a virus scanner or indexer briefly holding the target makes rename fail with
 // EPERM/EACCES/EBUSY; a few short retries ride that out.
-async function renameWithRetry(from: string, to: string): Promise<void> {
+export async function renameWithRetry(io: LibraryIo, from: string, to: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
-      await fs.rename(from, to);
+      await io.rename(from, to);
       return;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (attempt >= 4 || (code !== 'EPERM' && code !== 'EACCES' && code !== 'EBUSY')) throw err;
+      if (process.platform !== 'win32' || attempt >= 4 || (code !== 'EPERM' && code !== 'EACCES' && code !== 'EBUSY')) throw err;
       await new Promise((resolve) => setTimeout(resolve, 25 * (attempt + 1)));
     }
   }

@@ -1,90 +1,103 @@
-// Line-oriented file I/O for append-only JSON Lines files: durable appends that never glue onto
-// a line torn by a crash, and forward/backward line streams that never hold the whole file.
-import { constants, promises as fs } from 'node:fs';
-import { syncDirectory } from './atomicWrite';
+// Line-oriented file I/O for append-only JSON Lines files shared by several processes: appends
+// that are whole records or are reported, never a truncation (another window may be writing at
+// the very end), and forward/backward line streams that never hold the whole file.
+import { constants } from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { syncDirectory, writeNewFile } from './atomicWrite';
+import type { LibraryIo } from './io';
 
 const NEWLINE = 0x0a;
 
 export interface Line {
-  text: string;
+  bytes: Buffer;
   /**
-   * False only for a final segment with no newline after it: an append that was cut short
-   * (or is being written right now), so a parse failure there is expected, not corruption.
+   * False only for a final segment with no newline after it: an append still being written, or
+   * one cut short, so a parse failure there is expected, not corruption.
    */
   complete: boolean;
 }
 
-/** Creates `file` (it must not exist) holding `lines`, synced to disk along with its directory entry. */
-export async function createLinesFile(file: string, lines: readonly string[]): Promise<number> {
-  const handle = await fs.open(file, 'wx');
-  try {
-    await handle.writeFile(joinLines(lines), 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await syncDirectory(path.dirname(file));
-  return (await fs.stat(file)).size;
+/**
+ * Creates `file` (it must not exist) holding `lines`, synced to disk along with its directory
+ * entry; returns its size. Nobody else knows the file yet, so a failure removes what was written.
+ */
+export async function createLinesFile(io: LibraryIo, file: string, lines: readonly string[]): Promise<number> {
+  const data = Buffer.from(joinLines(lines), 'utf8');
+  await writeNewFile(io, file, data);
+  await syncDirectory(io, path.dirname(file));
+  return data.length;
 }
+
+/** What an append achieved: how many of its records are in the file, and whether they are synced. */
+export interface AppendOutcome {
+  /** The first `landed` records are in the file, whole; the rest are not. */
+  landed: number;
+  /** Why the rest did not land (undefined when all did). */
+  error?: unknown;
+  /** The landed records are written but fsync failed: they may not survive a power cut. */
+  syncError?: unknown;
+  /** Bytes this append put in the file, fragments of writes cut short included. */
+  written: number;
+  /** The file's size just after (other windows may have appended too). */
+  sizeAfter: number;
+}
+
+/** Writes cut short are retried at most this often before the append gives up. */
+const MAX_WRITES = 8;
 
 /**
- * Appends `lines` to an existing file and syncs it; returns the file's new size. A torn final
- * line left by a crash is cut off first (or, if it is a whole record that only lost its
- * newline, finished with one) so the new record starts on a line of its own.
+ * Appends `lines` to an existing file with O_APPEND and syncs it. Each write(2) of an O_APPEND
+ * file lands whole at the end, after any other process's write, so no lock is needed. A write
+ * cut short (a file-size limit, a full disk) leaves a fragment; the records it did not finish
+ * are written again, whole, after it: readers split such a glued line at each record start and
+ * skip the fragment (see recordLine.ts). Nothing is ever cut off the file.
  */
-export async function appendLines(file: string, lines: readonly string[]): Promise<number> {
-  // No O_CREAT: appending to a file that vanished must fail rather than start a headless one.
-  // O_APPEND keeps each write whole at the end even if another process appends too.
-  const handle = await fs.open(file, constants.O_RDWR | constants.O_APPEND);
+export async function appendLines(io: LibraryIo, file: string, lines: readonly string[]): Promise<AppendOutcome> {
+  const records = lines.map((line) => Buffer.from(`${line}\n`, 'utf8'));
+  // No O_CREAT: appending to a file that vanished (deleted in another window) must fail.
+  const handle = await io.open(file, constants.O_WRONLY | constants.O_APPEND);
+  const outcome: AppendOutcome = { landed: 0, written: 0, sizeAfter: 0 };
   try {
-    const { size } = await handle.stat();
-    const prefix = (await endsMidLine(handle, size)) ? await repairTail(file, handle, size) : '';
-    await handle.write(prefix + joinLines(lines), null, 'utf8');
-    await handle.sync();
-    return (await handle.stat()).size;
+    for (let attempt = 0; outcome.landed < records.length; attempt++) {
+      if (attempt === MAX_WRITES) {
+        outcome.error = Object.assign(new Error('The disk kept accepting only part of each write.'), { code: 'EIO' });
+        break;
+      }
+      const rest = Buffer.concat(records.slice(outcome.landed));
+      let written: number;
+      try {
+        ({ bytesWritten: written } = await handle.write(rest, 0, rest.length, null));
+      } catch (err) {
+        outcome.error = err;
+        break;
+      }
+      outcome.written += written;
+      // Records wholly inside what was written landed; so did one that lacks only its newline
+      // (readers take a record whose checksum holds wherever its line ends).
+      let consumed = 0;
+      while (outcome.landed < records.length) {
+        const size = records[outcome.landed]!.length;
+        if (written < consumed + size - 1) break;
+        consumed += size;
+        outcome.landed++;
+      }
+    }
+    if (outcome.landed > 0) {
+      try {
+        await handle.sync();
+      } catch {
+        // Once more: some file systems report a transient error on the first flush.
+        await handle.sync().catch((err: unknown) => {
+          outcome.syncError = err;
+        });
+      }
+    }
+    outcome.sizeAfter = (await handle.stat()).size;
   } finally {
-    await handle.close();
+    await handle.close().catch(() => undefined);
   }
-}
-
-async function endsMidLine(handle: fs.FileHandle, size: number): Promise<boolean> {
-  if (size === 0) return false;
-  const last = Buffer.alloc(1);
-  await handle.read(last, 0, 1, size - 1);
-  return last[0] !== NEWLINE;
-}
-
-/** Returns the text to write before the next record: '\n' to finish a whole record, else ''. */
-async function repairTail(file: string, handle: fs.FileHandle, size: number): Promise<string> {
-  const start = await lastLineStart(handle, size);
-  const tail = Buffer.alloc(size - start);
-  await handle.read(tail, 0, tail.length, start);
-  if (parsesAsJson(tail.toString('utf8'))) return '\n';
-  // Truncating needs a handle without append-only access (Windows refuses it on one).
-  const writable = await fs.open(file, 'r+');
-  try {
-    await writable.truncate(start);
-    await writable.sync();
-  } finally {
-    await writable.close();
-  }
-  return '';
-}
-
-/** Offset just after the last newline before `size`, or 0 when there is none. */
-async function lastLineStart(handle: fs.FileHandle, size: number, chunkSize = 64 * 1024): Promise<number> {
-  let pos = size;
-  while (pos > 0) {
-    const start = Math.max(0, pos - chunkSize);
-    const chunk = Buffer.alloc(pos - start);
-    await handle.read(chunk, 0, chunk.length, start);
-    const nl = chunk.lastIndexOf(NEWLINE);
-    if (nl >= 0) return start + nl + 1;
-    pos = start;
-  }
-  return 0;
+  return outcome;
 }
 
 /**
@@ -99,8 +112,6 @@ export interface ReadHandle {
 
 export type OpenForReading = (file: string) => Promise<ReadHandle>;
 
-export const openForReading: OpenForReading = (file) => fs.open(file, 'r');
-
 /** A line and where it sits, so a reader can later resume right before or after it. */
 export interface PlacedLine extends Line {
   /** Byte offset of the line's first byte. */
@@ -110,26 +121,6 @@ export interface PlacedLine extends Line {
 }
 
 const CHUNK_SIZE = 64 * 1024;
-
-/** The lines of `file`, first to last, read in chunks. */
-export async function* readLines(file: string, open: OpenForReading = openForReading): AsyncGenerator<Line> {
-  const handle = await open(file);
-  try {
-    for await (const { text, complete } of linesForward(handle)) yield { text, complete };
-  } finally {
-    await handle.close();
-  }
-}
-
-/** The lines of `file`, last to first, read in chunks from the end. */
-export async function* readLinesBackward(file: string, chunkSize = CHUNK_SIZE, open: OpenForReading = openForReading): AsyncGenerator<Line> {
-  const handle = await open(file);
-  try {
-    for await (const { text, complete } of linesBackward(handle, undefined, chunkSize)) yield { text, complete };
-  } finally {
-    await handle.close();
-  }
-}
 
 /**
  * The lines from byte `start` (a line start) to the end of the file, first to last. Reads until
@@ -146,17 +137,17 @@ export async function* linesForward(handle: ReadHandle, start = 0, chunkSize = C
     let from = 0;
     for (let nl = chunk.indexOf(NEWLINE); nl >= 0; nl = chunk.indexOf(NEWLINE, from)) {
       pending.push(chunk.subarray(from, nl));
-      const text = Buffer.concat(pending).toString('utf8');
+      const bytes = Buffer.concat(pending);
       pending = [];
       const end = pos + nl + 1;
-      yield { text, complete: true, start: lineStart, end };
+      yield { bytes, complete: true, start: lineStart, end };
       lineStart = end;
       from = nl + 1;
     }
     if (from < chunk.length) pending.push(chunk.subarray(from));
     pos += chunk.length;
   }
-  if (pending.length > 0) yield { text: Buffer.concat(pending).toString('utf8'), complete: false, start: lineStart, end: pos };
+  if (pending.length > 0) yield { bytes: Buffer.concat(pending), complete: false, start: lineStart, end: pos };
 }
 
 /**
@@ -179,9 +170,9 @@ export async function* linesBackward(handle: ReadHandle, end?: number, chunkSize
     let cut = chunk.length;
     for (let nl = chunk.lastIndexOf(NEWLINE, cut - 1); nl >= 0; nl = nl > 0 ? chunk.lastIndexOf(NEWLINE, nl - 1) : -1) {
       pieces.unshift(chunk.subarray(nl + 1, cut));
-      const text = Buffer.concat(pieces).toString('utf8');
+      const bytes = Buffer.concat(pieces);
       // A file ending in a newline has an empty final segment: not a line.
-      if (complete || text) yield { text, complete, start: start + nl + 1, end: complete ? textEnd + 1 : textEnd };
+      if (complete || bytes.length) yield { bytes, complete, start: start + nl + 1, end: complete ? textEnd + 1 : textEnd };
       pieces = [];
       complete = true;
       cut = nl;
@@ -189,8 +180,8 @@ export async function* linesBackward(handle: ReadHandle, end?: number, chunkSize
     }
     pieces.unshift(chunk.subarray(0, cut));
   }
-  const text = Buffer.concat(pieces).toString('utf8');
-  if (complete || text) yield { text, complete, start: 0, end: complete ? textEnd + 1 : textEnd };
+  const bytes = Buffer.concat(pieces);
+  if (complete || bytes.length) yield { bytes, complete, start: 0, end: complete ? textEnd + 1 : textEnd };
 }
 
 /**
@@ -230,11 +221,11 @@ export async function lineAt(handle: ReadHandle, at: number, chunkSize = 4096): 
   let pos = start;
   for (;;) {
     const chunk = await readAt(handle, pos, chunkSize);
-    if (chunk.length === 0) return { text: Buffer.concat(pieces).toString('utf8'), complete: false, start, end: pos };
+    if (chunk.length === 0) return { bytes: Buffer.concat(pieces), complete: false, start, end: pos };
     const nl = chunk.indexOf(NEWLINE);
     if (nl >= 0) {
       pieces.push(chunk.subarray(0, nl));
-      return { text: Buffer.concat(pieces).toString('utf8'), complete: true, start, end: pos + nl + 1 };
+      return { bytes: Buffer.concat(pieces), complete: true, start, end: pos + nl + 1 };
     }
     pieces.push(chunk);
     pos += chunk.length;
@@ -255,15 +246,6 @@ export async function readAt(handle: ReadHandle, position: number, length: numbe
 
 function joinLines(lines: readonly string[]): string {
   return lines.map((line) => `${line}\n`).join('');
-}
-
-function parsesAsJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -27,12 +27,20 @@ type EncodedPatch = {
 } & Partial<Record<ThreadFlag, boolean>>;
 
 export type ThreadRecord =
-  /** First line: the thread as created. */
+  /**
+   * First line: the thread as created. Check Library appends another when the first was damaged;
+   * the first readable one wins, and a later one only fills in a header that was lost.
+   */
   | { kind: 'thread'; thread: ThreadMeta }
   /** `at` is the updatedAt the message gave the thread. */
   | { kind: 'message'; at: number; message: Message }
   /** A change to any field of MetaPatch. */
-  | { kind: 'meta'; at: number; patch: EncodedPatch };
+  | { kind: 'meta'; at: number; patch: EncodedPatch }
+  /**
+   * Damaged bytes that Check Library copied to the thread's set-aside file: [start, end) byte
+   * ranges of this file that readers skip without reporting them again.
+   */
+  | { kind: 'aside'; at: number; ranges: Array<[number, number]> };
 
 export const DEFAULT_THREAD_TITLE = 'New thread';
 
@@ -42,10 +50,6 @@ export const STATUSES: readonly MessageStatus[] = ['complete', 'cancelled', 'inc
 /** Ids become file names, so only these characters are accepted from disk. */
 export function isSafeId(id: unknown): id is string {
   return typeof id === 'string' && /^[A-Za-z0-9_-]{1,128}$/.test(id);
-}
-
-export function encodeRecord(record: ThreadRecord): string {
-  return JSON.stringify(record);
 }
 
 export function metaRecord(at: number, patch: MetaPatch): ThreadRecord {
@@ -64,14 +68,8 @@ export function metaRecord(at: number, patch: MetaPatch): ThreadRecord {
   return { kind: 'meta', at, patch: encoded };
 }
 
-/** The record on `line`, or undefined when it is not valid JSON of a known shape. */
-export function parseRecord(line: string): ThreadRecord | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return undefined;
-  }
+/** The record `value` (a line's parsed JSON) holds, or undefined when it is not of a known shape. */
+export function parseRecord(value: unknown): ThreadRecord | undefined {
   if (!isObject(value)) return undefined;
   switch (value.kind) {
     case 'thread':
@@ -90,6 +88,11 @@ export function parseRecord(line: string): ThreadRecord | undefined {
       if (FLAGS.some((flag) => patch[flag] !== undefined && typeof patch[flag] !== 'boolean')) return undefined;
       if (patch.bookmarks !== undefined && patch.bookmarks !== null && !isIdList(patch.bookmarks)) return undefined;
       return { kind: 'meta', at: value.at, patch: patch as EncodedPatch };
+    }
+    case 'aside': {
+      const { ranges } = value;
+      const isRange = (r: unknown) => Array.isArray(r) && r.length === 2 && r.every((n) => Number.isInteger(n) && (n as number) >= 0);
+      return isFiniteNumber(value.at) && Array.isArray(ranges) && ranges.every(isRange) ? { kind: 'aside', at: value.at, ranges: ranges as Array<[number, number]> } : undefined;
     }
     default:
       return undefined;
@@ -131,26 +134,6 @@ export function applyPatch(meta: ThreadMeta, patch: MetaPatch | EncodedPatch, at
     else if (patch[flag] === false) delete next[flag];
   }
   return next;
-}
-
-/** Folds one record into the entry rebuilt so far (undefined before the header). */
-export function applyRecord(meta: ThreadMeta | undefined, record: ThreadRecord, id: string): ThreadMeta {
-  switch (record.kind) {
-    case 'thread':
-      // A second header cannot happen through the API; the first one wins.
-      return meta ?? { ...record.thread, id, messageCount: 0 };
-    case 'message': {
-      const base = meta ?? headless(id, record.message.createdAt);
-      return { ...base, messageCount: base.messageCount + 1, updatedAt: record.at };
-    }
-    case 'meta':
-      return applyPatch(meta ?? headless(id, record.at), record.patch, record.at);
-  }
-}
-
-// When the header line itself was lost, the messages still count; the rest is a best guess.
-function headless(id: string, createdAt: number): ThreadMeta {
-  return { id, title: DEFAULT_THREAD_TITLE, createdAt, updatedAt: createdAt, backend: 'responses', messageCount: 0 };
 }
 
 export function isThreadMeta(value: unknown): value is ThreadMeta {

@@ -1,60 +1,78 @@
-// Reading one thread file: its messages (all, the newest few, or a run on either side of a known
-// line) and the index entry it implies. Bad lines are skipped, never fatal: a torn final line
-// (crash mid-append) silently, anything else with a report, so one damaged record never hides
-// the rest of a thread.
-import type { Message, ThreadMeta } from '../model';
-import { findBackward, lineAt, linesBackward, linesForward, openForReading, readAt, readLines, readLinesBackward } from './jsonl';
-import { applyRecord, parseRecord } from './records';
-import type { Line, OpenForReading, PlacedLine, ReadHandle } from './jsonl';
-import type { ThreadRecord } from './records';
-import path from 'node:path';
+// Reading one thread file: folding its records into the thread's entry from any record boundary
+// on (a window catching up), and its messages (all, the newest few, or a run on either side of a
+// known line). Bad bytes are never fatal: fragments of writes that never finished are skipped
+// quietly, damaged records are skipped and told to `damaged`, so one bad record never hides the
+// rest of a thread.
+import type { Message } from '../model';
+import { findBackward, lineAt, linesBackward, linesForward, readAt } from './jsonl';
+import type { PlacedLine, ReadHandle } from './jsonl';
+import { decodeLine } from './recordLine';
+import type { DamagedSegment, FoundRecord } from './recordLine';
+import { foldRecord } from './threadFold';
+import type { HeaderFallback, ThreadFold } from './threadFold';
 
-export type ReportProblem = (message: string) => void;
+/** Told about each damaged segment a read meets (the store decides what is news). */
+export type ReportDamage = (segment: DamagedSegment) => void;
 
-/** Rebuilds a thread's index entry from its file alone; undefined when no record survives. */
-export async function scanThreadFile(file: string, id: string, report: ReportProblem, open: OpenForReading = openForReading): Promise<ThreadMeta | undefined> {
-  let meta: ThreadMeta | undefined;
-  let sawHeader = false;
-  for await (const record of records(readLines(file, open), file, report, 'line')) {
-    if (record.kind === 'thread') sawHeader = true;
-    meta = applyRecord(meta, record, id);
+/** An open thread file being read. */
+export interface ThreadReader {
+  handle: ReadHandle;
+  damaged: ReportDamage;
+}
+
+/** What a catch-up read. */
+export interface CatchUp {
+  /** Byte offset the fold now covers: the end of the last whole record read. */
+  folded: number;
+  /** Fragments of unfinished writes passed over. */
+  torn: number;
+}
+
+/**
+ * Folds the records from byte `from` (a record boundary) to the end of the file into `fold`,
+ * calling `onMessage` for each message. A record still being written at the end is left for the
+ * next catch-up: `folded` stops right before it.
+ */
+export async function catchUp(
+  reader: ThreadReader,
+  id: string,
+  fold: ThreadFold,
+  from: number,
+  options: { fallback?: HeaderFallback; onMessage?: (message: Message, found: FoundRecord) => void } = {},
+): Promise<CatchUp> {
+  let folded = from;
+  let torn = 0;
+  for await (const line of linesForward(reader.handle, from)) {
+    const decoded = decodeLine(line.bytes, line.start, line.complete);
+    for (const found of decoded.records) {
+      if (decoded.pendingFrom !== undefined && found.start >= decoded.pendingFrom) break;
+      foldRecord(fold, found.record, id, options.fallback);
+      if (found.record.kind === 'message') options.onMessage?.(found.record.message, found);
+    }
+    for (const segment of decoded.damaged) reader.damaged(segment);
+    torn += decoded.torn;
+    folded = decoded.pendingFrom ?? line.end;
   }
-  if (meta && !sawHeader) report(`${path.basename(file)}: the thread header is missing; its title and settings were guessed.`);
-  return meta;
+  return { folded, torn };
 }
 
 /** All messages, oldest first, streamed so a huge thread is never one giant string. */
-export async function readMessages(file: string, report: ReportProblem, open: OpenForReading = openForReading): Promise<Message[]> {
+export async function readMessages(reader: ThreadReader): Promise<Message[]> {
   const messages: Message[] = [];
-  for await (const record of records(readLines(file, open), file, report, 'line')) {
-    if (record.kind === 'message') messages.push(record.message);
-  }
+  for await (const placed of messagesForward(reader, 0)) messages.push(placed.message);
   return messages;
 }
 
 /** The newest `count` messages, oldest first, reading only as much of the file's end as needed. */
-export async function readLastMessages(file: string, count: number, report: ReportProblem, open: OpenForReading = openForReading): Promise<Message[]> {
+export async function readLastMessages(reader: ThreadReader, count: number): Promise<Message[]> {
   const newestFirst: Message[] = [];
   if (count <= 0) return newestFirst;
-  // Leaving the loop early closes the file through the generator's finally.
-  for await (const record of records(readLinesBackward(file, undefined, open), file, report, 'line from the end')) {
-    if (record.kind !== 'message') continue;
-    newestFirst.push(record.message);
+  // Leaving the loop early stops the read.
+  for await (const placed of messagesBackward(reader)) {
+    newestFirst.push(placed.message);
     if (newestFirst.length >= count) break;
   }
   return newestFirst.reverse();
-}
-
-async function* records(lines: AsyncIterable<Line>, file: string, report: ReportProblem, position: string): AsyncGenerator<ThreadRecord> {
-  let number = 0;
-  for await (const line of lines) {
-    number++;
-    if (!line.text.trim()) continue;
-    const record = parseRecord(line.text);
-    if (record) yield record;
-    // An unterminated last line is an append cut short (or still in progress): expected, not news.
-    else if (line.complete) report(`${path.basename(file)}: skipped unreadable ${position} ${number}.`);
-  }
 }
 
 /** Where a message's line sits in its file: `start` is its first byte, `end` just past its newline. */
@@ -68,22 +86,14 @@ export interface PlacedMessage extends Cursor {
   message: Message;
 }
 
-/** An open thread file being read a run of messages at a time. */
-export interface ThreadReader {
-  handle: ReadHandle;
-  /** The file's name, for reports. */
-  name: string;
-  report: ReportProblem;
-}
-
 /** Messages whose lines end at or before byte `end` (default: the end of the file), newest first. */
 export async function* messagesBackward(reader: ThreadReader, end?: number): AsyncGenerator<PlacedMessage> {
-  yield* placedMessages(reader, linesBackward(reader.handle, end));
+  for await (const line of linesBackward(reader.handle, end)) yield* placedMessages(reader, line, true);
 }
 
 /** Messages whose lines start at or after byte `start` (a line start), oldest first. */
 export async function* messagesForward(reader: ThreadReader, start: number): AsyncGenerator<PlacedMessage> {
-  yield* placedMessages(reader, linesForward(reader.handle, start));
+  for await (const line of linesForward(reader.handle, start)) yield* placedMessages(reader, line, false);
 }
 
 /**
@@ -99,8 +109,8 @@ export async function findMessage(reader: ThreadReader, id: string): Promise<Pla
     if (at >= before) continue;
     const line = await lineAt(reader.handle, at);
     before = line.start;
-    const record = line.complete ? parseRecord(line.text) : undefined;
-    if (record?.kind === 'message' && record.message.id === id) return { message: record.message, start: line.start, end: line.end };
+    const found = messageOnLine(line, id);
+    if (found) return found;
   }
   return undefined;
 }
@@ -117,24 +127,33 @@ export async function messageAt(reader: ThreadReader, cursor: Cursor, id: string
   if (cursor.start > 0 && bytes[0] !== 0x0a) return undefined;
   const line = cursor.start > 0 ? bytes.subarray(1) : bytes;
   if (line.length !== length || line[length - 1] !== 0x0a || !line.includes(idNeedle(id))) return undefined;
-  const record = parseRecord(line.subarray(0, length - 1).toString('utf8'));
-  return record?.kind === 'message' && record.message.id === id ? { message: record.message, start: cursor.start, end: cursor.end } : undefined;
+  return messageOnLine({ bytes: line.subarray(0, length - 1), complete: true, start: cursor.start, end: cursor.end }, id);
+}
+
+function messageOnLine(line: PlacedLine, id: string): PlacedMessage | undefined {
+  const decoded = decodeLine(line.bytes, line.start, line.complete);
+  for (const { record } of decoded.records) {
+    if (record.kind === 'message' && record.message.id === id) return { message: record.message, start: line.start, end: line.end };
+  }
+  return undefined;
 }
 
 /**
- * The bytes of a message's id key as `encodeRecord` writes them. Quotes inside JSON strings are
+ * The bytes of a message's id key as JSON.stringify writes them. Quotes inside JSON strings are
  * escaped, so message text can never contain this; other keys (`remoteId`, `threadId`) differ.
  */
 function idNeedle(id: string): Buffer {
   return Buffer.from(`"id":${JSON.stringify(id)}`, 'utf8');
 }
 
-async function* placedMessages({ name, report }: ThreadReader, lines: AsyncIterable<PlacedLine>): AsyncGenerator<PlacedMessage> {
-  for await (const line of lines) {
-    if (!line.text.trim()) continue;
-    const record = parseRecord(line.text);
-    if (record?.kind === 'message') yield { message: record.message, start: line.start, end: line.end };
-    // An unterminated last line is an append cut short (or still in progress): expected, not news.
-    else if (!record && line.complete) report(`${name}: skipped unreadable line at byte ${line.start}.`);
+/** The messages on one line (several when a write cut short glued records together), in the order asked. */
+function* placedMessages(reader: ThreadReader, line: PlacedLine, newestFirst: boolean): Generator<PlacedMessage> {
+  const decoded = decodeLine(line.bytes, line.start, line.complete);
+  for (const segment of decoded.damaged) reader.damaged(segment);
+  const messages: PlacedMessage[] = [];
+  for (const { record } of decoded.records) {
+    if (record.kind === 'message') messages.push({ message: record.message, start: line.start, end: line.end });
   }
+  if (newestFirst) messages.reverse();
+  yield* messages;
 }

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { messageText } from '../../../src/core/model';
-import { ThreadStore } from '../../../src/core/threadStore';
+import { ThreadStore } from '../../../src/core/library/threadStore';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
 import { expectedReply } from '../../stand-in/replies';
 import type { RecordedRequest } from './helpers';

@@ -1,7 +1,7 @@
 // A child process for the crash test in threadStore.test.ts: opens the store in argv[2], creates
 // one thread, says its id on stdout, then appends large messages until it is killed. Each append
 // is reported ("stored N") only after the store said it was written.
-import { ThreadStore } from '../../../src/core/threadStore';
+import { ThreadStore } from '../../../src/core/library/threadStore';
 import { textMessage } from './fixtures';
 
 async function main(): Promise<void> {

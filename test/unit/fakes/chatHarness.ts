@@ -4,7 +4,7 @@ import type { Backend } from '../../../src/core/backend';
 import { ChatService } from '../../../src/core/chatService';
 import type { ChatEvent } from '../../../src/core/chatService';
 import type { BackendKind } from '../../../src/core/model';
-import { ThreadStore } from '../../../src/core/threadStore';
+import { ThreadStore } from '../../../src/core/library/threadStore';
 import { FakeBackend } from './fakeBackend';
 import { steppingClock, tempDir } from './fixtures';
 

@@ -22,3 +22,9 @@ export function steppingClock(start = 1_700_000_000_000): () => number {
 export function textMessage(threadId: string, id: string, text: string, createdAt: number, role: Message['role'] = 'user'): Message {
   return { id, threadId, role, content: [{ type: 'text', text }], createdAt, status: 'complete' };
 }
+
+/** Removes the library index (every generation, and the index of older versions): the next open reads the thread files. */
+export async function dropIndex(dir: string): Promise<void> {
+  await fs.rm(path.join(dir, 'threads', 'index'), { recursive: true, force: true });
+  await fs.rm(path.join(dir, 'threads', 'index.json'), { force: true });
+}

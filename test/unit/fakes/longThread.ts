@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { HistorySource } from '../../../src/core/backend';
 import type { Message } from '../../../src/core/model';
 import type { OpenForReading } from '../../../src/core/storage/jsonl';
-import type { ThreadStore } from '../../../src/core/threadStore';
+import type { ThreadStore } from '../../../src/core/library/threadStore';
 
 /** A small deterministic generator (mulberry32), so a failing case can be replayed. */
 export function seededRandom(seed: number): () => number {
