@@ -14,6 +14,10 @@ import { registerCommands } from './host/commands';
 import { registerChooseProvider } from './host/chooseProvider';
 import { startRetention } from './host/retention';
 import { registerThreadCommands } from './host/threadCommands';
+import { checkLibrary, openStorageFolder, registerLibraryCommands } from './host/libraryCommands';
+import { LibraryStatus } from './host/libraryStatus';
+import { RoamingSync } from './host/roamingSync';
+import { serverOrigin } from './core/library/roaming';
 import { onSettingsChanged, readSettings } from './host/settings';
 import type { ThreadlineTestApi } from './host/testApi';
 import { createTestSeams } from './host/testSeams';
@@ -26,9 +30,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
   const output = vscode.window.createOutputChannel('Threadline', { log: true });
   context.subscriptions.push(output);
 
+  // Every window of this machine opens the same library; each hears the others' changes live.
   const store = await ThreadStore.open(context.globalStorageUri.fsPath, {
     onProblem: (message) => output.warn(message),
+    watch: true,
   });
+  openStore = store;
   const apiKey = new ApiKeyStore(context.secrets);
   // Set only by the integration suite (test mode), to stand the stand-in in for another server.
   let testFetch: typeof fetch | undefined;
@@ -45,6 +52,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
     globalStorageUri: context.globalStorageUri,
     ...(seams ? { openLink: seams.openLink, withProgress: seams.withProgress, reportRenders: true } : {}),
   });
+  const roaming = new RoamingSync(context.globalState, store, chat, () => serverOrigin(readSettings().baseUrl));
+  host.useRoaming(roaming);
+  const libraryDeps = { store, chat, host, output, status: () => status };
+  const status: LibraryStatus = new LibraryStatus({
+    store,
+    prompts: () => host.prompts,
+    output,
+    checkLibrary: () => checkLibrary(libraryDeps),
+    openStorageFolder: () => openStorageFolder(store),
+  });
   const view = new ChatViewProvider(host, context.globalState);
   const editors = new EditorPanels(host);
   // `when` clauses see from the start whether the panel has a thread.
@@ -59,6 +76,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
     ...registerCommands(apiKey, host, view, editors, chat, testMode),
     registerChooseProvider(apiKey, testMode),
     ...registerThreadCommands(store, chat, host),
+    ...registerLibraryCommands(libraryDeps),
+    status,
+    roaming,
     startRetention(store, chat),
     apiKey.onDidChange(() => void host.refreshAll()),
     onSettingsChanged(() => void host.refreshAll()),
@@ -71,6 +91,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
       view,
       editorPanels: () => editors.list(),
       storageDir: context.globalStorageUri.fsPath,
+      roaming,
       globalState: context.globalState,
       workspaceState: context.workspaceState,
       logDir: context.logUri.fsPath,
@@ -87,4 +108,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
   return undefined;
 }
 
-export function deactivate(): void {}
+let openStore: ThreadStore | undefined;
+
+/** Lets queued writes finish and leaves an up-to-date index for the next start. */
+export async function deactivate(): Promise<void> {
+  await openStore?.dispose();
+  openStore = undefined;
+}

@@ -12,9 +12,10 @@ import { titleFromText } from './model';
 import { reconcileThreads } from './reconcile';
 import type { ReconcileOptions, ReconcileResult } from './reconcile';
 import type { Annotation, BackendKind, ContentPart, ContextLimits, Message, MessageStatus, ThreadMeta, Usage } from './model';
+import { LibraryUnavailableError } from './library/health';
 import { DEFAULT_THREAD_TITLE } from './library/threadStore';
+import type { LibraryEvent, ThreadStore, TrashEntry } from './library/threadStore';
 import type { MetaPatch } from './storage/records';
-import type { ThreadStore } from './library/threadStore';
 
 export type ChatEvent =
   | { type: 'threadsChanged'; threads: ThreadMeta[] }
@@ -46,6 +47,15 @@ export interface ChatServiceOptions {
   now?: () => number;
   /** Told about failures that do not stop a send (e.g. the auto-title could not be saved). */
   onProblem?: (message: string) => void;
+}
+
+/** What is known of a server thread before it is in this library (another machine's entry). */
+export interface RemoteThreadInit {
+  id: string;
+  title: string;
+  createdAt: number;
+  pinned?: boolean;
+  archived?: boolean;
 }
 
 /** A file or image part of a user message. */
@@ -117,8 +127,12 @@ export class ChatService {
   /** File names by dialect, server and file id (see cachedFileName). */
   private readonly fileNames = new Map<string, Promise<string | undefined>>();
 
+  /** Stops hearing the library's news of other windows (see onLibraryEvent). */
+  private readonly libraryEvents: { dispose(): void };
+
   constructor(private readonly options: ChatServiceOptions) {
     this.now = options.now ?? Date.now;
+    this.libraryEvents = options.store.onDidChange((e) => this.onLibraryEvent(e));
   }
 
   onEvent(listener: (e: ChatEvent) => void): { dispose(): void } {
@@ -149,20 +163,23 @@ export class ChatService {
   }
 
   /**
-   * Deletes a thread; with `remote`, its server-side thread first. A server thread that is
-   * already gone (404) does not stop the local delete; any other server failure throws
-   * SendError before anything local is touched, so the user can retry and nothing is lost.
+   * Moves a thread to Recently Deleted (restore brings it back); with `remote`, its server-side
+   * thread is deleted first, for good. A server thread that is already gone (404) does not stop
+   * the local delete; any other server failure throws SendError before anything local is
+   * touched, so the user can retry and nothing is lost.
    */
-  async delete(threadId: string, options: { remote?: boolean } = {}): Promise<void> {
+  async delete(threadId: string, options: { remote?: boolean } = {}): Promise<TrashEntry | undefined> {
     if (this.active.has(threadId)) throw new SendError(stillStreaming());
-    if (this.deleting.has(threadId)) return;
+    if (this.deleting.has(threadId)) return undefined;
     const thread = this.options.store.get(threadId);
     if (!thread) throw new SendError(l10n.t('That thread no longer exists.'));
     this.deleting.add(threadId);
+    let entry: TrashEntry;
     try {
-      if (options.remote && thread.remoteId) {
+      const serverDeleted = Boolean(options.remote && thread.remoteId);
+      if (serverDeleted) {
         try {
-          await this.options.backendFor(thread.backend).deleteThread(thread.remoteId);
+          await this.options.backendFor(thread.backend).deleteThread(thread.remoteId!);
         } catch (err) {
           const described = describeError(err);
           if (described.kind !== 'notFound') {
@@ -170,11 +187,19 @@ export class ChatService {
           }
         }
       }
-      await this.options.store.delete(threadId);
+      entry = await this.options.store.delete(threadId, { serverDeleted });
     } finally {
       this.deleting.delete(threadId);
     }
     this.emitThreads();
+    return entry;
+  }
+
+  /** Brings a thread back from Recently Deleted. */
+  async restore(threadId: string): Promise<ThreadMeta> {
+    const thread = await this.options.store.restore(threadId);
+    this.emitThreads();
+    return thread;
   }
 
   /** Bookmarks a message of the thread, or removes its bookmark; returns whether it is now bookmarked. */
@@ -243,8 +268,9 @@ export class ChatService {
   /**
    * Brings a thread that exists on the server (a `conv_…` or `thread_…` id) into the library:
    * every message, oldest first, fetched page by page. Nothing is stored if listing fails.
+   * `known` is what another machine knows of it (Settings Sync): its id, title and flags are kept.
    */
-  async openRemote(kind: BackendKind, remoteId: string, signal?: AbortSignal): Promise<ThreadMeta> {
+  async openRemote(kind: BackendKind, remoteId: string, signal?: AbortSignal, known?: RemoteThreadInit): Promise<ThreadMeta> {
     const backend = this.options.backendFor(kind);
     if (!backend.listMessages) throw new SendError(l10n.t('Threads of this dialect ({0}) live only in Threadline; there is nothing to open on the server.', kind));
     const existing = this.options.store.list().find((t) => t.remoteId === remoteId);
@@ -257,8 +283,12 @@ export class ChatService {
     }
     await this.nameRemoteFiles(backend, fetched);
     const { store } = this.options;
-    let thread = await store.create({ backend: kind });
-    thread = await store.update(thread.id, { remoteId });
+    let thread = await store.create({ backend: kind, ...(known ? { id: known.id, title: known.title, createdAt: known.createdAt } : {}) });
+    const flags: MetaPatch = { remoteId };
+    if (known?.title) flags.titleLocked = true;
+    if (known?.pinned) flags.pinned = true;
+    if (known?.archived) flags.archived = true;
+    thread = await store.update(thread.id, flags);
     for (const remote of fetched) {
       thread = await store.append(thread.id, {
         id: newLocalId('msg'),
@@ -271,7 +301,7 @@ export class ChatService {
       });
     }
     const firstText = fetched.flatMap((m) => m.content).find((p) => p.type === 'text');
-    if (firstText?.type === 'text') thread = await this.retitle(thread, firstText.text);
+    if (firstText?.type === 'text' && !known?.title) thread = await this.retitle(thread, firstText.text);
     this.emitThreads();
     return thread;
   }
@@ -427,6 +457,7 @@ export class ChatService {
   /** Stops every reply; each still stores its partial text as cancelled. Queued messages are not sent. */
   dispose(): void {
     this.disposed = true;
+    this.libraryEvents.dispose();
     const queued = [...this.queues.values()].flat();
     this.queues.clear();
     for (const entry of queued) entry.settle.reject(new SendError(l10n.t('Threadline is shutting down.')));
@@ -483,7 +514,8 @@ export class ChatService {
     try {
       thread = await store.append(threadId, input);
     } catch (err) {
-      throw new SendError(l10n.t('Could not save your message: {0}', describeError(err).message), { cause: err });
+      const message = err instanceof LibraryUnavailableError ? err.message : l10n.t('Could not save your message: {0}', describeError(err).message);
+      throw new SendError(message, { cause: err });
     }
     this.emit({ type: 'message', message: input });
     if (thread.messageCount === 1 && thread.title === DEFAULT_THREAD_TITLE && !thread.titleLocked) {
@@ -644,6 +676,21 @@ export class ChatService {
     if (this.active.get(threadId) !== controller) return;
     this.active.delete(threadId);
     if (!this.disposed) this.sendNextQueued(threadId);
+  }
+
+  /** What another window did to the library shows here as if it happened here. */
+  private onLibraryEvent(e: LibraryEvent): void {
+    switch (e.type) {
+      case 'messages':
+        for (const message of e.messages) this.emit({ type: 'message', message });
+        return;
+      case 'threads':
+      case 'removed':
+        this.emitThreads();
+        return;
+      default:
+        return;
+    }
   }
 
   private emitQueue(threadId: string): void {

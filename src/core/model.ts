@@ -37,6 +37,11 @@ export interface ThreadMeta {
   remoteGone?: boolean;
   /** The server id the thread had when it was found gone; kept to show, and to re-check later. */
   goneRemoteId?: string;
+  /**
+   * Only on a thread listed from another machine (Settings Sync) that this library does not hold
+   * yet: the server its messages load from when it is opened. Never stored.
+   */
+  roamingFrom?: string;
 }
 
 export type Role = 'user' | 'assistant';
@@ -126,6 +131,12 @@ export interface Message {
   remoteId?: string;
   /** For a reply: ids of earlier messages left out of its context to fit the limits. */
   omittedMessageIds?: string[];
+  /**
+   * The message this one answers or follows, for threads that branch (an edit or a regenerate
+   * starts a branch). Absent: the message before it in the thread file, as in every thread
+   * written so far; so a parent link needs no change to files that have none.
+   */
+  parentId?: string;
 }
 
 /** The plain text of a message: its text parts joined. */

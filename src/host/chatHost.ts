@@ -17,6 +17,7 @@ import { mimeFromName, PendingAttachments } from './pendingAttachments';
 import type { Prompts } from './prompts';
 import { windowPrompts } from './prompts';
 import type { PanelSession } from './panelSession';
+import type { RoamingSync } from './roamingSync';
 import type { LinkOpener } from './references';
 import { readSettings } from './settings';
 import { workspaceFolderPaths } from './workspace';
@@ -98,6 +99,8 @@ export class ChatHost extends Disposable {
   private readonly workspaceState: vscode.Memento;
   /** How questions reach the user (see prompts.ts). */
   prompts: Prompts = windowPrompts;
+  /** Threads known from other machines through Settings Sync (see useRoaming). */
+  private roaming: RoamingSync | undefined;
   private readonly contextKeys = new ContextKeys((key, value) => void vscode.commands.executeCommand('setContext', key, value));
 
   constructor(deps: ChatHostDeps) {
@@ -193,7 +196,7 @@ export class ChatHost extends Disposable {
    * shows is always listed, whatever the filters say.
    */
   threadList(currentThreadId: string | undefined): ThreadMeta[] {
-    const all = this.store.list();
+    const all = this.allThreads();
     const filter = this.listFilter;
     const shown = listThreads(all, {
       includeArchived: filter.showArchived,
@@ -201,6 +204,43 @@ export class ChatHost extends Disposable {
     });
     const current = all.find((t) => t.id === currentThreadId);
     return current && !shown.includes(current) ? [current, ...shown] : shown;
+  }
+
+  /** Lists the threads `roaming` knows from other machines, and keeps every panel's list current with it. */
+  useRoaming(roaming: RoamingSync): void {
+    this.roaming = roaming;
+    this.register(roaming.onDidChange(() => {
+      for (const session of this.sessions) session.postThreads();
+    }));
+  }
+
+  /** Every thread of the library, and those known only from other machines (to open from their server). */
+  allThreads(): ThreadMeta[] {
+    return [...this.store.list(), ...(this.roaming?.placeholders() ?? [])];
+  }
+
+  /**
+   * Loads a thread known only from another machine from its server into this library, with a
+   * cancellable progress notification; false (after telling the user why) when it could not.
+   */
+  async openRoaming(threadId: string): Promise<boolean> {
+    const roaming = this.roaming;
+    const known = roaming?.find(threadId);
+    if (!roaming || !known) return false;
+    try {
+      await this.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Threadline: loading "{0}" from the server', known.title), cancellable: true },
+        (_progress, token) => {
+          const abort = new AbortController();
+          token.onCancellationRequested(() => abort.abort());
+          return roaming.open(threadId, abort.signal);
+        },
+      );
+      return true;
+    } catch (err) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Threadline: {0}', err instanceof Error ? err.message : String(err)));
+      return false;
+    }
   }
 
   /** Re-sends the whole state to every webview (after a key or setting change). */

@@ -105,9 +105,9 @@ export abstract class PanelSession extends Disposable {
     return this.host.threadList(this.currentThreadId);
   }
 
-  /** Every thread, archived and other workspaces' included. */
+  /** Every thread, archived and other workspaces' included, and those known only from other machines. */
   allThreads(): ThreadMeta[] {
-    return this.host.store.list();
+    return this.host.allThreads();
   }
 
   /** Loads the panel into `webview`; the session then talks to it until it is disposed. */
@@ -132,8 +132,9 @@ export abstract class PanelSession extends Disposable {
     webview.html = renderWebviewHtml(webview, this.host.extensionUri);
   }
 
-  /** Shows `threadId` here (and reveals this webview). */
+  /** Shows `threadId` here (and reveals this webview); one known only from another machine is loaded first. */
   async showThread(threadId: string): Promise<void> {
+    if (!this.host.store.get(threadId) && !(await this.host.openRoaming(threadId))) return;
     await this.storeThreadId(threadId);
     await this.refresh();
     this.reveal();
@@ -373,7 +374,7 @@ export abstract class PanelSession extends Disposable {
         return;
       }
       case 'switchThread':
-        if (this.host.store.get(message.threadId)) await this.showThread(message.threadId);
+        await this.showThread(message.threadId);
         return;
       case 'command':
         await runPanelCommand(message.command, this);

@@ -3,6 +3,7 @@ import type { ThreadStore } from '../core/library/threadStore';
 import type { Prompts } from './prompts';
 import type { ChatViewProvider } from './chatViewProvider';
 import type { EditorThreadPanel } from './editorPanels';
+import type { RoamingSync } from './roamingSync';
 
 /** What `activate` returns in test mode (ExtensionMode.Test) only, for the integration suite. */
 export interface ThreadlineTestApi {
@@ -12,6 +13,8 @@ export interface ThreadlineTestApi {
   /** The threads open in editor tabs, oldest first. */
   editorPanels(): EditorThreadPanel[];
   storageDir: string;
+  /** The roaming part of the library (Settings Sync). */
+  roaming: RoamingSync;
   /** Where the key must never land besides files and settings (see the SecretStorage test). */
   globalState: vscode.Memento;
   workspaceState: vscode.Memento;

@@ -9,7 +9,9 @@ import { messageText, withoutSource } from '../core/model';
 import type { Message, ThreadMeta } from '../core/model';
 import type { ReconcileResult } from '../core/reconcile';
 import { searchThreads } from '../core/search';
+import { TRASH_DAYS } from '../core/library/trash';
 import type { ChatHost } from './chatHost';
+import { offerUndo } from './libraryCommands';
 import { workspaceInit } from './workspace';
 
 export function registerThreadCommands(store: ThreadStore, chat: ChatService, host: ChatHost): vscode.Disposable[] {
@@ -51,11 +53,12 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, ho
       const thread = store.get(id)!;
       if (confirmed !== true) {
         const remove = vscode.l10n.t('Delete');
-        const answer = await vscode.window.showWarningMessage(deleteQuestion(thread), { modal: true }, remove);
+        const answer = await vscode.window.showWarningMessage(deleteQuestion(thread), { modal: true, detail: deleteDetail(thread) }, remove);
         if (answer !== remove) return false;
       }
       // Panels showing it notice (a tab closes, the side panel shows no thread).
-      await chat.delete(id, { remote: true });
+      const entry = await chat.delete(id, { remote: true });
+      if (entry) void offerUndo({ chat, host }, entry);
       return true;
     })),
     vscode.commands.registerCommand('threadline.search', guarded(async (query?: unknown) => {
@@ -174,10 +177,17 @@ function isExportKind(value: unknown): value is ExportKind {
 
 /** Delete's question: what goes, here and on the server. */
 function deleteQuestion(thread: ThreadMeta): string {
-  if (!thread.remoteId) return vscode.l10n.t('Delete "{0}" ({1} messages)? This cannot be undone.', thread.title, thread.messageCount);
+  if (!thread.remoteId) return vscode.l10n.t('Delete "{0}" ({1} messages)?', thread.title, thread.messageCount);
   return thread.backend === 'responses'
-    ? vscode.l10n.t('Delete "{0}" ({1} messages) and its conversation on the server? This cannot be undone.', thread.title, thread.messageCount)
-    : vscode.l10n.t('Delete "{0}" ({1} messages) and its thread on the server? This cannot be undone.', thread.title, thread.messageCount);
+    ? vscode.l10n.t('Delete "{0}" ({1} messages) and its conversation on the server?', thread.title, thread.messageCount)
+    : vscode.l10n.t('Delete "{0}" ({1} messages) and its thread on the server?', thread.title, thread.messageCount);
+}
+
+/** What can and cannot be undone: the local copy waits in the trash; a server copy is gone for good. */
+function deleteDetail(thread: ThreadMeta): string {
+  const local = vscode.l10n.t('It moves to Recently Deleted, where you can restore it for {0} days.', TRASH_DAYS);
+  if (!thread.remoteId) return local;
+  return `${local} ${vscode.l10n.t('Deleting on the server cannot be undone: a restored thread starts a new server copy with its history.')}`;
 }
 
 /** What Check Threads on the Server found. */

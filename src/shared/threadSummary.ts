@@ -7,8 +7,9 @@ export interface ThreadSummary {
   title: string;
   /** "just now", "5 min ago", "3 h ago", "2 d ago". */
   lastActivity: string;
-  /** "1 message", "12 messages". */
+  /** "1 message", "12 messages"; for a thread known only from another machine, that it is there. */
   messages: string;
+  /** The dialect; a Chat Completions thread also says it exists only on this machine. */
   backend: string;
   /** The workspace folder the thread was started in (full path), if any. */
   folder: string | undefined;
@@ -20,8 +21,8 @@ export function summarizeThread(thread: ThreadMeta, now: number): ThreadSummary 
   return {
     title: thread.title,
     lastActivity: relativeTime(now - thread.updatedAt),
-    messages: `${thread.messageCount} message${thread.messageCount === 1 ? '' : 's'}`,
-    backend: BACKEND_LABELS[thread.backend],
+    messages: thread.roamingFrom ? 'on another machine' : `${thread.messageCount} message${thread.messageCount === 1 ? '' : 's'}`,
+    backend: thread.backend === 'chat' ? `${BACKEND_LABELS.chat} (this machine only)` : BACKEND_LABELS[thread.backend],
     folder: thread.workspaceFolder,
     folderName: thread.workspaceFolder?.split(/[\\/]/).filter(Boolean).pop(),
   };

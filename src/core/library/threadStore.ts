@@ -23,11 +23,13 @@ import type { LibraryIo } from '../storage/io';
 import { createLinesFile } from '../storage/jsonl';
 import type { OpenForReading } from '../storage/jsonl';
 import { encodeRecordLine } from '../storage/recordLine';
-import { DEFAULT_THREAD_TITLE, metaRecord } from '../storage/records';
+import { DEFAULT_THREAD_TITLE, isSafeId, metaRecord } from '../storage/records';
 import type { MetaPatch, ThreadRecord } from '../storage/records';
 import { foldedMeta, foldRecord, newFold } from '../storage/threadFold';
 import type { AroundPage, NewerPage, OlderPage } from '../storage/threadPages';
 import { ChangeFeed } from './changeFeed';
+import { checkLibrary } from './checkLibrary';
+import type { CheckReport } from './checkLibrary';
 import type { Change } from './changeFeed';
 import { DamageLog } from './damageLog';
 import type { LibraryHealth } from './health';
@@ -42,7 +44,7 @@ import type { TrashEntry } from './trash';
 import { WriteGuard } from './writeGuard';
 
 export { DEFAULT_THREAD_TITLE };
-export type { AroundPage, NewerPage, OlderPage, TrashEntry };
+export type { AroundPage, CheckReport, NewerPage, OlderPage, TrashEntry };
 
 export interface ThreadStoreOptions {
   /** Clock for createdAt/updatedAt of threads and meta changes; defaults to Date.now. */
@@ -165,9 +167,15 @@ export class ThreadStore {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
-  async create(init: { backend: BackendKind; title?: string; workspaceFolder?: string }): Promise<ThreadMeta> {
+  /**
+   * A new, empty thread. `id` is given only for a thread that already has one elsewhere (another
+   * machine's, through Settings Sync); it fails if this library has a thread by that id.
+   */
+  async create(init: { backend: BackendKind; title?: string; workspaceFolder?: string; id?: string; createdAt?: number }): Promise<ThreadMeta> {
     const at = this.now();
-    const meta: ThreadMeta = { id: newLocalId('th'), title: init.title?.trim() || DEFAULT_THREAD_TITLE, createdAt: at, updatedAt: at, backend: init.backend, messageCount: 0 };
+    if (init.id !== undefined && (!isSafeId(init.id) || this.state.get(init.id))) throw new Error(`Cannot create a thread with id "${init.id}".`);
+    const created = init.createdAt ?? at;
+    const meta: ThreadMeta = { id: init.id ?? newLocalId('th'), title: init.title?.trim() || DEFAULT_THREAD_TITLE, createdAt: created, updatedAt: created, backend: init.backend, messageCount: 0 };
     if (init.workspaceFolder) meta.workspaceFolder = init.workspaceFolder;
     return this.guard.run(this.threadsDir, async () => {
       await this.io.mkdir(this.threadsDir);
@@ -307,6 +315,31 @@ export class ThreadStore {
     if (this.disposed) return;
     const sync = await this.state.sync(new Map(), this.ownIds).catch(() => emptySync());
     this.publish(sync);
+  }
+
+  /**
+   * Check Library: reads every record of every thread, sets damaged ones aside, writes lost headers
+   * again, corrects counts, and clears what crashes left (see checkLibrary.ts).
+   */
+  async check(): Promise<CheckReport> {
+    const report = await checkLibrary({
+      io: this.io,
+      threadsDir: this.threadsDir,
+      state: this.state,
+      trash: this.trashBin,
+      damage: this.damage,
+      now: this.now,
+      append: (id, records) =>
+        this.guard.run(this.state.fileOf(id), async () => {
+          const failed = (await this.appender.appendRecords(id, records)).find((r) => r instanceof Error);
+          if (failed) throw failed;
+        }),
+    });
+    // Something moved out of the library's way may be what kept it from taking writes.
+    await this.guard.enqueue(() => this.guard.probe());
+    await this.indexWriter.flush();
+    this.emit({ type: 'threads' });
+    return report;
   }
 
   /** Tries a write; if it succeeds the library takes writes again. */

@@ -26,6 +26,8 @@ export interface CatchUp {
   folded: number;
   /** Fragments of unfinished writes passed over. */
   torn: number;
+  /** Whole records folded. */
+  records: number;
 }
 
 /**
@@ -42,10 +44,12 @@ export async function catchUp(
 ): Promise<CatchUp> {
   let folded = from;
   let torn = 0;
+  let records = 0;
   for await (const line of linesForward(reader.handle, from)) {
     const decoded = decodeLine(line.bytes, line.start, line.complete);
     for (const found of decoded.records) {
       if (decoded.pendingFrom !== undefined && found.start >= decoded.pendingFrom) break;
+      records++;
       foldRecord(fold, found.record, id, options.fallback);
       if (found.record.kind === 'message') options.onMessage?.(found.record.message, found);
     }
@@ -53,7 +57,7 @@ export async function catchUp(
     torn += decoded.torn;
     folded = decoded.pendingFrom ?? line.end;
   }
-  return { folded, torn };
+  return { folded, torn, records };
 }
 
 /** All messages, oldest first, streamed so a huge thread is never one giant string. */
