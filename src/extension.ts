@@ -62,7 +62,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
     checkLibrary: () => checkLibrary(libraryDeps),
     openStorageFolder: () => openStorageFolder(store),
   });
-  const view = new ChatViewProvider(host, context.globalState);
+  const view = new ChatViewProvider(host, context.workspaceState);
   const editors = new EditorPanels(host);
   // `when` clauses see from the start whether the panel has a thread.
   host.targetChanged();

@@ -6,16 +6,23 @@ const CURRENT_THREAD_KEY = 'threadline.currentThreadId';
 
 /**
  * The Threadline side panel: the session of the activity-bar view. Its thread is remembered
- * across reloads in a memento (the id only, no content); the view's webview comes and goes as
- * the view is shown and hidden, the session stays.
+ * across reloads in the workspace's memento (the id only, no content), so each workspace's
+ * window keeps its own; the view's webview comes and goes as the view is shown and hidden, the
+ * session stays.
  */
 export class ChatViewProvider extends PanelSession implements vscode.WebviewViewProvider {
   static readonly viewId = 'threadline.chat';
 
   private view: vscode.WebviewView | undefined;
+  /**
+   * The thread shown, held here: a memento is only where it is kept across reloads (VS Code may
+   * replace a memento's values with an older copy while another key's write is in flight).
+   */
+  private threadId: string | undefined;
 
   constructor(host: ChatHost, private readonly memento: vscode.Memento) {
     super(host, 'view', { sidePanel: true });
+    this.threadId = memento.get<string>(CURRENT_THREAD_KEY);
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
@@ -41,10 +48,11 @@ export class ChatViewProvider extends PanelSession implements vscode.WebviewView
   }
 
   protected storedThreadId(): string | undefined {
-    return this.memento.get<string>(CURRENT_THREAD_KEY);
+    return this.threadId;
   }
 
   protected async storeThreadId(threadId: string | undefined): Promise<void> {
+    this.threadId = threadId;
     await this.memento.update(CURRENT_THREAD_KEY, threadId);
   }
 

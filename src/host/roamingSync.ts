@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { ChatService } from '../core/chatService';
 import type { ThreadStore } from '../core/library/threadStore';
 import { mergeRoaming, parseRoamingList } from '../core/library/roaming';
-import type { RoamingList, RoamingThread } from '../core/library/roaming';
+import type { RoamingThread } from '../core/library/roaming';
 import type { ThreadMeta } from '../core/model';
 import { Disposable } from './disposable';
 
@@ -126,12 +126,13 @@ export class RoamingSync extends Disposable {
       this.elsewhere = result.elsewhere;
       this.changed.fire();
     }
-    if (!sameList(parseRoamingList(this.state.get(ROAMING_KEY)), result.outgoing)) await this.state.update(ROAMING_KEY, result.outgoing);
-    await this.state.update(BASE_KEY, result.outgoing);
-    await this.state.update(LOCAL_KEY, this.store.list().map((t) => t.id));
+    // Written only when they change: every write of global state goes to every window.
+    await this.put(ROAMING_KEY, result.outgoing);
+    await this.put(BASE_KEY, result.outgoing);
+    await this.put(LOCAL_KEY, this.store.list().map((t) => t.id).sort());
   }
-}
 
-function sameList(a: RoamingList | undefined, b: RoamingList): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  private async put(key: string, value: unknown): Promise<void> {
+    if (JSON.stringify(this.state.get(key)) !== JSON.stringify(value)) await this.state.update(key, value);
+  }
 }
