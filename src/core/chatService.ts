@@ -500,6 +500,9 @@ export class ChatService {
   /** Steps up to the stored user message. Any failure here throws SendError with nothing stored. */
   private async prepare(threadId: string, text: string, attachments: readonly AttachmentPart[], signal: AbortSignal): Promise<PreparedSend> {
     const { store } = this.options;
+    // A library that cannot take the message is found before a server thread is made for it.
+    const health = store.health.writable ? store.health : await store.retryWrites();
+    if (!health.writable) throw new SendError(new LibraryUnavailableError(health.problem).message);
     const { backend, model } = await this.connect(threadId, signal);
     let thread: ThreadMeta;
 
