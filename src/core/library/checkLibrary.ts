@@ -159,7 +159,8 @@ async function removeStaleTemps(deps: CheckDeps, report: CheckReport): Promise<v
       if (!name.startsWith(TEMP_PREFIX) && !name.startsWith('index.json.tmp-')) continue;
       const file = path.join(dir, name);
       const stat = await io.stat(file).catch(() => undefined);
-      if (!stat || deps.now() - stat.mtimeMs < STALE_TEMP_MS) continue;
+      // The file system's clock, not the library's: a file's age is what decides.
+      if (!stat || Date.now() - stat.mtimeMs < STALE_TEMP_MS) continue;
       await io.rm(file);
       report.tempFilesRemoved++;
     }

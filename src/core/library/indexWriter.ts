@@ -10,6 +10,8 @@ import type { WriteGuard } from './writeGuard';
 export class IndexWriter {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private writing: Promise<void> | undefined;
+  /** A write queued behind the one running. */
+  private again: Promise<void> | undefined;
   private reported: string | undefined;
   private stopped = false;
 
@@ -45,8 +47,16 @@ export class IndexWriter {
     this.timer = undefined;
   }
 
+  /** Writes the index; called while a write runs, it writes once more after it (with what changed since). */
   private write(): Promise<void> {
-    this.writing ??= (async () => {
+    if (this.writing) {
+      this.again ??= this.writing.then(() => {
+        this.again = undefined;
+        return this.write();
+      });
+      return this.again;
+    }
+    this.writing = (async () => {
       try {
         if (!this.guard.health.writable) return;
         await this.index.write(this.state.entries(), await this.state.filesPresent());

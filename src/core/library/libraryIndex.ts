@@ -45,7 +45,7 @@ export class LibraryIndex {
   /** The index of Threadline before generations (version 1), read once to upgrade. */
   private readonly legacyFile: string;
 
-  constructor(private readonly io: LibraryIo, private readonly threadsDir: string, private readonly now: () => number = Date.now) {
+  constructor(private readonly io: LibraryIo, threadsDir: string) {
     this.dir = path.join(threadsDir, 'index');
     this.legacyFile = path.join(threadsDir, 'index.json');
   }
@@ -111,7 +111,7 @@ export class LibraryIndex {
       if (!name.startsWith(TEMP_PREFIX)) continue;
       const file = path.join(this.dir, name);
       const stat = await this.io.stat(file).catch(() => undefined);
-      if (stat && this.now() - stat.mtimeMs > STALE_TEMP_MS) await this.io.rm(file).catch(() => undefined);
+      if (stat && Date.now() - stat.mtimeMs > STALE_TEMP_MS) await this.io.rm(file).catch(() => undefined);
     }
   }
 

@@ -205,8 +205,11 @@ export class LibraryState {
     // Folded into a copy, kept only if the whole read succeeds: a read that fails half-way must
     // not leave records counted that the next catch-up counts again.
     const fold = cloneFold(state.fold);
+    const asideBefore = state.folded > 0 ? state.fold.aside.size : undefined;
     try {
-      const { folded } = await catchUp({ handle, damaged: (segment) => this.deps.damaged(id, segment) }, id, fold, state.folded, {
+      // Told after the read: an `aside` record further on may say a damaged record is known.
+      const damaged: DamagedSegment[] = [];
+      const { folded } = await catchUp({ handle, damaged: (segment) => damaged.push(segment) }, id, fold, state.folded, {
         ...(state.fallback ? { fallback: state.fallback } : {}),
         onMessage: (message) => {
           if (!ownIds.has(message.id)) messages.push(message);
@@ -214,11 +217,15 @@ export class LibraryState {
       });
       state.fold = fold;
       state.folded = folded;
+      for (const segment of damaged) if (!fold.aside.has(segment.start)) this.deps.damaged(id, segment);
     } finally {
       await handle.close();
     }
     const meta = foldedMeta(state.fold, state.fallback);
     if (meta) state.meta = meta;
+    // Check Library set records aside that this entry may have counted while they were still
+    // readable: read the thread whole again so its count is what is readable now.
+    if (asideBefore !== undefined && state.fold.aside.size > asideBefore) void this.refold(id);
     return messages;
   }
 }

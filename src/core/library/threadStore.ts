@@ -120,7 +120,7 @@ export class ThreadStore {
     this.feed = new ChangeFeed(io, threadsDir, randomUUID());
     this.trashBin = new Trash(io, threadsDir, this.now);
     this.guard = new WriteGuard({ io, threadsDir, report, changed: (health) => this.emit({ type: 'health', health }), queuing: () => this.appender.closeBatch() });
-    this.index = new LibraryIndex(io, threadsDir, this.now);
+    this.index = new LibraryIndex(io, threadsDir);
     this.indexWriter = new IndexWriter(this.index, this.state, this.guard, report, options.indexDelayMs ?? 1000);
     this.appender = new ThreadAppender({
       io,

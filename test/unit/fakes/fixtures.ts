@@ -9,7 +9,8 @@ import type { Message } from '../../../src/core/model';
 /** A fresh folder under the OS temp dir, removed when the test file finishes. */
 export async function tempDir(): Promise<string> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'threadline-test-'));
-  after(() => fs.rm(dir, { recursive: true, force: true }));
+  // A store's background writes (the index, a probe) may still be landing: retry then.
+  after(() => fs.rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
   return dir;
 }
 
@@ -25,6 +26,7 @@ export function textMessage(threadId: string, id: string, text: string, createdA
 
 /** Removes the library index (every generation, and the index of older versions): the next open reads the thread files. */
 export async function dropIndex(dir: string): Promise<void> {
-  await fs.rm(path.join(dir, 'threads', 'index'), { recursive: true, force: true });
+  // An index write may be landing right now (they follow changes by a moment): retry then.
+  await fs.rm(path.join(dir, 'threads', 'index'), { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   await fs.rm(path.join(dir, 'threads', 'index.json'), { force: true });
 }
