@@ -121,7 +121,7 @@ export class ThreadStore {
     this.trashBin = new Trash(io, threadsDir, this.now);
     this.guard = new WriteGuard({ io, threadsDir, report, changed: (health) => this.emit({ type: 'health', health }), queuing: () => this.appender.closeBatch() });
     this.index = new LibraryIndex(io, threadsDir);
-    this.indexWriter = new IndexWriter(this.index, this.state, this.guard, report, options.indexDelayMs ?? 1000);
+    this.indexWriter = new IndexWriter(this.index, this.state, this.guard, report, options.indexDelayMs ?? 5000);
     this.appender = new ThreadAppender({
       io,
       state: this.state,
