@@ -43,22 +43,30 @@ export class ThreadReads {
     return this.withPages(threadId, (source) => readLastMessages(source, count));
   }
 
+  /**
+   * The newest `limit` messages, or with `before` (a message id) the `limit` just older than it;
+   * oldest first either way. Reads only the page's lines. Throws for an id not in the thread.
+   */
   page(threadId: string, options: { before?: string; limit: number }): Promise<OlderPage> {
     return this.withPages(threadId, (source) => olderPage(source, options.before, options.limit));
   }
 
+  /** The `limit` messages just newer than message `after`, oldest first. */
   pageAfter(threadId: string, options: { after: string; limit: number }): Promise<NewerPage> {
     return this.withPages(threadId, (source) => newerPage(source, options.after, options.limit));
   }
 
+  /** `limit` messages with `messageId` in the middle (as near as the thread's ends allow): a search hit deep in a thread. */
   pageAround(threadId: string, messageId: string, limit: number): Promise<AroundPage> {
     return this.withPages(threadId, (source) => aroundPage(source, messageId, limit));
   }
 
+  /** Message `messageId`, or undefined when the thread has none: from where a page left its line, else a byte search from the end. */
   message(threadId: string, messageId: string): Promise<Message | undefined> {
     return this.withPages(threadId, async (source) => (await find(source, messageId))?.message);
   }
 
+  /** The messages older than `messageId` (the input of a send), read only as a backend iterates. */
   historyBefore(threadId: string, messageId: string): HistorySource {
     this.deps.require(threadId);
     const openPages = () => this.openPages(threadId);
@@ -85,6 +93,7 @@ export class ThreadReads {
     };
   }
 
+  /** The thread's messages, oldest first, read a chunk at a time as the caller takes them; stopping stops the reading. */
   async *eachMessage(threadId: string): AsyncGenerator<Message> {
     const source = await this.openPages(threadId);
     try {
@@ -94,6 +103,7 @@ export class ThreadReads {
     }
   }
 
+  /** The thread file as stored, a chunk at a time, for a cheap substring test before parsing (search). */
   async *storedText(threadId: string): AsyncGenerator<string> {
     const source = await this.openPages(threadId);
     try {

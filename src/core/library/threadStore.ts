@@ -258,52 +258,16 @@ export class ThreadStore {
     await this.guard.run(this.trashBin.dir, () => this.trashBin.remove(id));
   }
 
-  messages(threadId: string): Promise<Message[]> {
-    return this.reads.messages(threadId);
-  }
-
-  /**
-   * The newest `limit` messages, or with `before` (a message id) the `limit` just older than it;
-   * oldest first either way. Reads only the page's lines. Throws for an id not in the thread.
-   */
-  page(threadId: string, options: { before?: string; limit: number }): Promise<OlderPage> {
-    return this.reads.page(threadId, options);
-  }
-
-  /** The `limit` messages just newer than message `after`, oldest first. */
-  pageAfter(threadId: string, options: { after: string; limit: number }): Promise<NewerPage> {
-    return this.reads.pageAfter(threadId, options);
-  }
-
-  /** `limit` messages with `messageId` in the middle (as near as the thread's ends allow). */
-  pageAround(threadId: string, messageId: string, limit: number): Promise<AroundPage> {
-    return this.reads.pageAround(threadId, messageId, limit);
-  }
-
-  /** The messages older than `messageId` (the input of a send), read only as a backend iterates. */
-  historyBefore(threadId: string, messageId: string): HistorySource {
-    return this.reads.historyBefore(threadId, messageId);
-  }
-
-  /** Message `messageId`, or undefined when the thread has none; never by reading the thread. */
-  message(threadId: string, messageId: string): Promise<Message | undefined> {
-    return this.reads.message(threadId, messageId);
-  }
-
-  /** The thread's messages, oldest first, read a chunk at a time as the caller takes them. */
-  eachMessage(threadId: string): AsyncGenerator<Message> {
-    return this.reads.eachMessage(threadId);
-  }
-
-  /** The thread file as stored, a chunk at a time, for a cheap substring test before parsing. */
-  storedText(threadId: string): AsyncGenerator<string> {
-    return this.reads.storedText(threadId);
-  }
-
-  /** The newest `count` messages, oldest first, without reading the whole thread. */
-  lastMessages(threadId: string, count: number): Promise<Message[]> {
-    return this.reads.lastMessages(threadId, count);
-  }
+  // Reading a thread: never the whole file but for `messages` (see threadReads.ts).
+  messages = (threadId: string): Promise<Message[]> => this.reads.messages(threadId);
+  page = (threadId: string, options: { before?: string; limit: number }): Promise<OlderPage> => this.reads.page(threadId, options);
+  pageAfter = (threadId: string, options: { after: string; limit: number }): Promise<NewerPage> => this.reads.pageAfter(threadId, options);
+  pageAround = (threadId: string, messageId: string, limit: number): Promise<AroundPage> => this.reads.pageAround(threadId, messageId, limit);
+  historyBefore = (threadId: string, messageId: string): HistorySource => this.reads.historyBefore(threadId, messageId);
+  message = (threadId: string, messageId: string): Promise<Message | undefined> => this.reads.message(threadId, messageId);
+  eachMessage = (threadId: string): AsyncGenerator<Message> => this.reads.eachMessage(threadId);
+  storedText = (threadId: string): AsyncGenerator<string> => this.reads.storedText(threadId);
+  lastMessages = (threadId: string, count: number): Promise<Message[]> => this.reads.lastMessages(threadId, count);
 
   /** Damaged records found and not yet set aside: thread id → how many. */
   damagedThreads(): Map<string, number> {
