@@ -26,6 +26,13 @@ async function waitUntil(check, what, timeoutMs = 10_000) {
 /** Window B, opened by the second step; closed with the file's run. */
 let b;
 
+/**
+ * Brings window `w` to the front before acting in it, as a user does. A page behind the other is
+ * a background tab (its animation frames wait, and with them Playwright's clicks). What B shows is
+ * checked while A is in front: B learns of A's changes without being focused.
+ */
+const front = (w) => w.page.bringToFront();
+
 export const tests = [
   panelReadyWithKey,
   {
@@ -41,6 +48,7 @@ export const tests = [
   {
     name: 'a thread started and answered in window A appears in window B\'s switcher, and B shows both messages',
     async run(t) {
+      await front(t);
       await t.webview().locator('[data-testid=new-thread]').click();
       const reply = await sendAndAwaitReply(t, FIRST);
       assert.equal((await reply.locator('.message-text').innerText()).trim(), expectedReply(FIRST));
@@ -49,6 +57,7 @@ export const tests = [
       // B's panel is open on no thread; the new one is listed within about a second.
       const row = threadOptions(b).filter({ hasText: FIRST });
       await row.waitFor({ state: 'attached', timeout: 10_000 });
+      await front(b);
       const switcher = b.webview().locator('[data-testid=thread-switcher]');
       await switcher.click();
       await row.waitFor({ state: 'visible', timeout: 5_000 });
@@ -63,6 +72,7 @@ export const tests = [
   {
     name: 'a second message sent in window A shows with its reply in window B\'s open panel',
     async run(t) {
+      await front(t);
       await sendAndAwaitReply(t, SECOND);
       await b.webview().locator('[data-testid=transcript] .message[data-role=user]', { hasText: SECOND }).waitFor({ timeout: 10_000 });
       await replyText(b, 1).filter({ hasText: expectedReply(SECOND) }).waitFor({ timeout: 10_000 });
@@ -74,11 +84,13 @@ export const tests = [
   {
     name: 'Rename Thread in window A shows the new title in window B\'s switcher',
     async run(t) {
+      await front(t);
       await t.runCommand(t.page, 'Threadline: Rename Thread');
       await t.answerInputBox(t.page, RENAMED);
       await switcherOptions(t).filter({ hasText: RENAMED }).waitFor({ state: 'attached', timeout: 10_000 });
       await switcherOptions(b).filter({ hasText: RENAMED }).waitFor({ state: 'attached', timeout: 10_000 });
       await expectCount(threadOptions(b), 1);
+      await front(b);
       const switcher = b.webview().locator('[data-testid=thread-switcher]');
       await switcher.click();
       await switcherOptions(b).filter({ hasText: RENAMED }).waitFor({ state: 'visible', timeout: 5_000 });
@@ -89,6 +101,7 @@ export const tests = [
   {
     name: 'Delete Thread in window A (confirmed, not undone) drops the thread from window B\'s panel',
     async run(t) {
+      await front(t);
       await t.runCommand(t.page, 'Threadline: Delete Thread');
       const dialog = t.page.locator('.monaco-dialog-box');
       await dialog.waitFor({ state: 'visible', timeout: 10_000 });
