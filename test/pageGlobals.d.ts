@@ -10,5 +10,6 @@ interface Window {
   __frames: any;
   __fromEnd: any;
   __sampleWhile: any;
+  __seen: any;
   acquireVsCodeApi: () => any;
 }

@@ -22,7 +22,8 @@ export function summarizeThread(thread: ThreadMeta, now: number): ThreadSummary 
     title: thread.title,
     lastActivity: relativeTime(now - thread.updatedAt),
     messages: thread.roamingFrom ? 'on another machine' : `${thread.messageCount} message${thread.messageCount === 1 ? '' : 's'}`,
-    backend: thread.backend === 'chat' ? `${BACKEND_LABELS.chat} (this machine only)` : BACKEND_LABELS[thread.backend],
+    // Not BACKEND_LABELS.chat plus the note: that label already ends in "(threads kept locally)".
+    backend: thread.backend === 'chat' ? 'Chat Completions (this machine only)' : BACKEND_LABELS[thread.backend],
     folder: thread.workspaceFolder,
     folderName: thread.workspaceFolder?.split(/[\\/]/).filter(Boolean).pop(),
   };

@@ -1,12 +1,52 @@
 // Steps of the workbench benchmark (test/bench/workbench.mjs): the real path, in code-server
 // with Chromium as the e2e tests run it: the panel posts `send`, the extension host calls the
 // stand-in through the openai SDK, and each streamed delta is posted to the webview and drawn.
-// Printed, never asserted. Times are taken in the webview's own clock.
-import { messages, send, setApiKey } from '../e2e/support.mjs';
+// Then a second window on the same library: how long a finished reply in one window takes to
+// show in the other's open panel. Printed, never asserted. Times are taken in the webview's own
+// clock (across two windows: the browser's wall clock, which both pages share).
+import { expectCount, messages, openChatView, send, sendAndAwaitReply, setApiKey } from '../e2e/support.mjs';
 
 const line = (label, value) => console.log(`    ${label.padEnd(64)} ${value}`);
 const ms = (n) => `${n.toFixed(1)} ms`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const spread = (xs) => `min ${ms(Math.min(...xs))} · median ${ms(median(xs))} · max ${ms(Math.max(...xs))}  (${xs.length} runs)`;
+
+/**
+ * In a webview: notes (in `window.__seen`, by the browser's wall clock) when a user message
+ * ending in `mark` and a completed assistant message ending in `mark` are first in the DOM.
+ */
+function watchMark(body, mark) {
+  return body.evaluate((_, m) => {
+    const seen = {};
+    window.__seen = seen;
+    const now = () => performance.timeOrigin + performance.now();
+    const check = () => {
+      for (const node of document.querySelectorAll('[data-testid=transcript] .message')) {
+        const text = node.querySelector('.message-text')?.textContent?.trim() ?? '';
+        if (!text.endsWith(m)) continue;
+        const role = node.getAttribute('data-role');
+        if (role === 'user') seen.user ??= now();
+        if (role === 'assistant' && node.getAttribute('data-status') === 'complete') seen.reply ??= now();
+      }
+      if (seen.user !== undefined && seen.reply !== undefined) observer.disconnect();
+    };
+    const observer = new MutationObserver(check);
+    observer.observe(document.querySelector('[data-testid=transcript]'), { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['data-status'] });
+    check();
+  }, mark);
+}
+
+/** Waits until `window.__seen` in `w`'s webview has both times. */
+async function waitForSeen(w, timeoutMs) {
+  const body = w.webview().locator('body');
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const seen = await body.evaluate(() => window.__seen);
+    if (seen?.user !== undefined && seen?.reply !== undefined) return seen;
+    if (Date.now() > deadline) throw new Error(`the message did not show within ${timeoutMs} ms: ${JSON.stringify(seen)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 /** In the webview: notes when Send is pressed, when streamDelta posts arrive, and when a new reply's text ends with `lastWord`. */
 function watchReply(body, lastWord) {
@@ -94,6 +134,45 @@ export const tests = [
       line(`a ${deltas.toLocaleString('en')}-delta reply (stand-in streams without pauses)`, `${ms(bench.done - bench.clicked)} from Send to the last word drawn`);
       line('streamDelta posts the webview received (host -> webview)', `${bench.posts.toLocaleString('en')} in ${ms(postSpan * 1000)}: ${Math.round(bench.posts / postSpan).toLocaleString('en')} posts/s, ${Math.round(deltas / postSpan).toLocaleString('en')} deltas/s`);
       line('deltas per second drawn (first word -> last word in the DOM)', `${Math.round(deltas / drawSpan).toLocaleString('en')}/s`);
+    },
+  },
+  {
+    name: 'another window: a reply finished in window A -> the same reply in window B\'s open panel',
+    timeoutMs: 180_000,
+    async run(t) {
+      // A thread of its own, open in both windows.
+      await t.webview().locator('[data-testid=new-thread]').click();
+      await expectCount(messages(t), 0, 15_000);
+      await sendAndAwaitReply(t, 'Cross-window timing');
+      const b = await t.openWindow();
+      await openChatView(b);
+      const switcher = b.webview().locator('[data-testid=thread-switcher]');
+      const row = switcher.locator('vscode-option', { hasText: 'Cross-window timing' });
+      await row.waitFor({ state: 'attached', timeout: 30_000 });
+      await switcher.click();
+      await row.click();
+      await messages(b, 'assistant').filter({ hasText: 'Echo: Cross-window timing' }).waitFor({ timeout: 30_000 });
+      // Window A in front, where the user types (a page behind another is a background tab: its
+      // animation frames wait, and with them Playwright's clicks); B only watches.
+      await t.page.bringToFront();
+
+      const replies = [];
+      const users = [];
+      for (let i = 0; i < 11; i++) {
+        const mark = `mark-${i}-end`;
+        await watchMark(t.webview().locator('body'), mark);
+        await watchMark(b.webview().locator('body'), mark);
+        await send(t, `Across windows, ${mark}`);
+        const [a, other] = [await waitForSeen(t, 30_000), await waitForSeen(b, 30_000)];
+        // The first run warms up both windows' paths.
+        if (i === 0) continue;
+        replies.push(other.reply - a.reply);
+        users.push(other.user - a.user);
+      }
+      // Below zero: B drew it before A did (A's host saves the reply, then posts it to A's panel).
+      line('another window: reply finished in A\'s panel -> shown in B\'s', spread(replies));
+      line('another window: user message shown in A\'s panel -> shown in B\'s', spread(users));
+      await b.close();
     },
   },
 ];

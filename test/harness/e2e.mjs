@@ -43,6 +43,21 @@ export async function runE2e({ standInUrl, files = e2eFiles(), grep, keep = fals
   return counts;
 }
 
+/** Loads the workbench into `page`, its console going to the run's log; resolves once it has drawn itself. */
+async function openWorkbench(page, { url, consoleLog, label = '' }) {
+  const tag = label ? `${label} ` : '';
+  page.on('console', (m) => {
+    const where = m.location()?.url;
+    const line = `${tag}[${m.type()}] ${m.text()}${where && /^Failed to load resource/.test(m.text()) ? ` (${where})` : ''}`;
+    consoleLog.write(line + '\n');
+    if ((m.type() === 'error' && !NOISE.test(line)) || process.env.VERBOSE) log(`browser ${line.slice(0, 500)}`);
+  });
+  page.on('pageerror', (e) => { consoleLog.write(`${tag}[pageerror] ${e.stack ?? e}\n`); log(`${tag}pageerror`, e.message); });
+  const resp = await page.goto(url);
+  if (!resp || resp.status() >= 400) throw new Error(`workbench answered HTTP ${resp?.status()}`);
+  await workbench.waitForWorkbench(page);
+}
+
 async function runFile(file, { standInUrl, grep, keep, headed, counts }) {
   const started = Date.now();
   const loaded = await loadSteps(file, { grep, counts, log });
@@ -57,33 +72,50 @@ async function runFile(file, { standInUrl, grep, keep, headed, counts }) {
   const consoleLog = fs.createWriteStream(path.join(runDir, 'browser-console.log'));
   const fileSlug = slug(path.basename(file, '.e2e.mjs'));
   let server, browser, page;
+  /** Pages opened by `t.openWindow()`. */
+  const windows = [];
   try {
     server = await startCodeServer({ runDir, port: await freePort() });
     log(`code-server pid ${server.pid} on ${server.base}`);
     browser = await launchChromium(runDir, { headless: !headed });
     page = browser.pages()[0] ?? (await browser.newPage());
-    page.on('console', (m) => {
-      const where = m.location()?.url;
-      const line = `[${m.type()}] ${m.text()}${where && /^Failed to load resource/.test(m.text()) ? ` (${where})` : ''}`;
-      consoleLog.write(line + '\n');
-      if ((m.type() === 'error' && !NOISE.test(line)) || process.env.VERBOSE) log(`browser ${line.slice(0, 500)}`);
-    });
-    page.on('pageerror', (e) => { consoleLog.write(`[pageerror] ${e.stack ?? e}\n`); log('pageerror', e.message); });
-    const resp = await page.goto(workbenchUrl(server.base, { folder: workspace }));
-    if (!resp || resp.status() >= 400) throw new Error(`workbench answered HTTP ${resp?.status()}`);
-    await workbench.waitForWorkbench(page);
+    await openWorkbench(page, { url: workbenchUrl(server.base, { folder: workspace }), consoleLog });
 
-    const screenshot = screenshotter(page, log);
     const t = {
       ...workbench,
-      page, standInUrl, workspace, runDir, log: logger(`e2e ${fileSlug}`), screenshot,
+      page, standInUrl, workspace, runDir, log: logger(`e2e ${fileSlug}`),
+      // A failed step's shot shows every open window.
+      screenshot: async (name) => {
+        const shot = await screenshotter(page, log)(name);
+        if (name.startsWith('failure-')) {
+          for (const [i, other] of windows.entries()) await screenshotter(other, log)(`${name}-window-${i + 2}`).catch(() => {});
+        }
+        return shot;
+      },
       webview: () => workbench.webview(page),
+      /**
+       * A second workbench window on the same server and folder: a new page in the same browser,
+       * with its own extension host, sharing the library (globalStorageUri) as two desktop windows
+       * do. Resolves with a `t` for that window; it closes with the file's run (or `close()`).
+       */
+      openWindow: async () => {
+        const other = await browser.newPage();
+        windows.push(other);
+        const label = `window ${windows.length + 1}`;
+        await openWorkbench(other, { url: workbenchUrl(server.base, { folder: workspace }), consoleLog, label });
+        return {
+          ...t, page: other, screenshot: screenshotter(other, log), log: logger(`e2e ${fileSlug} ${label}`),
+          webview: () => workbench.webview(other),
+          close: () => other.close(),
+        };
+      },
     };
     await runSteps(tests, t, { counts, failurePrefix: fileSlug });
   } catch (e) {
     counts.crashed = `${rel}: ${e?.message ?? e}`;
     if (page) await page.screenshot({ path: path.join(OUTPUT_DIR, `crash-${fileSlug}.png`) }).catch(() => {});
   } finally {
+    for (const other of windows) await other.close().catch(() => {});
     await browser?.close().catch(() => {});
     await server?.stop();
     consoleLog.end();

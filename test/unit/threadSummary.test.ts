@@ -16,7 +16,7 @@ describe('summarizeThread', () => {
     assert.equal(s.title, 'Plans');
     assert.equal(s.lastActivity, '5 min ago');
     assert.equal(s.messages, '1 message');
-    assert.match(s.backend, /Chat Completions/);
+    assert.equal(s.backend, 'Chat Completions (this machine only)');
     assert.equal(s.folder, '/home/me/project/');
     assert.equal(s.folderName, 'project');
   });

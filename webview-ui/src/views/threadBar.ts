@@ -79,11 +79,14 @@ export class ThreadBar {
     const items = threads.map((t): DropdownItem => threadItem(t, summaries.get(t.id)!));
     if (currentThreadId === undefined) items.unshift({ value: '', label: l10n.t('No thread yet') });
     setDropdownItems(this.switcher, items, currentThreadId ?? '');
-    // The full folder path on hover, where the row only has room for its name.
-    for (const option of this.switcher.querySelectorAll('vscode-option')) {
-      const folder = summaries.get(option.getAttribute('value') ?? '')?.folder;
-      if (folder) option.setAttribute('title', folder);
-    }
+    // The whole row and the full folder path on hover: a side bar cuts the row off after a few
+    // words (before the dialect and "this machine only"), and has room for the folder's name only.
+    const options = this.switcher.querySelectorAll('vscode-option');
+    items.forEach((item, i) => {
+      const option = options[i];
+      const folder = summaries.get(item.value)?.folder;
+      if (option && item.value) option.setAttribute('title', folder ? `${item.label}\n${folder}` : item.label);
+    });
     this.switcher.disabled = threads.length === 0;
     // Right-click on the bar: Rename, Pin, Archive, Export and Delete of the shown thread (the
     // `webview/context` menu in package.json); the workbench passes this object to the command.
