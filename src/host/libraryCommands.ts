@@ -5,8 +5,8 @@ import * as vscode from 'vscode';
 import type { ChatService } from '../core/chatService';
 import type { CheckReport, ThreadStore, TrashEntry } from '../core/library/threadStore';
 import { TRASH_DAYS } from '../core/library/trash';
-import { BACKEND_LABELS } from '../core/providers';
-import { relativeTime } from '../shared/threadSummary';
+import type { ThreadMeta } from '../core/model';
+import { relativeTime, summarizeThread } from '../shared/threadSummary';
 import type { ChatHost } from './chatHost';
 import type { LibraryStatus } from './libraryStatus';
 
@@ -79,7 +79,8 @@ async function pickDeleted(deps: LibraryCommandDeps): Promise<string | undefined
     list.map((e) => ({
       id: e.thread.id,
       label: e.thread.title,
-      description: vscode.l10n.t('deleted {0} · {1} messages · {2}', relativeTime(Date.now() - e.deletedAt), e.thread.messageCount, BACKEND_LABELS[e.thread.backend]),
+      // The same words as the thread lists use for its messages and dialect.
+      description: vscode.l10n.t('deleted {0} · {1} · {2}', relativeTime(Date.now() - e.deletedAt), ...describe(e.thread)),
       ...(e.serverDeleted ? { detail: vscode.l10n.t('Its server copy was deleted; restoring starts a new one with this history.') } : {}),
       buttons: [forever],
     }));
@@ -115,6 +116,11 @@ export async function openStorageFolder(store: ThreadStore): Promise<void> {
   const folder = vscode.Uri.file(store.threadsDir);
   if (vscode.env.uiKind === vscode.UIKind.Desktop && !vscode.env.remoteName) await vscode.commands.executeCommand('revealFileInOS', folder);
   else await vscode.commands.executeCommand('vscode.openFolder', folder, { forceNewWindow: true });
+}
+
+function describe(thread: ThreadMeta): [string, string] {
+  const summary = summarizeThread(thread, Date.now());
+  return [summary.messages, summary.backend];
 }
 
 function isClean(report: CheckReport): boolean {
