@@ -391,12 +391,13 @@ export class ThreadStore {
   // ——— writing ———
 
   /**
-   * Runs a write in this window's write queue: refused at once while the library cannot be
-   * written (unless a probe finds it can again); a disk problem turns the library read-only.
+   * Runs a write in this window's write queue: refused at once, without touching the disk, while
+   * the library cannot be written (until `retryWrites` finds it can again); a disk problem turns
+   * the library read-only.
    */
   private write<T>(where: string, task: () => Promise<T>): Promise<T> {
     return this.enqueue(async () => {
-      await this.ensureWritable();
+      this.ensureWritable();
       try {
         return await task();
       } catch (err) {
@@ -405,9 +406,10 @@ export class ThreadStore {
     });
   }
 
-  private async ensureWritable(): Promise<void> {
-    if (this.healthNow.writable) return;
-    await this.probe();
+  // No probe here: a refused write touches nothing, so a disk that failed is not written again
+  // (a large append on a nearly full disk would leave one more fragment, never reclaimed) until
+  // the user has fixed it and chooses Retry, which every problem's message asks for.
+  private ensureWritable(): void {
     if (!this.healthNow.writable) throw new LibraryUnavailableError(this.healthNow.problem);
   }
 
@@ -464,7 +466,7 @@ export class ThreadStore {
     for (const [threadId, pendings] of byThread) {
       const where = this.state.fileOf(threadId);
       try {
-        await this.ensureWritable();
+        this.ensureWritable();
         const results = await this.appendRecords(threadId, pendings.map((p) => p.record));
         pendings.forEach((pending, i) => {
           const result = results[i]!;
