@@ -521,13 +521,14 @@ export class ThreadStore {
   /**
    * Folds this window's records, just written, into the thread's state. When the file grew by
    * exactly what this write wrote (`written`), they are folded as they are; otherwise another
-   * window wrote too, and the file is read on from where the state stood, theirs included.
+   * window wrote too (or the size is unknown), and the file is read on from where the state
+   * stood, theirs included.
    */
-  private async foldOwn(id: string, records: ThreadRecord[], sizeAfter: number, written: number | undefined): Promise<ThreadMeta[]> {
+  private async foldOwn(id: string, records: ThreadRecord[], sizeAfter: number | undefined, written: number | undefined): Promise<ThreadMeta[]> {
     const state = this.state.get(id);
     if (!state) throw new Error(l10n.t('That thread was deleted, perhaps in another window.'));
     const metas: ThreadMeta[] = [];
-    if (written !== undefined && state.folded === sizeAfter - written) {
+    if (written !== undefined && sizeAfter !== undefined && state.folded === sizeAfter - written) {
       for (const record of records) {
         foldRecord(state.fold, record, id, state.fallback);
         metas.push(foldedMeta(state.fold, state.fallback)!);
@@ -536,7 +537,7 @@ export class ThreadStore {
       state.meta = foldedMeta(state.fold, state.fallback)!;
       return metas;
     }
-    if (state.folded < sizeAfter) {
+    if (sizeAfter === undefined || state.folded < sizeAfter) {
       const external = await this.state.fold(state, new Set(records.flatMap((r) => (r.kind === 'message' ? [r.message.id] : []))));
       if (external.length) this.emit({ type: 'messages', threadId: id, messages: external });
       if (external.length) this.emit({ type: 'threads' });
