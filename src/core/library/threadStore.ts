@@ -344,7 +344,8 @@ export class ThreadStore {
       sync = await this.state.sync(read.entries);
     } catch (err) {
       // The folder cannot be listed: an empty library that says why, rather than no extension.
-      this.setHealth(this.problemOf(err, this.threadsDir));
+      // When it could not even be made, that failure is the why (listing it then finds nothing).
+      if (this.healthNow.writable) this.setHealth(this.problemOf(err, this.threadsDir));
       return;
     }
     if (sync.unreadable.size) this.report(`${sync.unreadable.size} thread file(s) could not be read: ${[...sync.unreadable].map(([id, why]) => `${id} (${why})`).join(', ')}.`);
