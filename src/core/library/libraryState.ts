@@ -212,13 +212,15 @@ export class LibraryState {
           if (!ownIds.has(message.id)) messages.push(message);
         },
       });
+      // Entry and bytes change together: an index written while the file closes must not pair
+      // the new bytes with the old count.
       state.fold = fold;
       state.folded = folded;
+      const meta = foldedMeta(fold, state.fallback);
+      if (meta) state.meta = meta;
     } finally {
       await handle.close();
     }
-    const meta = foldedMeta(state.fold, state.fallback);
-    if (meta) state.meta = meta;
     return messages;
   }
 }
