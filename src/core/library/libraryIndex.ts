@@ -12,7 +12,7 @@
 // that reads whole, and a crash mid-write leaves only a temp file that is cleaned up later.
 import path from 'node:path';
 import type { ThreadMeta } from '../model';
-import { TEMP_PREFIX, tempFileBeside, writeNewFile } from '../storage/atomicWrite';
+import { removeStaleTemps, tempFileBeside, writeNewFile } from '../storage/atomicWrite';
 import { errorCode } from '../storage/io';
 import type { LibraryIo } from '../storage/io';
 import { isSafeId, isThreadMeta } from '../storage/records';
@@ -36,8 +36,6 @@ export interface IndexRead {
 const VERSION = 2;
 const GENERATIONS_KEPT = 3;
 const NAME = /^(\d{12})\.json$/;
-/** Temp files older than this belonged to a writer that died (a live one takes milliseconds). */
-const STALE_TEMP_MS = 10 * 60_000;
 const PUBLISH_ATTEMPTS = 8;
 
 export class LibraryIndex {
@@ -45,7 +43,7 @@ export class LibraryIndex {
   /** The index of Threadline before generations (version 1), read once to upgrade. */
   private readonly legacyFile: string;
 
-  constructor(private readonly io: LibraryIo, private readonly threadsDir: string, private readonly now: () => number = Date.now) {
+  constructor(private readonly io: LibraryIo, threadsDir: string) {
     this.dir = path.join(threadsDir, 'index');
     this.legacyFile = path.join(threadsDir, 'index.json');
   }
@@ -104,15 +102,9 @@ export class LibraryIndex {
 
   /** Temp files a crashed writer left, and generations several writes old. */
   async clean(): Promise<void> {
-    const names = await this.io.readdir(this.dir).catch(() => [] as string[]);
-    const newest = generationsIn(names)[0];
+    const newest = generationsIn(await this.io.readdir(this.dir).catch(() => [] as string[]))[0];
     if (newest) await this.prune(newest);
-    for (const name of names) {
-      if (!name.startsWith(TEMP_PREFIX)) continue;
-      const file = path.join(this.dir, name);
-      const stat = await this.io.stat(file).catch(() => undefined);
-      if (stat && this.now() - stat.mtimeMs > STALE_TEMP_MS) await this.io.rm(file).catch(() => undefined);
-    }
+    await removeStaleTemps(this.io, this.dir);
   }
 
   private async publish(temp: string, target: string): Promise<void> {

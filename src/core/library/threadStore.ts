@@ -18,7 +18,7 @@ import * as l10n from '@vscode/l10n';
 import type { HistorySource } from '../backend';
 import { newLocalId } from '../ids';
 import type { BackendKind, Message, ThreadMeta } from '../model';
-import { TEMP_PREFIX, writeNewFile } from '../storage/atomicWrite';
+import { removeStaleTemps, TEMP_PREFIX, writeNewFile } from '../storage/atomicWrite';
 import { errorCode, nodeIo } from '../storage/io';
 import type { LibraryIo } from '../storage/io';
 import { appendLines, createLinesFile } from '../storage/jsonl';
@@ -124,7 +124,7 @@ export class ThreadStore {
       vanished: () => void this.refresh(),
       ...(options.cursorCapacity !== undefined ? { cursorCapacity: options.cursorCapacity } : {}),
     });
-    this.index = new LibraryIndex(this.io, this.threadsDir, this.now);
+    this.index = new LibraryIndex(this.io, this.threadsDir);
     this.feed = new ChangeFeed(this.io, this.threadsDir, randomUUID());
     this.trashBin = new Trash(this.io, this.threadsDir, this.now);
   }
@@ -352,10 +352,12 @@ export class ThreadStore {
     const stale = sync.changed.size > 0 || [...read.entries.keys()].some((id) => !this.state.get(id)) || read.entries.size !== this.state.size;
     if (stale) this.scheduleIndex();
     // Housekeeping that nothing waits for: a probe (a read-only folder is found before the user
-    // types), the trash's old threads, temp files a crash left.
+    // types), the trash's old threads, temp files a crash left (index, probes, trash notes).
     void this.queue.run(() => (this.healthNow.writable ? this.probe() : Promise.resolve()));
     void this.trashBin.purge().catch(() => undefined);
     void this.index.clean().catch(() => undefined);
+    void removeStaleTemps(this.io, this.threadsDir);
+    void removeStaleTemps(this.io, this.trashBin.dir);
   }
 
   private async startWatching(pollMs: number | undefined): Promise<void> {

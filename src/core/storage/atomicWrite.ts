@@ -8,6 +8,22 @@ import type { LibraryIo } from './io';
 /** Temp files of this library start with this, so a clean-up can find the ones a crash left. */
 export const TEMP_PREFIX = '.tmp-';
 
+/** Temp files older than this belonged to a writer that died (a live one takes milliseconds). */
+const STALE_TEMP_MS = 10 * 60_000;
+
+/**
+ * Removes the temp files in `dir` that writers which died left there. Their age is measured with
+ * the file system's own clock (mtime against the time now), never a clock a caller stands in.
+ */
+export async function removeStaleTemps(io: LibraryIo, dir: string): Promise<void> {
+  for (const name of await io.readdir(dir).catch(() => [] as string[])) {
+    if (!name.startsWith(TEMP_PREFIX)) continue;
+    const file = path.join(dir, name);
+    const stat = await io.stat(file).catch(() => undefined);
+    if (stat && Date.now() - stat.mtimeMs > STALE_TEMP_MS) await io.rm(file).catch(() => undefined);
+  }
+}
+
 /** A fresh temp file name beside `file`. */
 export function tempFileBeside(file: string): string {
   return path.join(path.dirname(file), `${TEMP_PREFIX}${path.basename(file)}-${randomUUID().slice(0, 8)}`);
