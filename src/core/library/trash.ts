@@ -76,6 +76,13 @@ export class Trash {
       await this.io.link(this.fileOf(id), file);
     } catch (err) {
       if (errorCode(err) === 'ENOENT') return undefined;
+      if (errorCode(err) === 'EEXIST') {
+        // Restored in another window a moment ago (or by a restore that stopped before clearing
+        // the trash): the thread is back already. What is left here is that very file: it goes.
+        const [trashed, live] = await Promise.all([this.io.stat(this.fileOf(id)).catch(() => undefined), this.io.stat(file).catch(() => undefined)]);
+        if (trashed && live && trashed.ino === live.ino) await this.remove(id);
+        return undefined;
+      }
       if (errorCode(err) !== 'EPERM' && errorCode(err) !== 'ENOTSUP' && errorCode(err) !== 'EOPNOTSUPP') throw err;
       await this.io.rename(this.fileOf(id), file);
     }
