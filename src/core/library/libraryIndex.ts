@@ -81,8 +81,9 @@ export class LibraryIndex {
   async write(mine: ReadonlyMap<string, IndexEntry>, present: ReadonlySet<string>): Promise<void> {
     await this.io.mkdir(this.dir);
     for (let attempt = 0; attempt < PUBLISH_ATTEMPTS; attempt++) {
-      const newest = generationsIn(await this.io.readdir(this.dir))[0] ?? 0;
-      const onDisk = newest ? await this.readGeneration(newest) : new Map<string, IndexEntry>();
+      const generations = generationsIn(await this.io.readdir(this.dir));
+      const newest = generations[0] ?? 0;
+      const onDisk = await this.newestReadable(generations);
       const merged = mergeEntries(onDisk, mine, present);
       const temp = tempFileBeside(this.fileOf(newest + 1));
       await writeNewFile(this.io, temp, serializeIndex(merged.values()));
@@ -129,13 +130,18 @@ export class LibraryIndex {
     }
   }
 
-  private async readGeneration(generation: number): Promise<Map<string, IndexEntry>> {
-    try {
-      return parseIndex(await this.io.readFile(this.fileOf(generation))) ?? new Map();
-    } catch {
-      return new Map();
+  /**
+   * The entries of the newest of `generations` that reads whole: merging with a damaged newest one
+   * as if it were empty would publish a generation that knows less than the one before it.
+   */
+  private async newestReadable(generations: readonly number[]): Promise<Map<string, IndexEntry>> {
+    for (const generation of generations) {
+      const entries = parseIndex(await this.io.readFile(this.fileOf(generation)).catch(() => Buffer.alloc(0)));
+      if (entries) return entries;
     }
+    return new Map();
   }
+
 
   private async readLegacy(): Promise<IndexRead> {
     let bytes: Buffer;
