@@ -191,7 +191,8 @@ describe('record lines', () => {
     await store.append(id, textMessage(id, 'm1', 'root', 1));
     const child = { ...textMessage(id, 'm2', 'a reply on a branch', 2, 'assistant'), parentId: 'm1' };
     await store.append(id, child);
-    await store.append(id, { ...textMessage(id, 'm3', 'another branch', 3), parentId: 'm1' });
+    const sibling = { ...textMessage(id, 'm3', 'another branch', 3), parentId: 'm1' };
+    await store.append(id, sibling);
     const parents = (messages: Message[]) => messages.map((m) => (m as Message & { parentId?: string }).parentId);
 
     assert.deepEqual(parents((await store.page(id, { limit: 10 })).messages), [undefined, 'm1', 'm1']);
