@@ -59,11 +59,18 @@ export class ChangeFeed {
     }
   }
 
-  /** Starts listening from the feed's current end. */
-  async start(options: ChangeFeedOptions, watchDir: string): Promise<void> {
+  /**
+   * Notes where the feed ends now; listening starts there. A window notes it before it reads the
+   * library, so what is announced while it reads is read again, not missed.
+   */
+  async mark(): Promise<void> {
     const stat = await this.io.stat(this.file).catch(() => undefined);
     this.offset = stat?.size ?? 0;
     this.ino = stat?.ino;
+  }
+
+  /** Starts listening from the mark. */
+  start(options: ChangeFeedOptions, watchDir: string): void {
     const look = () => void this.look(options);
     this.watcher = this.io.watch?.(watchDir, look);
     this.timer = setInterval(look, options.pollMs ?? 1000);

@@ -135,8 +135,9 @@ export class ThreadStore {
    */
   static async open(dir: string, options: ThreadStoreOptions = {}): Promise<ThreadStore> {
     const store = new ThreadStore(dir, options);
+    if (options.watch) await store.feed.mark();
     await store.load();
-    if (options.watch) await store.startWatching(typeof options.watch === 'object' ? options.watch.pollMs : undefined);
+    if (options.watch) store.startWatching(typeof options.watch === 'object' ? options.watch.pollMs : undefined);
     return store;
   }
 
@@ -360,8 +361,8 @@ export class ThreadStore {
     void removeStaleTemps(this.io, this.trashBin.dir);
   }
 
-  private async startWatching(pollMs: number | undefined): Promise<void> {
-    await this.feed.start(
+  private startWatching(pollMs: number | undefined): void {
+    this.feed.start(
       {
         onChanges: (changes) => void this.applyChanges(changes),
         onMissed: () => void this.refresh(),
