@@ -43,7 +43,11 @@ export class ChangeFeed {
     this.file = path.join(threadsDir, 'changes.log');
   }
 
-  /** Tells the other windows that thread `id` changed. Best effort: a failure only delays them. */
+  /**
+   * Tells the other windows that thread `id` changed. Writes are acknowledged only after this, so
+   * a window that dies the moment after an acknowledgment has told the others already. Never
+   * throws: a failure (a full disk) only delays them.
+   */
   async announce(id: string, op: ChangeOp): Promise<void> {
     try {
       const handle = await this.io.open(this.file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT);

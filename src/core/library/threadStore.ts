@@ -171,7 +171,7 @@ export class ThreadStore {
       const fold = newFold();
       foldRecord(fold, record, meta.id);
       this.state.set({ meta: foldedMeta(fold)!, fold, folded: size });
-      void this.feed.announce(meta.id, 'created');
+      await this.feed.announce(meta.id, 'created');
       this.scheduleIndex();
       return { ...meta };
     });
@@ -214,7 +214,7 @@ export class ThreadStore {
       const entry: TrashEntry = { thread: { ...state.meta }, deletedAt: this.now(), bytes: state.folded, ...(options.serverDeleted ? { serverDeleted: true } : {}) };
       await this.trashBin.put(this.state.fileOf(id), entry);
       this.forget(id);
-      void this.feed.announce(id, 'deleted');
+      await this.feed.announce(id, 'deleted');
       this.scheduleIndex();
       return entry;
     });
@@ -236,7 +236,7 @@ export class ThreadStore {
         // Its server copy is gone for good: the next send starts a new one with the local history.
         await this.appendRecords(id, [metaRecord(this.now(), { remoteId: undefined, remoteGone: true, goneRemoteId: entry.thread.remoteId })]);
       }
-      void this.feed.announce(id, 'restored');
+      await this.feed.announce(id, 'restored');
       this.scheduleIndex();
       return this.require(id).meta;
     });
@@ -513,7 +513,7 @@ export class ThreadStore {
       const all: Array<ThreadMeta | Error> = [...results];
       while (all.length < records.length) all.push(failure);
       if (outcome.landed > 0) {
-        void this.feed.announce(id, 'changed');
+        await this.feed.announce(id, 'changed');
         this.scheduleIndex();
       }
       return all;
