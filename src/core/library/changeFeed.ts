@@ -3,7 +3,8 @@
 // mix), and every window reads the lines added since it last looked. A line only says which
 // thread changed; the thread file itself says what changed, so a lost line costs a delay, never
 // data. Windows look when the folder's watcher fires and, in case it never does (network drives),
-// every second.
+// every second. A window that dies between its write and its announcement announces nothing, so
+// every SWEEP_EVERY looks a window also looks at every file (a stat each).
 import path from 'node:path';
 import { constants } from 'node:fs';
 import { errorCode } from '../storage/io';
@@ -20,11 +21,16 @@ export interface Change {
 export interface ChangeFeedOptions {
   /** Changes another window announced, in the order they were written. */
   onChanges: (changes: Change[]) => void;
-  /** Lines may have been missed (the feed was rotated or replaced): look at everything. */
+  /**
+   * Lines may have been missed (the feed was rotated or replaced) or never written (a window died
+   * before it announced its write): look at everything.
+   */
   onMissed: () => void;
   pollMs?: number;
 }
 
+/** Polls between two looks at every file. */
+const SWEEP_EVERY = 10;
 /** Past this size the feed starts over in a new file. */
 const ROTATE_BYTES = 512 * 1024;
 const OPS: readonly ChangeOp[] = ['created', 'changed', 'deleted', 'restored'];
@@ -77,7 +83,11 @@ export class ChangeFeed {
   start(options: ChangeFeedOptions, watchDir: string): void {
     const look = () => void this.look(options);
     this.watcher = this.io.watch?.(watchDir, look);
-    this.timer = setInterval(look, options.pollMs ?? 1000);
+    let polls = 0;
+    this.timer = setInterval(() => {
+      if (++polls % SWEEP_EVERY === 0) options.onMissed();
+      look();
+    }, options.pollMs ?? 1000);
     this.timer.unref?.();
   }
 
