@@ -230,7 +230,10 @@ describe('many windows on one library', () => {
     const twice = [...where].filter(([, threads]) => threads.length > 1);
     assert.deepEqual(twice, [], 'no message stored twice');
 
-    for (const [thread, fields] of expectedMeta(lines)) {
+    const metaChecks = expectedMeta(lines);
+    t.diagnostic(`${metaChecks.size} threads whose titles and flags only one process changed`);
+    assert.ok(metaChecks.size > 0);
+    for (const [thread, fields] of metaChecks) {
       const meta = fromFiles.get(thread);
       if (!meta) continue;
       for (const [field, allowed] of fields) {
