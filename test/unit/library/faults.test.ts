@@ -183,30 +183,38 @@ describe('library faults', () => {
     assert.equal(again.get(chat)?.messageCount, 4);
   });
 
-  test('a damaged newest index generation: the next one merges with the newest that reads, so no window rolls the index back', async () => {
-    const dir = await tempDir();
-    const { store: early } = await open(dir);
-    const t = await early.create({ backend: 'chat' });
-    await early.append(t.id, textMessage(t.id, 'm1', 'one', 1));
-    await early.flush();
-    const { store: busy } = await open(dir);
-    for (const n of [2, 3, 4, 5]) await busy.append(t.id, textMessage(t.id, `m${n}`, `n${n}`, n));
-    await busy.flush();
-    const knows = (await newestIndexEntries(dir))!.get(t.id)!;
-    assert.equal(knows.meta.messageCount, 5);
-    // A crash (or a bad disk) leaves garbage as the newest generation…
-    const names = (await fs.readdir(path.join(dir, 'threads', 'index'))).filter((n) => /^\d+\.json$/.test(n)).sort();
-    const next = String(Number(names.at(-1)!.slice(0, 12)) + 1).padStart(12, '0');
-    await fs.writeFile(path.join(dir, 'threads', 'index', `${next}.json`), '{"version":2,"threads":[{"me');
-    // …and the window that knows least (it has not looked at the files since) writes the next one.
-    assert.equal(early.get(t.id)?.messageCount, 1);
-    await early.flush();
-    const entry = (await newestIndexEntries(dir))!.get(t.id)!;
-    assert.ok(entry.bytes >= knows.bytes, `the newest generation covers ${entry.bytes} bytes, less than the ${knows.bytes} already published`);
-    assert.equal(entry.meta.messageCount, 5);
-    const { store: fresh } = await open(dir);
-    assert.equal(fresh.get(t.id)?.messageCount, 5);
-  });
+  for (const [what, plant] of [
+    ['garbage', (file: string) => fs.writeFile(file, '{"version":2,"threads":[{"me')],
+    ['a folder', (file: string) => fs.mkdir(file)],
+  ] as const) {
+    test(`the newest index generation ${what}: windows read the one before, and the next merges with it, so no window rolls the index back`, async () => {
+      const dir = await tempDir();
+      const { store: early } = await open(dir);
+      const t = await early.create({ backend: 'chat' });
+      await early.append(t.id, textMessage(t.id, 'm1', 'one', 1));
+      await early.flush();
+      const { store: busy } = await open(dir);
+      for (const n of [2, 3, 4, 5]) await busy.append(t.id, textMessage(t.id, `m${n}`, `n${n}`, n));
+      await busy.flush();
+      const knows = (await newestIndexEntries(dir))!.get(t.id)!;
+      assert.equal(knows.meta.messageCount, 5);
+      // A crash (or a bad disk) leaves something unreadable as the newest generation…
+      const names = (await fs.readdir(path.join(dir, 'threads', 'index'))).filter((n) => /^\d+\.json$/.test(n)).sort();
+      const next = String(Number(names.at(-1)!.slice(0, 12)) + 1).padStart(12, '0');
+      await plant(path.join(dir, 'threads', 'index', `${next}.json`));
+      const { store: reader, problems } = await open(dir);
+      assert.equal(reader.get(t.id)?.messageCount, 5);
+      assert.ok(problems.some((p) => p.includes(`${next}.json`)), 'reported');
+      // …and the window that knows least (it has not looked at the files since) writes the next one.
+      assert.equal(early.get(t.id)?.messageCount, 1);
+      await early.flush();
+      const entry = (await newestIndexEntries(dir))!.get(t.id)!;
+      assert.ok(entry.bytes >= knows.bytes, `the newest generation covers ${entry.bytes} bytes, less than the ${knows.bytes} already published`);
+      assert.equal(entry.meta.messageCount, 5);
+      const { store: fresh } = await open(dir);
+      assert.equal(fresh.get(t.id)?.messageCount, 5);
+    });
+  }
 
   test('an index written while another window’s messages are being folded in pairs the new bytes with the new count', async () => {
     const dir = await tempDir();
