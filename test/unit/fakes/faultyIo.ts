@@ -1,5 +1,6 @@
 // A LibraryIo over the real file system that fails the way disks do: a disk that fills up (a
-// write that runs out of room is cut short, the next one fails with ENOSPC), an fsync or any other
+// write that runs out of room is cut short, the next one fails with ENOSPC), writes cut short
+// for no lasting reason, an fsync or any other
 // call failing with a chosen error code, and hooks that pause a call mid-way so a test can
 // interleave two windows exactly. It logs every call that changes the disk, so a test can prove a
 // refused write never touched it.
@@ -32,6 +33,8 @@ const MUTATING: ReadonlySet<IoOp> = new Set(['mkdir', 'rename', 'link', 'rm', 'w
 export class FaultyIo implements LibraryIo {
   /** Bytes the disk can still take; Infinity: room enough. */
   space = Infinity;
+  /** The next writes take at most these many bytes each (as a signal can cut a write short). */
+  readonly cuts: number[] = [];
   /** Every call that changed (or opened for changing) something on disk: `op path`. */
   readonly mutations: string[] = [];
   private readonly rules: Rule[] = [];
@@ -122,7 +125,7 @@ function wrapHandle(io: FaultyIo, file: string, handle: FileIo): FileIo {
     write: (buffer, offset, length, position) =>
       io.run('write', file, async () => {
         if (io.space <= 0) throw Object.assign(new Error(`ENOSPC: no space left on device, write '${file}'`), { code: 'ENOSPC', syscall: 'write' });
-        const fits = Math.min(length, io.space);
+        const fits = Math.min(length, io.space, io.cuts.shift() ?? Infinity);
         const result = await handle.write(buffer, offset, fits, position);
         io.space -= result.bytesWritten;
         return result;

@@ -96,6 +96,31 @@ describe('library faults', () => {
     assert.deepEqual(fresh.get(t.id), { ids: ['m1', 'm2', 'm3'], count: 3, backend: 'chat' });
   });
 
+  test('a write cut short that the retry completes: every message stored once, the fragment skipped quietly', async () => {
+    const dir = await tempDir();
+    const io = new FaultyIo();
+    const { store, problems } = await open(dir, io);
+    const t = await store.create({ backend: 'chat' });
+    const message = (k: number) => textMessage(t.id, `m${k}`, `message ${k} ${'q'.repeat(500)}`, k);
+    // Every record here is this long (one-digit ids and times).
+    const size = recordBytes(message(1));
+    const expected: string[] = [];
+    // Three appends share one write, cut: in the middle of the second record, one byte short of
+    // the first's end (its newline alone missing), right at the first's end.
+    for (const [round, cut] of [size + 200, size - 1, size].entries()) {
+      const messages = [1, 2, 3].map((k) => message(round * 3 + k));
+      io.cuts.push(cut);
+      await Promise.all(messages.map((m) => store.append(t.id, m)));
+      expected.push(...ids(messages));
+    }
+    assert.deepEqual(ids(await store.messages(t.id)), expected);
+    assert.equal(store.get(t.id)?.messageCount, 9);
+    assert.equal(store.health.writable, true);
+    assert.ok((await fs.readFile(threadFile(dir, t.id), 'utf8')).split('"id":"m2"').length > 2, 'a fragment of m2 sits before m2 whole');
+    assert.deepEqual((await freshRead(dir)).get(t.id), { ids: expected, count: 9, backend: 'chat' });
+    assert.deepEqual(problems, []);
+  });
+
   test('an fsync that fails after the write: the message is stored (not offered to send again) and health says the disk erred', async () => {
     const dir = await tempDir();
     const io = new FaultyIo();
