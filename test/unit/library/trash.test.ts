@@ -41,4 +41,25 @@ describe('Recently Deleted', () => {
     assert.deepEqual(left.sort(), [`${old.id}.json`, `${old.id}.jsonl`]);
     await assert.rejects(later.restore(recent.id), /no longer in Recently Deleted/);
   });
+
+  test('a thread a crashed restore left both back and in the trash is really deleted by the next delete', async () => {
+    const dir = await tempDir();
+    const store = await ThreadStore.open(dir);
+    const thread = await store.create({ backend: 'chat', title: 'Half restored' });
+    await store.append(thread.id, textMessage(thread.id, 'm1', 'hi', 1));
+    await store.delete(thread.id);
+    // The restore linked the file back, then the window died before it cleared the trash.
+    const trashed = path.join(dir, 'threads', 'trash', `${thread.id}.jsonl`);
+    await fs.link(trashed, path.join(dir, 'threads', `${thread.id}.jsonl`));
+    await store.refresh();
+    assert.equal(store.get(thread.id)?.title, 'Half restored');
+
+    await store.delete(thread.id);
+    await store.refresh();
+    assert.equal(store.get(thread.id), undefined, 'gone from the list');
+    assert.equal((await ThreadStore.open(dir)).get(thread.id), undefined, 'and from every window');
+    assert.deepEqual((await store.trash()).map((e) => e.thread.id), [thread.id]);
+    await store.restore(thread.id);
+    assert.deepEqual((await store.messages(thread.id)).map((m) => m.id), ['m1']);
+  });
 });
