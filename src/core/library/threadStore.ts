@@ -580,8 +580,9 @@ export class ThreadStore {
         await this.index.write(this.state.entries(), await this.state.filesPresent());
         this.reportedIndexProblem = undefined;
       } catch (err) {
-        const problem = storageProblem(err, this.index.dir);
-        if (problem && problem.kind !== 'blocked') this.setHealth({ writable: false, problem });
+        // Never the library's health: a cache that cannot be written (its folder alone denied, or
+        // too big for what little room is left) must not stop messages being stored; a disk
+        // problem that stops them is met by their own writes.
         const message = `The library index could not be written (${errorCode(err) ?? String(err)}); it is only a cache, so nothing is lost, and start-up reads the thread files instead.`;
         if (message !== this.reportedIndexProblem) this.report(message);
         this.reportedIndexProblem = message;

@@ -208,6 +208,19 @@ describe('library faults', () => {
     assert.equal(again.get(chat)?.messageCount, 4);
   });
 
+  test('an index folder that cannot be written (only it): messages are still stored, and the problem is reported once', async () => {
+    const { dir, chat } = await populated();
+    const io = new FaultyIo().fail('open', 'EACCES', { path: /index/, writing: true }).fail('mkdir', 'EACCES', { path: /index/ });
+    const { store, problems } = await open(dir, io);
+    for (const n of [4, 5, 6]) {
+      await store.append(chat, textMessage(chat, `c${n}`, `more ${n}`, n));
+      await store.flush();
+    }
+    assert.equal(store.health.writable, true, 'the index is a cache: the library stays writable');
+    assert.equal(problems.filter((p) => /index could not be written/.test(p)).length, 1);
+    assert.deepEqual((await freshRead(dir)).get(chat)?.ids, ['c1', 'c2', 'c3', 'c4', 'c5', 'c6']);
+  });
+
   for (const [what, plant] of [
     ['garbage', (file: string) => fs.writeFile(file, '{"version":2,"threads":[{"me')],
     ['a folder', (file: string) => fs.mkdir(file)],
