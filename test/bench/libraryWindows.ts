@@ -1,6 +1,6 @@
 // `npm run bench`: figures for the library shared by many windows on this machine, printed, never
-// asserted. Appends per second from one writer process and from four (each its own thread, and
-// all on one thread); opening a library of 1,000 threads with its index and without; and how long
+// asserted. Appends per second from one writer process and from four (each its own thread, with
+// and without following one another live, and all on one thread); opening a library of 1,000 threads with its index and without; and how long
 // a message appended in one window takes to reach another (min / median / max).
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
@@ -23,12 +23,15 @@ const QUIET: ThreadStoreOptions = { indexDelayMs: 3_600_000 };
 
 const print = (label: string, figure: string) => console.log(`${label.padEnd(WIDTH)} ${figure}`);
 
-/** Appends/s when `writers` processes each append `perWriter` small messages, one after another. */
-async function appendRate(dir: string, writers: number, perWriter: number, shared: boolean): Promise<number> {
+/**
+ * Appends/s when `writers` processes each append `perWriter` small messages, one after another;
+ * `follow`: each window also follows the others live (as windows do), catching up on each change.
+ */
+async function appendRate(dir: string, writers: number, perWriter: number, shared: boolean, follow = true): Promise<number> {
   const store = await ThreadStore.open(dir, QUIET);
   const threads = shared ? Array(writers).fill((await store.create({ backend: 'chat' })).id) : await Promise.all(Array.from({ length: writers }, async () => (await store.create({ backend: 'chat' })).id));
   await store.dispose();
-  const windows = await Promise.all(Array.from({ length: writers }, (_, i) => WindowProcess.start(dir, `bench${i}`, 1000, WINDOW_SCRIPT)));
+  const windows = await Promise.all(Array.from({ length: writers }, (_, i) => WindowProcess.start(dir, `bench${i}`, follow ? 1000 : 0, WINDOW_SCRIPT)));
   try {
     const start = performance.now();
     await Promise.all(windows.map((w, i) => w.request({ type: 'appends', threadId: threads[i] as string, count: perWriter, size: 200 })));
@@ -74,6 +77,7 @@ async function main(): Promise<void> {
     console.log(`Threadline library, many windows: Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}`);
     print(`appends/s, 1 writer process (${APPENDS} × 200 B, each awaited)`, `${(await appendRate(await fresh('one'), 1, APPENDS, false)).toFixed(0).padStart(9)} /s`);
     print(`appends/s, 4 writer processes, each its own thread`, `${(await appendRate(await fresh('four'), 4, APPENDS / 4, false)).toFixed(0).padStart(9)} /s`);
+    print(`… the same, the windows not following one another`, `${(await appendRate(await fresh('deaf'), 4, APPENDS / 4, false, false)).toFixed(0).padStart(9)} /s`);
     print(`appends/s, 4 writer processes, all on one thread`, `${(await appendRate(await fresh('shared'), 4, APPENDS / 4, true)).toFixed(0).padStart(9)} /s`);
 
     const big = await fresh('big');

@@ -1,6 +1,6 @@
 // A child process standing in for one VS Code window on a shared library (multiProcess.test.ts,
-// the library bench). `node libraryWindow.js <dir> <name> <pollMs>` opens the store with live
-// following and takes commands over IPC:
+// the library bench). `node libraryWindow.js <dir> <name> <pollMs>` opens the store following
+// the other windows live (not at all when `pollMs` is 0) and takes commands over IPC:
 //   {type:'random', seed, log, largeEvery}  random creates, appends (small and large), renames,
 //                              pins, archives, deletes and restores until 'stop'; each operation
 //                              the store acknowledged is logged to `log` (a JSON line written only
@@ -43,7 +43,7 @@ let stopping = false;
 let running: Promise<void> | undefined;
 
 async function main(): Promise<void> {
-  const store = await ThreadStore.open(dir, { watch: { pollMs: Number(pollMs) } });
+  const store = await ThreadStore.open(dir, Number(pollMs) > 0 ? { watch: { pollMs: Number(pollMs) } } : {});
   const reply = (seq: unknown, value: unknown = null) => process.send?.({ seq, value });
   process.on('message', (raw: WindowCommand & { seq: number }) => {
     void handle(store, raw).then(
