@@ -177,6 +177,17 @@ describe('library faults', () => {
     });
   }
 
+  test('a thread file that cannot be read: every other thread is listed and readable, and the one is reported', async () => {
+    const { dir, list, chat, responses } = await populated();
+    await dropIndex(dir);
+    const io = new FaultyIo().fail('open', 'EACCES', { path: new RegExp(`${chat}\\.jsonl$`), writing: false });
+    const { store, problems } = await open(dir, io);
+    assert.deepEqual(store.list(), list.filter((m) => m.id !== chat));
+    assert.deepEqual(ids(await store.messages(responses)), ['r1']);
+    assert.ok(problems.some((p) => p.includes(chat) && p.includes('EACCES')), problems.join('\n'));
+    assert.equal(store.health.writable, true, 'the rest of the library takes writes');
+  });
+
   test('a library folder that is missing and cannot be made opens empty and says why', async () => {
     const dir = path.join(await tempDir(), 'not-there');
     const { store } = await open(dir, new FaultyIo().fail('mkdir', 'EACCES'));
