@@ -142,7 +142,6 @@ export class LibraryIndex {
     return new Map();
   }
 
-
   private async readLegacy(): Promise<IndexRead> {
     let bytes: Buffer;
     try {
