@@ -3,7 +3,8 @@
 // mix), and every window reads the lines added since it last looked. A line only says which
 // thread changed; the thread file itself says what changed, so a lost line costs a delay, never
 // data. Windows look when the folder's watcher fires and, in case it never does (network drives),
-// every second.
+// every second. A window that dies between its write and its announcement announces nothing, so
+// every SWEEP_EVERY looks a window also looks at every file (a stat each).
 import path from 'node:path';
 import { constants } from 'node:fs';
 import { errorCode } from '../storage/io';
@@ -20,11 +21,16 @@ export interface Change {
 export interface ChangeFeedOptions {
   /** Changes another window announced, in the order they were written. */
   onChanges: (changes: Change[]) => void;
-  /** Lines may have been missed (the feed was rotated or replaced): look at everything. */
+  /**
+   * Lines may have been missed (the feed was rotated or replaced) or never written (a window died
+   * before it announced its write): look at everything.
+   */
   onMissed: () => void;
   pollMs?: number;
 }
 
+/** Polls between two looks at every file. */
+const SWEEP_EVERY = 10;
 /** Past this size the feed starts over in a new file. */
 const ROTATE_BYTES = 512 * 1024;
 const OPS: readonly ChangeOp[] = ['created', 'changed', 'deleted', 'restored'];
@@ -43,7 +49,11 @@ export class ChangeFeed {
     this.file = path.join(threadsDir, 'changes.log');
   }
 
-  /** Tells the other windows that thread `id` changed. Best effort: a failure only delays them. */
+  /**
+   * Tells the other windows that thread `id` changed. Writes are acknowledged only after this, so
+   * a window that dies the moment after an acknowledgment has told the others already. Never
+   * throws: a failure (a full disk) only delays them.
+   */
   async announce(id: string, op: ChangeOp): Promise<void> {
     try {
       const handle = await this.io.open(this.file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT);
@@ -59,14 +69,27 @@ export class ChangeFeed {
     }
   }
 
-  /** Starts listening from the feed's current end. */
-  async start(options: ChangeFeedOptions, watchDir: string): Promise<void> {
+  /**
+   * Notes where the feed ends now; listening starts there. A window notes it before it reads the
+   * library, so what is announced while it reads is read again, not missed.
+   */
+  async mark(): Promise<void> {
     const stat = await this.io.stat(this.file).catch(() => undefined);
     this.offset = stat?.size ?? 0;
     this.ino = stat?.ino;
+  }
+
+  /** Starts listening from the mark. */
+  start(options: ChangeFeedOptions, watchDir: string): void {
     const look = () => void this.look(options);
-    this.watcher = this.io.watch?.(watchDir, look);
-    this.timer = setInterval(look, options.pollMs ?? 1000);
+    // Only the feed's own changes: every write to a thread file fires the watcher too.
+    const feedName = path.basename(this.file);
+    this.watcher = this.io.watch?.(watchDir, (name) => (name === undefined || name.startsWith(feedName)) && look());
+    let polls = 0;
+    this.timer = setInterval(() => {
+      if (++polls % SWEEP_EVERY === 0) options.onMissed();
+      look();
+    }, options.pollMs ?? 1000);
     this.timer.unref?.();
   }
 

@@ -8,7 +8,7 @@
 // their note come back to the library. Nothing here deletes a thread or a message.
 import path from 'node:path';
 import type { ThreadMeta } from '../model';
-import { TEMP_PREFIX } from '../storage/atomicWrite';
+import { LEGACY_INDEX_TEMP, removeStaleTemps, TEMP_PREFIX } from '../storage/atomicWrite';
 import { errorCode } from '../storage/io';
 import type { LibraryIo } from '../storage/io';
 import { readAt } from '../storage/jsonl';
@@ -60,7 +60,9 @@ const STALE_TEMP_MS = 60_000;
 export async function checkLibrary(deps: CheckDeps): Promise<CheckReport> {
   const report: CheckReport = { threads: 0, records: 0, setAside: [], headersRepaired: [], countsCorrected: [], tornWrites: 0, unreadable: [], recovered: [], tempFilesRemoved: 0, movedAside: [] };
   await moveObstacles(deps, report);
-  await removeStaleTemps(deps, report);
+  for (const dir of [deps.threadsDir, path.join(deps.threadsDir, 'index'), path.join(deps.threadsDir, 'trash')]) {
+    report.tempFilesRemoved += await removeStaleTemps(deps.io, dir, { olderThanMs: STALE_TEMP_MS, prefixes: [TEMP_PREFIX, LEGACY_INDEX_TEMP] });
+  }
   await recoverTrashOrphans(deps, report);
   const sync = await deps.state.sync();
   for (const [id, reason] of sync.unreadable) report.unreadable.push({ file: deps.state.fileOf(id), reason });
@@ -148,22 +150,6 @@ async function moveObstacles(deps: CheckDeps, report: CheckReport): Promise<void
   for (const name of ['index', 'trash', 'set-aside']) {
     const dir = path.join(threadsDir, name);
     if (await blocked(dir)) await moveAside(dir);
-  }
-}
-
-async function removeStaleTemps(deps: CheckDeps, report: CheckReport): Promise<void> {
-  const { io, threadsDir } = deps;
-  for (const dir of [threadsDir, path.join(threadsDir, 'index'), path.join(threadsDir, 'trash')]) {
-    for (const name of await io.readdir(dir).catch(() => [] as string[])) {
-      // Temp files of this version, and of the index of versions before it (`index.json.tmp-…`).
-      if (!name.startsWith(TEMP_PREFIX) && !name.startsWith('index.json.tmp-')) continue;
-      const file = path.join(dir, name);
-      const stat = await io.stat(file).catch(() => undefined);
-      // The file system's clock, not the library's: a file's age is what decides.
-      if (!stat || Date.now() - stat.mtimeMs < STALE_TEMP_MS) continue;
-      await io.rm(file);
-      report.tempFilesRemoved++;
-    }
   }
 }
 

@@ -1,8 +1,7 @@
 // When the index is written: shortly after changes (many changes share one write), on demand, and
 // when the window closes. It is a cache, so a failed write costs only a slower start-up: it is
-// told to the log once, and only a disk problem (full, read-only) changes the library's health.
+// told to the log once, and never changes the library's health.
 import { errorCode } from '../storage/io';
-import { storageProblem } from './health';
 import type { LibraryIndex } from './libraryIndex';
 import type { LibraryState } from './libraryState';
 import type { WriteGuard } from './writeGuard';
@@ -62,9 +61,9 @@ export class IndexWriter {
         await this.index.write(this.state.entries(), await this.state.filesPresent());
         this.reported = undefined;
       } catch (err) {
-        const problem = storageProblem(err, this.index.dir);
-        // Something in the index folder's place is for Check Library; the threads are still writable.
-        if (problem && problem.kind !== 'blocked') this.guard.degrade(err, this.index.dir);
+        // Never the library's health: a cache that cannot be written (its folder alone denied, or
+        // too big for what little room is left) must not stop messages being stored; a disk
+        // problem that stops them is met by their own writes.
         const message = `The library index could not be written (${errorCode(err) ?? String(err)}); it is only a cache, so nothing is lost, and start-up reads the thread files instead.`;
         if (message !== this.reported) this.report(message);
         this.reported = message;

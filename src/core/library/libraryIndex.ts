@@ -12,7 +12,7 @@
 // that reads whole, and a crash mid-write leaves only a temp file that is cleaned up later.
 import path from 'node:path';
 import type { ThreadMeta } from '../model';
-import { TEMP_PREFIX, tempFileBeside, writeNewFile } from '../storage/atomicWrite';
+import { removeStaleTemps, tempFileBeside, writeNewFile } from '../storage/atomicWrite';
 import { errorCode } from '../storage/io';
 import type { LibraryIo } from '../storage/io';
 import { isSafeId, isThreadMeta } from '../storage/records';
@@ -36,8 +36,6 @@ export interface IndexRead {
 const VERSION = 2;
 const GENERATIONS_KEPT = 3;
 const NAME = /^(\d{12})\.json$/;
-/** Temp files older than this belonged to a writer that died (a live one takes milliseconds). */
-const STALE_TEMP_MS = 10 * 60_000;
 const PUBLISH_ATTEMPTS = 8;
 
 export class LibraryIndex {
@@ -83,8 +81,9 @@ export class LibraryIndex {
   async write(mine: ReadonlyMap<string, IndexEntry>, present: ReadonlySet<string>): Promise<void> {
     await this.io.mkdir(this.dir);
     for (let attempt = 0; attempt < PUBLISH_ATTEMPTS; attempt++) {
-      const newest = generationsIn(await this.io.readdir(this.dir))[0] ?? 0;
-      const onDisk = newest ? await this.readGeneration(newest) : new Map<string, IndexEntry>();
+      const generations = generationsIn(await this.io.readdir(this.dir));
+      const newest = generations[0] ?? 0;
+      const onDisk = await this.newestReadable(generations);
       const merged = mergeEntries(onDisk, mine, present);
       const temp = tempFileBeside(this.fileOf(newest + 1));
       await writeNewFile(this.io, temp, serializeIndex(merged.values()));
@@ -104,15 +103,9 @@ export class LibraryIndex {
 
   /** Temp files a crashed writer left, and generations several writes old. */
   async clean(): Promise<void> {
-    const names = await this.io.readdir(this.dir).catch(() => [] as string[]);
-    const newest = generationsIn(names)[0];
+    const newest = generationsIn(await this.io.readdir(this.dir).catch(() => [] as string[]))[0];
     if (newest) await this.prune(newest);
-    for (const name of names) {
-      if (!name.startsWith(TEMP_PREFIX)) continue;
-      const file = path.join(this.dir, name);
-      const stat = await this.io.stat(file).catch(() => undefined);
-      if (stat && Date.now() - stat.mtimeMs > STALE_TEMP_MS) await this.io.rm(file).catch(() => undefined);
-    }
+    await removeStaleTemps(this.io, this.dir);
   }
 
   private async publish(temp: string, target: string): Promise<void> {
@@ -137,12 +130,16 @@ export class LibraryIndex {
     }
   }
 
-  private async readGeneration(generation: number): Promise<Map<string, IndexEntry>> {
-    try {
-      return parseIndex(await this.io.readFile(this.fileOf(generation))) ?? new Map();
-    } catch {
-      return new Map();
+  /**
+   * The entries of the newest of `generations` that reads whole: merging with a damaged newest one
+   * as if it were empty would publish a generation that knows less than the one before it.
+   */
+  private async newestReadable(generations: readonly number[]): Promise<Map<string, IndexEntry>> {
+    for (const generation of generations) {
+      const entries = parseIndex(await this.io.readFile(this.fileOf(generation)).catch(() => Buffer.alloc(0)));
+      if (entries) return entries;
     }
+    return new Map();
   }
 
   private async readLegacy(): Promise<IndexRead> {

@@ -215,14 +215,16 @@ export class LibraryState {
           if (!ownIds.has(message.id)) messages.push(message);
         },
       });
+      // Entry and bytes change together: an index written while the file closes must not pair
+      // the new bytes with the old count.
       state.fold = fold;
       state.folded = folded;
+      const meta = foldedMeta(fold, state.fallback);
+      if (meta) state.meta = meta;
       for (const segment of damaged) if (!fold.aside.has(segment.start)) this.deps.damaged(id, segment);
     } finally {
       await handle.close();
     }
-    const meta = foldedMeta(state.fold, state.fallback);
-    if (meta) state.meta = meta;
     // Check Library set records aside that this entry may have counted while they were still
     // readable: read the thread whole again so its count is what is readable now.
     if (asideBefore !== undefined && state.fold.aside.size > asideBefore) void this.refold(id);

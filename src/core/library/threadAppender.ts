@@ -89,7 +89,8 @@ export class ThreadAppender {
       const failure = outcome.error instanceof Error ? outcome.error : new Error(String(outcome.error ?? 'not written'));
       while (results.length < records.length) results.push(failure);
       if (outcome.landed > 0) {
-        void this.deps.feed.announce(id, 'changed');
+        // Told before it is acknowledged: a window that dies the moment after has told the others.
+        await this.deps.feed.announce(id, 'changed');
         this.deps.changed();
       }
       return results;
@@ -107,7 +108,7 @@ export class ThreadAppender {
     for (const [threadId, pendings] of byThread) {
       const where = state.fileOf(threadId);
       try {
-        await guard.ensureWritable();
+        guard.ensureWritable();
         const results = await this.appendRecords(threadId, pendings.map((p) => p.record));
         pendings.forEach((pending, i) => {
           const result = results[i]!;
@@ -124,12 +125,13 @@ export class ThreadAppender {
   /**
    * Folds this window's records, just written, into the thread's state. When the file grew by
    * exactly what this write wrote (`written`), they are folded as they are; otherwise another
-   * window wrote too, and the file is read on from where the state stood, theirs included.
+   * window wrote too (or the size is unknown), and the file is read on from where the state
+   * stood, theirs included.
    */
-  private async foldOwn(id: string, records: ThreadRecord[], sizeAfter: number, written: number | undefined): Promise<ThreadMeta[]> {
+  private async foldOwn(id: string, records: ThreadRecord[], sizeAfter: number | undefined, written: number | undefined): Promise<ThreadMeta[]> {
     const state = this.deps.state.get(id);
     if (!state) throw new Error(threadDeleted());
-    if (written !== undefined && state.folded === sizeAfter - written) {
+    if (written !== undefined && sizeAfter !== undefined && state.folded === sizeAfter - written) {
       const metas: ThreadMeta[] = [];
       for (const record of records) {
         foldRecord(state.fold, record, id, state.fallback);
@@ -139,7 +141,8 @@ export class ThreadAppender {
       state.meta = foldedMeta(state.fold, state.fallback)!;
       return metas;
     }
-    if (state.folded < sizeAfter) {
+    // The size unknown (it could not be measured): only a read of the file tells where it ends.
+    if (sizeAfter === undefined || state.folded < sizeAfter) {
       const mine = new Set(records.flatMap((r) => (r.kind === 'message' ? [r.message.id] : [])));
       const external = await this.deps.state.fold(state, mine);
       if (external.length) this.deps.external(id, external);

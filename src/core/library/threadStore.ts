@@ -18,6 +18,7 @@ import * as l10n from '@vscode/l10n';
 import type { HistorySource } from '../backend';
 import { newLocalId } from '../ids';
 import type { BackendKind, Message, ThreadMeta } from '../model';
+import { LEGACY_INDEX_TEMP, removeStaleTemps, TEMP_PREFIX } from '../storage/atomicWrite';
 import { nodeIo } from '../storage/io';
 import type { LibraryIo } from '../storage/io';
 import { createLinesFile } from '../storage/jsonl';
@@ -143,8 +144,11 @@ export class ThreadStore {
    */
   static async open(dir: string, options: ThreadStoreOptions = {}): Promise<ThreadStore> {
     const store = new ThreadStore(dir, options);
+    // Where the feed ends is noted before the library is read: what other windows announce while
+    // it is read is read again, not missed.
+    if (options.watch) await store.feed.mark();
     await store.load();
-    if (options.watch) await store.startWatching(typeof options.watch === 'object' ? options.watch.pollMs : undefined);
+    if (options.watch) store.startWatching(typeof options.watch === 'object' ? options.watch.pollMs : undefined);
     return store;
   }
 
@@ -184,7 +188,7 @@ export class ThreadStore {
       const fold = newFold();
       foldRecord(fold, record, meta.id);
       this.state.set({ meta: foldedMeta(fold)!, fold, folded: size });
-      void this.feed.announce(meta.id, 'created');
+      await this.feed.announce(meta.id, 'created');
       this.indexWriter.schedule();
       return { ...meta };
     });
@@ -225,7 +229,7 @@ export class ThreadStore {
       const entry: TrashEntry = { thread: { ...state.meta }, deletedAt: this.now(), bytes: state.folded, ...(options.serverDeleted ? { serverDeleted: true } : {}) };
       await this.trashBin.put(this.state.fileOf(id), entry);
       this.forget(id);
-      void this.feed.announce(id, 'deleted');
+      await this.feed.announce(id, 'deleted');
       this.indexWriter.schedule();
       return entry;
     });
@@ -247,7 +251,7 @@ export class ThreadStore {
         // Its server copy is gone for good: the next send starts a new one with the local history.
         await this.appender.appendRecords(id, [metaRecord(this.now(), { remoteId: undefined, remoteGone: true, goneRemoteId: entry.thread.remoteId })]);
       }
-      void this.feed.announce(id, 'restored');
+      await this.feed.announce(id, 'restored');
       this.indexWriter.schedule();
       return this.require(id).meta;
     });
@@ -344,21 +348,24 @@ export class ThreadStore {
       sync = await this.state.sync(read.entries);
     } catch (err) {
       // The folder cannot be listed: an empty library that says why, rather than no extension.
-      this.guard.degrade(err, this.threadsDir);
+      // When it could not even be made, that failure is the why (listing it then finds nothing).
+      if (this.guard.health.writable) this.guard.degrade(err, this.threadsDir);
       return;
     }
     if (sync.unreadable.size) this.report(`${sync.unreadable.size} thread file(s) could not be read: ${[...sync.unreadable].map(([id, why]) => `${id} (${why})`).join(', ')}.`);
     const stale = sync.changed.size > 0 || [...read.entries.keys()].some((id) => !this.state.get(id)) || read.entries.size !== this.state.size;
     if (stale) this.indexWriter.schedule();
     // Housekeeping that nothing waits for: a probe (a read-only folder is found before the user
-    // types), the trash's old threads, temp files a crash left.
+    // types), the trash's old threads, temp files a crash left (index, probes, trash notes).
     void this.guard.enqueue(() => (this.guard.health.writable ? this.guard.probe() : Promise.resolve()));
     void this.trashBin.purge().catch(() => undefined);
     void this.index.clean().catch(() => undefined);
+    void removeStaleTemps(this.io, this.threadsDir, { prefixes: [TEMP_PREFIX, LEGACY_INDEX_TEMP] });
+    void removeStaleTemps(this.io, this.trashBin.dir);
   }
 
-  private async startWatching(pollMs: number | undefined): Promise<void> {
-    await this.feed.start(
+  private startWatching(pollMs: number | undefined): void {
+    this.feed.start(
       {
         onChanges: (changes) => void this.applyChanges(changes),
         onMissed: () => void this.refresh(),

@@ -37,6 +37,9 @@ export class Trash {
     await this.io.mkdir(this.dir);
     // The note first: a crash before the move leaves a note without a file, which means nothing.
     await writeFileAtomic(this.io, this.noteOf(id), `${JSON.stringify(entry)}\n`);
+    // A restore that stopped half-way left the thread file in the trash as well (two links to
+    // one file): rename(2) between two links of one file does nothing, so that link goes first.
+    if (await this.sameFile(this.fileOf(id), file)) await this.io.rm(this.fileOf(id));
     try {
       await this.io.rename(file, this.fileOf(id));
       return true;
@@ -76,6 +79,12 @@ export class Trash {
       await this.io.link(this.fileOf(id), file);
     } catch (err) {
       if (errorCode(err) === 'ENOENT') return undefined;
+      if (errorCode(err) === 'EEXIST') {
+        // Restored in another window a moment ago (or by a restore that stopped before clearing
+        // the trash): the thread is back already. What is left here is that very file: it goes.
+        if (await this.sameFile(this.fileOf(id), file)) await this.remove(id);
+        return undefined;
+      }
       if (errorCode(err) !== 'EPERM' && errorCode(err) !== 'ENOTSUP' && errorCode(err) !== 'EOPNOTSUPP') throw err;
       await this.io.rename(this.fileOf(id), file);
     }
@@ -119,6 +128,12 @@ export class Trash {
 
   private noteOf(id: string): string {
     return path.join(this.dir, `${id}.json`);
+  }
+
+  /** Both paths are links to one file. */
+  private async sameFile(a: string, b: string): Promise<boolean> {
+    const [first, second] = await Promise.all([this.io.stat(a).catch(() => undefined), this.io.stat(b).catch(() => undefined)]);
+    return first !== undefined && second !== undefined && first.ino === second.ino;
   }
 
   private async has(id: string): Promise<boolean> {

@@ -1,7 +1,7 @@
 // Every write of this window goes through one queue, one at a time, and through the library's
 // health: a write that fails for a reason of the disk turns the library read-only (with a
-// sentence that says what to do), and while it is, writes are refused at once unless a small
-// probe write shows the disk takes writes again.
+// sentence that says what to do), and while it is, writes are refused at once, touching nothing,
+// until a small probe write (Retry, or a new send) shows the disk takes writes again.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { TEMP_PREFIX, writeNewFile } from '../storage/atomicWrite';
@@ -34,7 +34,7 @@ export class WriteGuard {
   /** Queues `task` as a write: refused while the library cannot be written; a disk problem becomes its health. */
   run<T>(where: string, task: () => Promise<T>): Promise<T> {
     return this.enqueue(async () => {
-      await this.ensureWritable();
+      this.ensureWritable();
       try {
         return await task();
       } catch (err) {
@@ -49,10 +49,12 @@ export class WriteGuard {
     return this.queue.run(task);
   }
 
-  /** Throws LibraryUnavailableError unless the library is writable (a probe may find it is again). */
-  async ensureWritable(): Promise<void> {
-    if (this.current.writable) return;
-    await this.probe();
+  /**
+   * Throws LibraryUnavailableError unless the library is writable. No probe here: a refused write
+   * touches nothing, so a disk that failed is not written again (a large append on a nearly full
+   * disk would leave one more fragment, never reclaimed) until Retry or a new send probes it.
+   */
+  ensureWritable(): void {
     if (!this.current.writable) throw new LibraryUnavailableError(this.current.problem);
   }
 

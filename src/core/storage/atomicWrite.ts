@@ -7,6 +7,28 @@ import type { LibraryIo } from './io';
 
 /** Temp files of this library start with this, so a clean-up can find the ones a crash left. */
 export const TEMP_PREFIX = '.tmp-';
+/** …and those of the index of versions before it (`index.json.tmp-…`). */
+export const LEGACY_INDEX_TEMP = 'index.json.tmp-';
+
+/** Temp files older than this belonged to a writer that died (a live one takes milliseconds). */
+const STALE_TEMP_MS = 10 * 60_000;
+
+/**
+ * Removes the temp files in `dir` that writers which died left there (names starting with one of
+ * `prefixes`, older than `olderThanMs`); returns how many. Their age is measured with the file
+ * system's own clock (mtime against the time now), never a clock a caller stands in.
+ */
+export async function removeStaleTemps(io: LibraryIo, dir: string, { olderThanMs = STALE_TEMP_MS, prefixes = [TEMP_PREFIX] } = {}): Promise<number> {
+  let removed = 0;
+  for (const name of await io.readdir(dir).catch(() => [] as string[])) {
+    if (!prefixes.some((prefix) => name.startsWith(prefix))) continue;
+    const file = path.join(dir, name);
+    const stat = await io.stat(file).catch(() => undefined);
+    if (!stat || Date.now() - stat.mtimeMs <= olderThanMs) continue;
+    await io.rm(file).then(() => removed++, () => undefined);
+  }
+  return removed;
+}
 
 /** A fresh temp file name beside `file`. */
 export function tempFileBeside(file: string): string {

@@ -34,10 +34,11 @@ export interface LibraryIo {
   rm(file: string): Promise<void>;
   readFile(file: string): Promise<Buffer>;
   /**
-   * Calls `onChange` when something in `dir` changes (best effort: never on some network drives).
-   * Undefined when the platform cannot watch; the library then only polls.
+   * Calls `onChange` with the name of what changed in `dir` (undefined when the platform does not
+   * say). Best effort: never on some network drives. Undefined when the platform cannot watch;
+   * the library then only polls.
    */
-  watch?(dir: string, onChange: () => void): { close(): void } | undefined;
+  watch?(dir: string, onChange: (name: string | undefined) => void): { close(): void } | undefined;
 }
 
 export const nodeIo: LibraryIo = {
@@ -53,7 +54,7 @@ export const nodeIo: LibraryIo = {
   readFile: (file) => fs.readFile(file),
   watch: (dir, onChange) => {
     try {
-      const watcher = watch(dir, { persistent: false }, () => onChange());
+      const watcher = watch(dir, { persistent: false }, (_event, name) => onChange(name ?? undefined));
       // A watch that breaks (the folder removed, too many watches) leaves the poll to notice.
       watcher.on('error', () => watcher.close());
       return watcher;

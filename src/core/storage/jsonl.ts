@@ -39,8 +39,11 @@ export interface AppendOutcome {
   syncError?: unknown;
   /** Bytes this append put in the file, fragments of writes cut short included. */
   written: number;
-  /** The file's size just after (other windows may have appended too). */
-  sizeAfter: number;
+  /**
+   * The file's size just after (other windows may have appended too); undefined when it could not
+   * be measured, and then only a read of the file tells where it ends.
+   */
+  sizeAfter: number | undefined;
 }
 
 /** Writes cut short are retried at most this often before the append gives up. */
@@ -57,7 +60,7 @@ export async function appendLines(io: LibraryIo, file: string, lines: readonly s
   const records = lines.map((line) => Buffer.from(`${line}\n`, 'utf8'));
   // No O_CREAT: appending to a file that vanished (deleted in another window) must fail.
   const handle = await io.open(file, constants.O_WRONLY | constants.O_APPEND);
-  const outcome: AppendOutcome = { landed: 0, written: 0, sizeAfter: 0 };
+  const outcome: AppendOutcome = { landed: 0, written: 0, sizeAfter: undefined };
   try {
     for (let attempt = 0; outcome.landed < records.length; attempt++) {
       if (attempt === MAX_WRITES) {
@@ -93,7 +96,8 @@ export async function appendLines(io: LibraryIo, file: string, lines: readonly s
         });
       }
     }
-    outcome.sizeAfter = (await handle.stat()).size;
+    // The records are in the file by now: failing to measure it must not report them as lost.
+    outcome.sizeAfter = await handle.stat().then((stat) => stat.size, () => undefined);
   } finally {
     await handle.close().catch(() => undefined);
   }
