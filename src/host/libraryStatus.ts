@@ -57,7 +57,8 @@ export class LibraryStatus extends Disposable {
     const retry = vscode.l10n.t('Retry');
     const open = vscode.l10n.t('Open Storage Folder');
     const check = vscode.l10n.t('Check Library');
-    const message = vscode.l10n.t('Threadline: {0} Your threads can still be read; nothing new is saved until this is fixed.', problem);
+    // Without the usual "Threadline:" prefix: the sentence names Threadline's library itself.
+    const message = vscode.l10n.t('{0} Your threads can still be read; nothing new is saved until this is fixed.', problem);
     const answer = await this.deps.prompts().error(message, retry, open, check);
     if (answer === retry) {
       const health = await this.deps.store.retryWrites();

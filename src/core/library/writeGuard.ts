@@ -73,7 +73,7 @@ export class WriteGuard {
 
   /** A write failed: a disk problem becomes the library's health and a refusal the user can act on. */
   failed(err: unknown, where: string): unknown {
-    const problem = storageProblem(err, where);
+    const problem = storageProblem(err, this.deps.threadsDir, where);
     if (!problem) return err;
     this.set({ writable: false, problem });
     return new LibraryUnavailableError(problem);
@@ -81,7 +81,8 @@ export class WriteGuard {
 
   /** The library cannot be written because of `err` (an unknown error counts as an I/O error). */
   degrade(err: unknown, where: string): void {
-    const problem: StorageProblem = storageProblem(err, where) ?? storageProblem(Object.assign(new Error(String(err)), { code: 'EIO' }), where)!;
+    const folder = this.deps.threadsDir;
+    const problem: StorageProblem = storageProblem(err, folder, where) ?? storageProblem(Object.assign(new Error(String(err)), { code: 'EIO' }), folder, where)!;
     this.set({ writable: false, problem });
   }
 
@@ -90,7 +91,7 @@ export class WriteGuard {
     this.current = health;
     const changed = before.writable !== health.writable || (!before.writable && !health.writable && before.problem.code !== health.problem.code);
     if (!changed) return;
-    if (!health.writable) this.deps.report(health.problem.message);
+    if (!health.writable) this.deps.report(`${health.problem.message} (${health.problem.code} at ${health.problem.file ?? health.problem.path})`);
     this.deps.changed(health);
   }
 }

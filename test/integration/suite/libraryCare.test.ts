@@ -110,10 +110,11 @@ suite('Library care', () => {
       const shown = notifications();
       await api.view.receive({ type: 'send', text: 'written while read-only' });
       const refused = await api.view.waitForRender((r) => r.draft.startsWith('written while read-only'));
-      assert.match(refused.notice ?? '', /Not saved: The Threadline library folder is read-only .* Make it writable, then choose Retry/);
+      assert.match(refused.notice ?? '', /^Not saved: the Threadline library folder is read-only\. Make it writable and try again\.$/);
       await waitFor(() => shown.some((n) => n.kind === 'error'), 'the notification');
       const told = shown.filter((n) => n.kind === 'error');
       assert.deepEqual(told[0]!.actions, ['Retry', 'Open Storage Folder', 'Check Library']);
+      assert.ok(told[0]!.message.startsWith(`The Threadline library folder is read-only (${threads}). Make it writable, then choose Retry. Your threads can still be read`), told[0]!.message);
       await api.view.receive({ type: 'send', text: 'written while read-only' });
       assert.equal(shown.filter((n) => n.kind === 'error').length, 1, 'told once, not on every send');
       assert.equal(api.store.health.writable, false);

@@ -139,7 +139,7 @@ describe('library faults on real file systems', () => {
     for (const [id, messageIds] of expected) assert.deepEqual(ids(await store.messages(id)), messageIds);
     const health = await unwritable(store);
     assert.equal(health.problem.code, 'EROFS');
-    await assert.rejects(store.append(late.id, textMessage(late.id, 'x', 'x', 99)), /Not saved: The Threadline library folder is read-only/);
+    await assert.rejects(store.append(late.id, textMessage(late.id, 'x', 'x', 99)), /Not saved: the Threadline library folder is read-only\. Make it writable and try again\.$/);
     await assert.rejects(store.create({ backend: 'chat' }), /read-only/);
     await assert.rejects(store.delete(late.id), /read-only/);
     assert.deepEqual(store.list(), list);
