@@ -38,6 +38,8 @@ async function main(): Promise<void> {
         await Promise.all(batch);
       }
     });
+    // The index is written a moment after the last change; a window that closes writes it at once.
+    await store.dispose();
     const reopened = await time('open the store (index of all threads)', () => ThreadStore.open(dir), 5);
     const last = reopened.list()[0]!;
     await time('read the last 50 messages of a thread', () => reopened.lastMessages(last.id, 50), 20);

@@ -74,6 +74,8 @@ async function main(): Promise<void> {
     // The message a send would have just stored: its history is everything before it.
     const input: Message = { id: 'msg_input', threadId: thread.id, role: 'user', content: [{ type: 'text', text: 'What did we decide about the cursor cache?' }], createdAt: Date.now(), status: 'complete' };
     await writer.append(thread.id, input);
+    // The writing window closes: its index goes to disk, as a window's does when it closes.
+    await writer.dispose();
     const bytes = (await stat(path.join(dir, 'threads', `${thread.id}.jsonl`))).size;
     console.log(`thread file: ${(bytes / 1024 / 1024).toFixed(1)} MB, ${MESSAGES + 1} messages`);
 
