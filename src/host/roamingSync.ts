@@ -5,6 +5,7 @@
 // listed, and opening one loads its messages from its server into this library under its own id.
 import * as vscode from 'vscode';
 import type { ChatService } from '../core/chatService';
+import { coalesced } from '../core/coalesced';
 import type { ThreadStore } from '../core/library/threadStore';
 import { mergeRoaming, parseRoamingList } from '../core/library/roaming';
 import type { RoamingThread } from '../core/library/roaming';
@@ -22,8 +23,6 @@ export type SyncedState = vscode.Memento & { setKeysForSync(keys: readonly strin
 
 export class RoamingSync extends Disposable {
   private elsewhere: RoamingThread[] = [];
-  private merging: Promise<void> | undefined;
-  private again = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   /** The threads known only from other machines changed. */
@@ -79,22 +78,11 @@ export class RoamingSync extends Disposable {
     return thread;
   }
 
-  /** Merges now (and again if something changes meanwhile). */
-  merge(): Promise<void> {
-    if (this.merging) {
-      this.again = true;
-      return this.merging;
-    }
-    this.merging = (async () => {
-      do {
-        this.again = false;
-        await this.mergeOnce().catch((err: unknown) => console.error('Threadline: merging the synced library failed', err));
-      } while (this.again && !this.isDisposed);
-    })().finally(() => {
-      this.merging = undefined;
-    });
-    return this.merging;
-  }
+  /** Merges now (and once more after, if asked again meanwhile). */
+  readonly merge = coalesced(
+    () => this.mergeOnce().catch((err: unknown) => console.error('Threadline: merging the synced library failed', err)),
+    () => this.isDisposed,
+  );
 
   private schedule(): void {
     if (this.timer || this.isDisposed) return;

@@ -7,6 +7,7 @@
 // every SWEEP_EVERY looks a window also looks at every file (a stat each).
 import path from 'node:path';
 import { constants } from 'node:fs';
+import { coalesced } from '../coalesced';
 import { errorCode } from '../storage/io';
 import type { LibraryIo } from '../storage/io';
 import { isSafeId } from '../storage/records';
@@ -41,8 +42,7 @@ export class ChangeFeed {
   private ino: number | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private watcher: { close(): void } | undefined;
-  private reading: Promise<void> | undefined;
-  private again = false;
+  private lookOnce: (() => Promise<void>) | undefined;
   private disposed = false;
 
   constructor(private readonly io: LibraryIo, threadsDir: string, private readonly writer: string) {
@@ -93,22 +93,10 @@ export class ChangeFeed {
     this.timer.unref?.();
   }
 
-  /** Reads what was announced since the last look; concurrent calls share one read. */
+  /** Reads what was announced since the last look; a call during a read asks for one more after it. */
   look(options: ChangeFeedOptions): Promise<void> {
-    if (this.disposed) return Promise.resolve();
-    if (this.reading) {
-      this.again = true;
-      return this.reading;
-    }
-    this.reading = (async () => {
-      do {
-        this.again = false;
-        await this.readNew(options).catch(() => undefined);
-      } while (this.again && !this.disposed);
-    })().finally(() => {
-      this.reading = undefined;
-    });
-    return this.reading;
+    this.lookOnce ??= coalesced(() => this.readNew(options).catch(() => undefined), () => this.disposed);
+    return this.lookOnce();
   }
 
   dispose(): void {

@@ -1,6 +1,7 @@
 // When the index is written: shortly after changes (many changes share one write), on demand, and
 // when the window closes. It is a cache, so a failed write costs only a slower start-up: it is
 // told to the log once, and never changes the library's health.
+import { coalesced } from '../coalesced';
 import { errorCode } from '../storage/io';
 import type { LibraryIndex } from './libraryIndex';
 import type { LibraryState } from './libraryState';
@@ -8,9 +9,6 @@ import type { WriteGuard } from './writeGuard';
 
 export class IndexWriter {
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private writing: Promise<void> | undefined;
-  /** A write queued behind the one running. */
-  private again: Promise<void> | undefined;
   private reported: string | undefined;
   private stopped = false;
 
@@ -47,30 +45,18 @@ export class IndexWriter {
   }
 
   /** Writes the index; called while a write runs, it writes once more after it (with what changed since). */
-  private write(): Promise<void> {
-    if (this.writing) {
-      this.again ??= this.writing.then(() => {
-        this.again = undefined;
-        return this.write();
-      });
-      return this.again;
+  private readonly write = coalesced(async () => {
+    try {
+      if (!this.guard.health.writable) return;
+      await this.index.write(this.state.entries(), await this.state.filesPresent());
+      this.reported = undefined;
+    } catch (err) {
+      // Never the library's health: a cache that cannot be written (its folder alone denied, or
+      // too big for what little room is left) must not stop messages being stored; a disk
+      // problem that stops them is met by their own writes.
+      const message = `The library index could not be written (${errorCode(err) ?? String(err)}); it is only a cache, so nothing is lost, and start-up reads the thread files instead.`;
+      if (message !== this.reported) this.report(message);
+      this.reported = message;
     }
-    this.writing = (async () => {
-      try {
-        if (!this.guard.health.writable) return;
-        await this.index.write(this.state.entries(), await this.state.filesPresent());
-        this.reported = undefined;
-      } catch (err) {
-        // Never the library's health: a cache that cannot be written (its folder alone denied, or
-        // too big for what little room is left) must not stop messages being stored; a disk
-        // problem that stops them is met by their own writes.
-        const message = `The library index could not be written (${errorCode(err) ?? String(err)}); it is only a cache, so nothing is lost, and start-up reads the thread files instead.`;
-        if (message !== this.reported) this.report(message);
-        this.reported = message;
-      } finally {
-        this.writing = undefined;
-      }
-    })();
-    return this.writing;
-  }
+  });
 }

@@ -183,15 +183,20 @@ export function serializeIndex(entries: Iterable<IndexEntry>): string {
   return `${JSON.stringify({ version: VERSION, threads: [...entries] })}\n`;
 }
 
-function parseIndex(bytes: Buffer): Map<string, IndexEntry> | undefined {
-  let value: unknown;
+/** The JSON object in `bytes`, or undefined when they hold none. */
+function parseObject(bytes: Buffer): Record<string, unknown> | undefined {
   try {
-    value = JSON.parse(bytes.toString('utf8'));
+    const value: unknown = JSON.parse(bytes.toString('utf8'));
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { version, threads } = value as Record<string, unknown>;
+}
+
+function parseIndex(bytes: Buffer): Map<string, IndexEntry> | undefined {
+  const value = parseObject(bytes);
+  if (!value) return undefined;
+  const { version, threads } = value;
   if (version !== VERSION || !Array.isArray(threads)) return undefined;
   const entries = new Map<string, IndexEntry>();
   for (const entry of threads) {
@@ -215,14 +220,9 @@ function isEntry(value: unknown): value is IndexEntry {
 
 /** Version 1: `{version: 1, threads: ThreadMeta[], fileBytes: {id: size}}`; sizes were line ends. */
 function parseLegacyIndex(bytes: Buffer): Map<string, IndexEntry> | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { version, threads, fileBytes } = value as Record<string, unknown>;
+  const value = parseObject(bytes);
+  if (!value) return undefined;
+  const { version, threads, fileBytes } = value;
   if (version !== 1 || !Array.isArray(threads) || !threads.every(isThreadMeta)) return undefined;
   const sizes = typeof fileBytes === 'object' && fileBytes !== null ? (fileBytes as Record<string, unknown>) : {};
   const entries = new Map<string, IndexEntry>();
