@@ -20,7 +20,7 @@ const common = {
 };
 
 // The tokenizer's tables are megabytes: the host bundle loads them from their own file on the
-// first token count, so activation never parses them (src/core/tokens.ts requires lazily).
+// first token count, so activation never parses them (src/core/context/tokens.ts requires lazily).
 const TOKENIZER = 'gpt-tokenizer/encoding/o200k_base';
 /** @type {esbuild.Plugin} */
 const lazyTokenizer = {

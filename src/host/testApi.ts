@@ -1,9 +1,9 @@
 import type * as vscode from 'vscode';
 import type { ThreadStore } from '../core/library/threadStore';
 import type { Prompts } from './prompts';
-import type { ChatViewProvider } from './chatViewProvider';
-import type { EditorThreadPanel } from './editorPanels';
-import type { RoamingSync } from './roamingSync';
+import type { ChatViewProvider } from './panel/chatViewProvider';
+import type { EditorThreadPanel } from './panel/editorPanels';
+import type { RoamingSync } from './library/roamingSync';
 
 /** What `activate` returns in test mode (ExtensionMode.Test) only, for the integration suite. */
 export interface ThreadlineTestApi {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { ProgressRunner } from './chatHost';
-import type { LinkOpener } from './references';
+import type { ProgressRunner } from './chat/chatHost';
+import type { LinkOpener } from './panel/references';
 
 /**
  * What only a test run (ExtensionMode.Test) swaps in, for what the extension host cannot drive

@@ -1,8 +1,8 @@
 // Every message between the extension host and the webview, as discriminated unions. Both sides
 // switch over `type` exhaustively (see `assertNever`). This file imports core types only.
-import type { ContextGauge } from '../core/contextGauge';
+import type { ContextGauge } from '../core/context/contextGauge';
 import type { ContextLimits, Message, ThreadMeta } from '../core/model';
-import type { SearchHit } from '../core/search';
+import type { SearchHit } from '../core/library/search';
 
 /** How full the next run's context is, and what it leaves out (see core/contextGauge.ts). */
 export type ContextGaugeView = ContextGauge;

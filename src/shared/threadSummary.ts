@@ -1,7 +1,7 @@
 // How a thread is described in a list: the Switch Thread Quick Pick (host) and the panel's
 // thread switcher (webview) both build their rows from these pieces. Imports core only.
 import type { ThreadMeta } from '../core/model';
-import { BACKEND_LABELS } from '../core/providers';
+import { BACKEND_LABELS } from '../core/backends/providers';
 
 export interface ThreadSummary {
   title: string;

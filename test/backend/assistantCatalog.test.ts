@@ -3,7 +3,7 @@
 // the assistant's own model rather than threadline.model.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { historyFrom } from '../../src/core/backend';
+import { historyFrom } from '../../src/core/backends/backend';
 import { createAssistant, listAssistants } from '../../src/core/backends/assistants/catalog';
 import { AssistantsBackend } from '../../src/core/backends/assistantsBackend';
 import type { ThreadMeta } from '../../src/core/model';

@@ -4,14 +4,14 @@
 // /openai/deployments/{deployment}, everything else under /openai, api-version always.
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { historyFrom } from '../../src/core/backend';
+import { historyFrom } from '../../src/core/backends/backend';
 import { ChatCompletionsBackend } from '../../src/core/backends/chatCompletionsBackend';
 import { listModels } from '../../src/core/backends/models';
 import { ResponsesBackend } from '../../src/core/backends/responsesBackend';
 import type { Message, ThreadMeta } from '../../src/core/model';
-import { describeError } from '../../src/core/errors';
-import { azureBaseUrl, azureDeploymentsBaseUrl, resolveBaseUrl } from '../../src/core/providers';
-import type { ConnectionSettings } from '../../src/core/backend';
+import { describeError } from '../../src/core/backends/errors';
+import { azureBaseUrl, azureDeploymentsBaseUrl, resolveBaseUrl } from '../../src/core/backends/providers';
+import type { ConnectionSettings } from '../../src/core/backends/backend';
 import { collect, settingsFor, standInForFile, TEST_KEY } from './support';
 
 const standIn = standInForFile();

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 import { ResponsesBackend } from '../../src/core/backends/responsesBackend';
-import { historyFrom } from '../../src/core/backend';
-import type { ConnectionSettings, ReplyEvent } from '../../src/core/backend';
+import { historyFrom } from '../../src/core/backends/backend';
+import type { ConnectionSettings, ReplyEvent } from '../../src/core/backends/backend';
 import type { ThreadMeta } from '../../src/core/model';
 import { expectedReply, splitDeltas } from '../stand-in/index';
 import { assertDescribed, deltasOf, failing } from './replies';

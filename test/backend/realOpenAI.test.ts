@@ -8,11 +8,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { TestContext } from 'node:test';
-import { historyFrom } from '../../src/core/backend';
-import type { ConnectionSettings, ReplyRequest } from '../../src/core/backend';
+import { historyFrom } from '../../src/core/backends/backend';
+import type { ConnectionSettings, ReplyRequest } from '../../src/core/backends/backend';
 import { createOpenAIClient } from '../../src/core/backends/openaiClient';
 import { ResponsesBackend } from '../../src/core/backends/responsesBackend';
-import { footnote } from '../../src/core/footnotes';
+import { footnote } from '../../src/core/chat/footnotes';
 import type { ContentPart, Message, ThreadMeta } from '../../src/core/model';
 import { onePagePdf, solidPng } from './realFixtures';
 import { splitReply } from './replies';

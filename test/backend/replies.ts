@@ -1,9 +1,9 @@
 // Shared helpers for reading a backend's reply: the text and done event of one that finished,
 // or what the consumer saw before one failed, and how describeError words the failure.
 import assert from 'node:assert/strict';
-import type { ReplyEvent } from '../../src/core/backend';
-import { describeError } from '../../src/core/errors';
-import type { DescribedError, ErrorKind } from '../../src/core/errors';
+import type { ReplyEvent } from '../../src/core/backends/backend';
+import { describeError } from '../../src/core/backends/errors';
+import type { DescribedError, ErrorKind } from '../../src/core/backends/errors';
 
 export type Done = Extract<ReplyEvent, { type: 'done' }>;
 

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ResponsesBackend } from '../../src/core/backends/responsesBackend';
-import { historyFrom } from '../../src/core/backend';
-import type { ReplyRequest } from '../../src/core/backend';
+import { historyFrom } from '../../src/core/backends/backend';
+import type { ReplyRequest } from '../../src/core/backends/backend';
 import type { Message, ThreadMeta } from '../../src/core/model';
 import { expectedReply } from '../stand-in/index';
 import { splitReply } from './replies';

@@ -3,10 +3,10 @@
 // newest history that fits itself and then bring the server's conversation up to date.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { historyFrom } from '../../src/core/backend';
-import type { ReplyRequest } from '../../src/core/backend';
+import { historyFrom } from '../../src/core/backends/backend';
+import type { ReplyRequest } from '../../src/core/backends/backend';
 import { ResponsesBackend } from '../../src/core/backends/responsesBackend';
-import { describeError } from '../../src/core/errors';
+import { describeError } from '../../src/core/backends/errors';
 import type { ContextLimits, Message, ThreadMeta } from '../../src/core/model';
 import { expectedReply } from '../stand-in/index';
 import type { RecordedRequest } from '../stand-in/index';

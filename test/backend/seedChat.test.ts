@@ -2,7 +2,7 @@
 // sends nothing and there is nothing to list (the local store holds the messages).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Backend } from '../../src/core/backend';
+import type { Backend } from '../../src/core/backends/backend';
 import { ChatCompletionsBackend } from '../../src/core/backends/chatCompletionsBackend';
 import { alternating, newThread } from './seedFixtures';
 import { settingsFor, standInForFile } from './support';

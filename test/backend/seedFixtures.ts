@@ -1,6 +1,6 @@
 // Messages and uploads for the seed-flow tests (a thread created with history, then listed back).
 import assert from 'node:assert/strict';
-import type { Backend, RemoteMessage } from '../../src/core/backend';
+import type { Backend, RemoteMessage } from '../../src/core/backends/backend';
 import type { BackendKind, ContentPart, Message, Role, ThreadMeta } from '../../src/core/model';
 import type { RecordedRequest, StandIn } from '../stand-in/index';
 

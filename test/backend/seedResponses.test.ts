@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { InternalServerError, NotFoundError } from 'openai';
-import { historyFrom } from '../../src/core/backend';
-import type { RemoteMessage } from '../../src/core/backend';
+import { historyFrom } from '../../src/core/backends/backend';
+import type { RemoteMessage } from '../../src/core/backends/backend';
 import { ResponsesBackend } from '../../src/core/backends/responsesBackend';
 import { expectedReply } from '../stand-in/index';
 import { splitReply } from './replies';

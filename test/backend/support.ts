@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before } from 'node:test';
 import OpenAI from 'openai';
-import type { ConnectionSettings } from '../../src/core/backend';
+import type { ConnectionSettings } from '../../src/core/backends/backend';
 import { startStandIn } from '../stand-in/index';
 import type { StandIn, StandInOptions } from '../stand-in/index';
 

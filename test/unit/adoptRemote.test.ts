@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { adoptRemoteIds, dialectOfRemoteId, parseRemoteIds } from '../../src/core/adoptRemote';
-import type { RemoteAdopter } from '../../src/core/adoptRemote';
+import { adoptRemoteIds, dialectOfRemoteId, parseRemoteIds } from '../../src/core/chat/adoptRemote';
+import type { RemoteAdopter } from '../../src/core/chat/adoptRemote';
 import type { BackendKind, ThreadMeta } from '../../src/core/model';
 
 const meta = (id: string, extra: Partial<ThreadMeta> = {}): ThreadMeta => ({ id, title: id, createdAt: 0, updatedAt: 0, backend: 'responses', messageCount: 0, ...extra });

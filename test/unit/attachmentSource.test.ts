@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { SourceChecker, sha256Hex } from '../../src/core/attachmentSource';
-import type { SourceFiles } from '../../src/core/attachmentSource';
-import { parseThreadJson, toJson } from '../../src/core/exportThread';
+import { SourceChecker, sha256Hex } from '../../src/core/attachments/attachmentSource';
+import type { SourceFiles } from '../../src/core/attachments/attachmentSource';
+import { parseThreadJson, toJson } from '../../src/core/library/exportThread';
 import type { AttachmentSource } from '../../src/core/model';
 import { withoutSource } from '../../src/core/model';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ChatService, CONTINUE_TEXT, SendError, stillStreaming, UnqueuedError } from '../../src/core/chatService';
-import type { ChatEvent } from '../../src/core/chatService';
-import { describeError, DialectRetiredError } from '../../src/core/errors';
+import { ChatService, CONTINUE_TEXT, SendError, stillStreaming, UnqueuedError } from '../../src/core/chat/chatService';
+import type { ChatEvent } from '../../src/core/chat/chatService';
+import { describeError, DialectRetiredError } from '../../src/core/backends/errors';
 import { messageText } from '../../src/core/model';
 import type { Message } from '../../src/core/model';
 import { ThreadStore } from '../../src/core/library/threadStore';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Backend } from '../../src/core/backend';
-import { ChatService } from '../../src/core/chatService';
-import { parseThreadJson, toJson, toMarkdown } from '../../src/core/exportThread';
+import type { Backend } from '../../src/core/backends/backend';
+import { ChatService } from '../../src/core/chat/chatService';
+import { parseThreadJson, toJson, toMarkdown } from '../../src/core/library/exportThread';
 import type { Message, ThreadMeta } from '../../src/core/model';
 import { ThreadStore } from '../../src/core/library/threadStore';
 import { FakeBackend } from './fakes/fakeBackend';

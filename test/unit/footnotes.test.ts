@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { footnote } from '../../src/core/footnotes';
-import type { Segment } from '../../src/core/footnotes';
+import { footnote } from '../../src/core/chat/footnotes';
+import type { Segment } from '../../src/core/chat/footnotes';
 
 const render = (segments: Segment[]) => segments.map((s) => ('ref' in s ? `[${s.ref}]` : s.text)).join('');
 

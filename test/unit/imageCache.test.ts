@@ -5,8 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { NotFoundError } from 'openai';
-import { ImageCache, MAX_IMAGE_BYTES } from '../../src/host/imageCache';
-import type { ImageFetcher } from '../../src/host/imageCache';
+import { ImageCache, MAX_IMAGE_BYTES } from '../../src/host/panel/imageCache';
+import type { ImageFetcher } from '../../src/host/panel/imageCache';
 import { tempDir } from './fakes/fixtures';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');

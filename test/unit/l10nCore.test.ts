@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import * as l10n from '@vscode/l10n';
 import { APIConnectionError, APIUserAbortError, RateLimitError } from 'openai';
-import { describeError } from '../../src/core/errors';
-import { unsupportedImageMessage } from '../../src/core/imageTypes';
+import { describeError } from '../../src/core/backends/errors';
+import { unsupportedImageMessage } from '../../src/core/attachments/imageTypes';
 
 describe('core strings through l10n', () => {
   after(() => l10n.config({ contents: {} }));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ASSISTANTS_MIN_TOKEN_LIMIT, tokenLimitProblem } from '../../src/core/limitRules';
+import { ASSISTANTS_MIN_TOKEN_LIMIT, tokenLimitProblem } from '../../src/core/context/limitRules';
 
 describe('token limits as typed', () => {
   test('empty means no limit, in every dialect', () => {

@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { describe, test } from 'node:test';
-import { bookmarkedMessages } from '../../src/core/bookmarks';
-import { ChatService } from '../../src/core/chatService';
-import { searchThreads } from '../../src/core/search';
+import { bookmarkedMessages } from '../../src/core/library/bookmarks';
+import { ChatService } from '../../src/core/chat/chatService';
+import { searchThreads } from '../../src/core/library/search';
 import { ThreadStore } from '../../src/core/library/threadStore';
 import { FakeBackend } from './fakes/fakeBackend';
 import { steppingClock, tempDir, textMessage } from './fakes/fixtures';

@@ -31,7 +31,9 @@ const palette = new Map(menus.commandPalette!.map((m) => [m.command, m.when]));
 test('every command named by a menu or a keybinding is declared, and every declared one is registered in the code', () => {
   const named = [...Object.values(menus).flat(), ...keybindings].map((m) => m.command);
   assert.deepEqual(named.filter((c) => !declared.has(c)), []);
-  const source = fs.readdirSync(path.join(REPO, 'src', 'host')).map((f) => fs.readFileSync(path.join(REPO, 'src', 'host', f), 'utf8')).join('\n');
+  const host = path.join(REPO, 'src', 'host');
+  const files = fs.readdirSync(host, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+  const source = files.map((f) => fs.readFileSync(path.join(host, f), 'utf8')).join('\n');
   assert.deepEqual([...declared].filter((c) => !source.includes(`registerCommand('${c}'`)), []);
 });
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ThreadMeta } from '../../src/core/model';
-import { restoredThreadId } from '../../src/host/restoredThread';
+import { restoredThreadId } from '../../src/host/panel/restoredThread';
 
 const thread = (id: string, title: string, updatedAt: number): ThreadMeta => ({ id, title, createdAt: 0, updatedAt, backend: 'responses', messageCount: 2 });
 const threads = [thread('a', 'Plans', 10), thread('b', 'New thread', 20), thread('c', 'New thread', 30)];

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Message } from '../../src/core/model';
-import { findInStoredThread, findInThread, searchThreads } from '../../src/core/search';
+import { findInStoredThread, findInThread, searchThreads } from '../../src/core/library/search';
 import { ThreadStore } from '../../src/core/library/threadStore';
 import { steppingClock, textMessage } from './fakes/fixtures';
 

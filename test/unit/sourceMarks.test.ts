@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { SourceChecker } from '../../src/core/attachmentSource';
+import { SourceChecker } from '../../src/core/attachments/attachmentSource';
 import type { AttachmentSource, Message } from '../../src/core/model';
-import { checkSources, markSources, sourcesOf } from '../../src/host/sourceMarks';
+import { checkSources, markSources, sourcesOf } from '../../src/host/panel/sourceMarks';
 
 const source = (uri: string, size: number): AttachmentSource => ({ uri, sha256: 'x'.repeat(64), size, mtime: 1 });
 const message = (id: string, ...content: Message['content']): Message => ({ id, threadId: 't', role: 'user', createdAt: 1, status: 'complete', content });

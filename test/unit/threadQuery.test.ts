@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ThreadMeta } from '../../src/core/model';
-import { idleThreads, listThreads } from '../../src/core/threadQuery';
+import { idleThreads, listThreads } from '../../src/core/library/threadQuery';
 
 const meta = (id: string, updatedAt: number, extra: Partial<ThreadMeta> = {}): ThreadMeta => ({
   id,

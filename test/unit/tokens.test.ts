@@ -1,7 +1,7 @@
 // The client-side token estimator and the prompt budget Chat Completions threads are trimmed to.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { countTextTokens, estimateMessageTokens, fitNewest, IMAGE_TOKENS, MAX_DEFAULT_COMPLETION_RESERVE, promptBudget, TOKENS_PER_MESSAGE } from '../../src/core/tokens';
+import { countTextTokens, estimateMessageTokens, fitNewest, IMAGE_TOKENS, MAX_DEFAULT_COMPLETION_RESERVE, promptBudget, TOKENS_PER_MESSAGE } from '../../src/core/context/tokens';
 
 describe('token estimates', () => {
   test('counts follow the o200k_base encoding and grow with the text', () => {

@@ -2,7 +2,7 @@ import * as l10n from '@vscode/l10n';
 import type { ThreadMeta } from '../../src/core/model';
 import type { HostMessage, ViewState } from '../../src/shared/protocol';
 import { assertNever } from '../../src/shared/protocol';
-import { BACKEND_LABELS } from '../../src/core/providers';
+import { BACKEND_LABELS } from '../../src/core/backends/providers';
 import { el } from './ui/toolkit';
 import { Composer } from './views/composer';
 import { ContextGauge } from './views/contextGauge';

@@ -4,8 +4,8 @@
 import { APIUserAbortError } from 'openai';
 import type OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions/completions';
-import type { Backend, ConnectionSettings, ReplyEvent, ReplyRequest, UploadRequest } from '../backend';
-import { StreamEndedError } from '../errors';
+import type { Backend, ConnectionSettings, ReplyEvent, ReplyRequest, UploadRequest } from './backend';
+import { StreamEndedError } from './errors';
 import type { ContentPart, Usage } from '../model';
 import { prepareChatAttachment } from './chat/attachments';
 import { selectContext } from './chat/context';

@@ -6,10 +6,10 @@
 // keeps at most N − 1 older messages beside the new one; under a prompt budget the newest
 // messages that fit are kept, stopping at the first that does not, so what is kept is always an
 // unbroken run up to the present. History is read newest first and only as far as needed.
-import type { HistorySource } from '../backend';
+import type { HistorySource } from './backend';
 import type { ContextLimits, Message } from '../model';
-import { PromptTooLargeError } from '../promptTooLarge';
-import type { PromptBudget } from '../tokens';
+import { PromptTooLargeError } from '../context/promptTooLarge';
+import type { PromptBudget } from '../context/tokens';
 import { historyItems, omittedIds } from './history';
 import type { HistoryEntry } from './history';
 

@@ -1,6 +1,6 @@
 // Fetches what a citation points at: an uploaded or generated file's bytes and name, so the
 // host can open it. Container files (code interpreter output in Responses) have their own path.
-import type { ConnectionSettings } from '../backend';
+import type { ConnectionSettings } from './backend';
 import { createOpenAIClient } from './openaiClient';
 
 export interface DownloadedFile {

@@ -7,7 +7,7 @@
 // an upload that hits a 429 or 5xx fails at once rather than being resent.
 import { toStreamingFile } from 'openai';
 import type OpenAI from 'openai';
-import type { UploadRequest } from '../backend';
+import type { UploadRequest } from './backend';
 
 const CHUNK_BYTES = 64 * 1024;
 

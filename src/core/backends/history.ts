@@ -1,7 +1,7 @@
 // Reading a request's history newest first, as far as the context limits let a dialect send it.
 // A thread may hold 100,000 messages: the reading stops at the first message that does not fit
 // (everything older is left out too), so a send costs the context it sends, not the thread.
-import type { HistorySource } from '../backend';
+import type { HistorySource } from './backend';
 import type { Message } from '../model';
 
 /**

@@ -1,6 +1,6 @@
 // The models a server offers, for the model picker; also a cheap "is the server up" probe
 // (openai-wire.md §5.3). Shared by every dialect: all of them serve GET /models.
-import type { ConnectionSettings } from '../backend';
+import type { ConnectionSettings } from './backend';
 import { createOpenAIClient } from './openaiClient';
 
 /** Model ids in the order the server lists them. Throws the SDK's errors (see `describeError`). */

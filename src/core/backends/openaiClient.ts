@@ -2,8 +2,8 @@
 // undefined) so the SDK never falls back to OPENAI_* environment variables of the user's shell.
 import * as l10n from '@vscode/l10n';
 import OpenAI, { AzureOpenAI } from 'openai';
-import type { ConnectionSettings } from '../backend';
-import { NoApiKeyError } from '../errors';
+import type { ConnectionSettings } from './backend';
+import { NoApiKeyError } from './errors';
 
 export function createOpenAIClient(settings: ConnectionSettings): OpenAI {
   // A function, so the key is read from the secret store per request and a new key applies at once.

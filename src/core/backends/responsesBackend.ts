@@ -7,8 +7,8 @@
 import * as l10n from '@vscode/l10n';
 import type OpenAI from 'openai';
 import type { ResponseCreateParamsStreaming, ResponseInputItem } from 'openai/resources/responses/responses';
-import type { Backend, ConnectionSettings, RemoteMessage, ReplyEvent, ReplyRequest, UploadRequest } from '../backend';
-import { describeError } from '../errors';
+import type { Backend, ConnectionSettings, RemoteMessage, ReplyEvent, ReplyRequest, UploadRequest } from './backend';
+import { describeError } from './errors';
 import type { ContextLimits, Message, ThreadMeta } from '../model';
 import { fetchFileName } from './fileDownload';
 import { createOpenAIClient } from './openaiClient';

@@ -3,7 +3,7 @@
 // message as a backend iterates it, and the whole thread a chunk at a time for search. A thread
 // may hold 100,000 messages; nothing here that serves a view or a send holds them all.
 import * as l10n from '@vscode/l10n';
-import type { HistorySource } from '../backend';
+import type { HistorySource } from '../backends/backend';
 import type { Message } from '../model';
 import { CursorCache } from '../storage/cursorCache';
 import { errorCode } from '../storage/io';

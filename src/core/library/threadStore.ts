@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import * as l10n from '@vscode/l10n';
-import type { HistorySource } from '../backend';
+import type { HistorySource } from '../backends/backend';
 import { newLocalId } from '../ids';
 import type { BackendKind, Message, ThreadMeta } from '../model';
 import { LEGACY_INDEX_TEMP, removeStaleTemps, TEMP_PREFIX } from '../storage/atomicWrite';

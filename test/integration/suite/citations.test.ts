@@ -3,7 +3,7 @@
 // opening the reference downloads the file into an editor.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { footnote } from '../../../src/core/footnotes';
+import { footnote } from '../../../src/core/chat/footnotes';
 import { messageText } from '../../../src/core/model';
 import type { Annotation, Message } from '../../../src/core/model';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';

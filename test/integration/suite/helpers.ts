@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { EditorThreadPanel } from '../../../src/host/editorPanels';
+import type { EditorThreadPanel } from '../../../src/host/panel/editorPanels';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
 
 export const EXTENSION_ID = 'threadline.threadline';

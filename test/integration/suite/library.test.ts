@@ -2,7 +2,7 @@
 // search that jumps to the message, export to Markdown and import from JSON.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { toJson } from '../../../src/core/exportThread';
+import { toJson } from '../../../src/core/library/exportThread';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
 import type { RenderReport } from '../../../src/shared/protocol';
 import { readyPanel, recordedRequests, scratchFolder, standInUrl } from './helpers';

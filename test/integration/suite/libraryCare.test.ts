@@ -13,7 +13,7 @@ import type { CheckReport } from '../../../src/core/library/threadStore';
 import { messageText } from '../../../src/core/model';
 import type { Message, ThreadMeta } from '../../../src/core/model';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
-import { ROAMING_KEY } from '../../../src/host/roamingSync';
+import { ROAMING_KEY } from '../../../src/host/library/roamingSync';
 import { readyPanel, standInUrl, waitFor } from './helpers';
 
 suite('Library care', () => {

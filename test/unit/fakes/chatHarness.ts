@@ -1,8 +1,8 @@
 // A ChatService over a real ThreadStore in a temp folder, with a scripted backend and a stepping
 // clock; every ChatService test file starts from here.
-import type { Backend } from '../../../src/core/backend';
-import { ChatService } from '../../../src/core/chatService';
-import type { ChatEvent } from '../../../src/core/chatService';
+import type { Backend } from '../../../src/core/backends/backend';
+import { ChatService } from '../../../src/core/chat/chatService';
+import type { ChatEvent } from '../../../src/core/chat/chatService';
 import type { BackendKind } from '../../../src/core/model';
 import { ThreadStore } from '../../../src/core/library/threadStore';
 import { FakeBackend } from './fakeBackend';

@@ -1,6 +1,6 @@
 // A scripted Backend: each reply plays the next queued script step by step, so tests decide
 // exactly what streams, when it fails, and when it waits for stop().
-import type { Backend, ReplyEvent, ReplyRequest } from '../../../src/core/backend';
+import type { Backend, ReplyEvent, ReplyRequest } from '../../../src/core/backends/backend';
 import type { BackendKind, Message, ThreadMeta } from '../../../src/core/model';
 
 export type DoneEvent = Extract<ReplyEvent, { type: 'done' }>;

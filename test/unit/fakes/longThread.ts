@@ -2,7 +2,7 @@
 // one burst, and a file opener that counts the bytes read, to prove what a page does not read.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { HistorySource } from '../../../src/core/backend';
+import type { HistorySource } from '../../../src/core/backends/backend';
 import type { Message } from '../../../src/core/model';
 import type { OpenForReading } from '../../../src/core/storage/jsonl';
 import type { ThreadStore } from '../../../src/core/library/threadStore';

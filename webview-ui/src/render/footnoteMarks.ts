@@ -2,8 +2,8 @@
 // So each cited span is swapped for a mark before rendering (STX, the number, ETX: control
 // characters that markdown treats as plain text and that end a linkified URL), and after
 // sanitizing every mark in a Text node becomes the footnote element.
-import { footnote } from '../../../src/core/footnotes';
-import type { Reference } from '../../../src/core/footnotes';
+import { footnote } from '../../../src/core/chat/footnotes';
+import type { Reference } from '../../../src/core/chat/footnotes';
 import type { Annotation } from '../../../src/core/model';
 
 const MARK_CHARS = /[\u0002\u0003]/g;

@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import type { Reference } from '../../../src/core/footnotes';
+import type { Reference } from '../../../src/core/chat/footnotes';
 import type { ContentPart, Message } from '../../../src/core/model';
 import type { CodeAction } from '../../../src/shared/protocol';
 import { markFootnotes, unmarkFootnotes } from '../render/footnoteMarks';

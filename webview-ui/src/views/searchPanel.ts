@@ -1,5 +1,5 @@
 import * as l10n from '@vscode/l10n';
-import type { SearchHit } from '../../../src/core/search';
+import type { SearchHit } from '../../../src/core/library/search';
 import { el, iconButton } from '../ui/toolkit';
 import { DismissableBox } from './dismissableBox';
 

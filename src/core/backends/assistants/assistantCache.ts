@@ -2,7 +2,7 @@
 // missing, and remembered for the life of the extension host. Backends are built per send, so
 // the memory is module-wide; a failed lookup is forgotten so the next send tries again.
 import type OpenAI from 'openai';
-import type { ConnectionSettings } from '../../backend';
+import type { ConnectionSettings } from '../backend';
 
 const known = new Map<string, Promise<string>>();
 

@@ -1,6 +1,6 @@
 // The assistants on a server, for the picker: list them, or create one with a model and
 // instructions. Listing follows the cursor across pages; the SDK adds the Assistants beta header.
-import type { ConnectionSettings } from '../../backend';
+import type { ConnectionSettings } from '../backend';
 import { createOpenAIClient } from '../openaiClient';
 
 export interface AssistantSummary {

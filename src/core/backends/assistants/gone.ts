@@ -2,7 +2,7 @@
 // /assistants and /threads. Said plainly, with the way out, instead of a generic "not found".
 import * as l10n from '@vscode/l10n';
 import { APIError } from 'openai';
-import { DialectRetiredError } from '../../errors';
+import { DialectRetiredError } from '../errors';
 
 export const assistantsGoneMessage = (): string =>
   l10n.t("OpenAI turned the Assistants API off on 2026-08-26. Switch this thread's backend to Conversations + Responses (Threadline: Choose Backend).");

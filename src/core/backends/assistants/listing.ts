@@ -2,7 +2,7 @@
 // citations, images by file id, and attached files as file parts after the message's content.
 import type OpenAI from 'openai';
 import type { Message as AssistantsMessage, MessageContent } from 'openai/resources/beta/threads/messages';
-import type { RemoteMessage } from '../../backend';
+import type { RemoteMessage } from '../backend';
 import type { ContentPart } from '../../model';
 import { blockAnnotations } from './annotations';
 

@@ -2,7 +2,7 @@
 // inlined into the prompt and images go as base64 data URLs (the only form Ollama accepts).
 // Everything is decided locally from the bytes, so a bad attachment fails before any request.
 import * as l10n from '@vscode/l10n';
-import { detectImageMime, unsupportedImageMessage } from '../../imageTypes';
+import { detectImageMime, unsupportedImageMessage } from '../../attachments/imageTypes';
 import type { ContentPart } from '../../model';
 
 type FilePart = Extract<ContentPart, { type: 'file' }>;

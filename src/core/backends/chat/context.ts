@@ -3,9 +3,9 @@
 // or `auto` truncation within the context window) drops the oldest history until the estimate
 // fits. The new message itself is never dropped. History is read newest first and only until
 // the context is full, so a long thread costs what is sent, not its length (see contextSelection).
-import type { HistorySource } from '../../backend';
+import type { HistorySource } from '../backend';
 import type { ContextLimits, Message } from '../../model';
-import { estimateMessageTokens, promptBudget, REPLY_PRIMING_TOKENS } from '../../tokens';
+import { estimateMessageTokens, promptBudget, REPLY_PRIMING_TOKENS } from '../../context/tokens';
 import { keepOlderFor, selectWithin } from '../contextSelection';
 import type { SelectionPlan } from '../contextSelection';
 import { toChatMessage } from './messages';

@@ -2,9 +2,9 @@
 // with purpose `vision` and are sent as `input_image`; any other file with `user_data`, sent as
 // `input_file` (the server decides which document types it can read).
 import type OpenAI from 'openai';
-import type { UploadRequest } from '../../backend';
+import type { UploadRequest } from '../backend';
 import type { ContentPart } from '../../model';
-import { detectImageMime, unsupportedImageMessage } from '../../imageTypes';
+import { detectImageMime, unsupportedImageMessage } from '../../attachments/imageTypes';
 import { uploadFile } from '../files';
 
 export type AttachmentPart = Extract<ContentPart, { type: 'file' | 'image' }>;

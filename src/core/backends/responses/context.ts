@@ -4,10 +4,10 @@
 // it exists, so the budget matches what the server will bill; elsewhere from a local estimate.
 import { NotFoundError } from 'openai';
 import type OpenAI from 'openai';
-import type { HistorySource } from '../../backend';
+import type { HistorySource } from '../backend';
 import { messageText } from '../../model';
 import type { ContextLimits, Message } from '../../model';
-import { countTextTokens, IMAGE_TOKENS, REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE } from '../../tokens';
+import { countTextTokens, IMAGE_TOKENS, REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE } from '../../context/tokens';
 import { keepOlderFor, selectWithin } from '../contextSelection';
 import type { SelectionPlan } from '../contextSelection';
 import { toHistoryItem, toInputItems } from './input';

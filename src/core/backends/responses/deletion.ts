@@ -5,7 +5,7 @@
 import * as l10n from '@vscode/l10n';
 import type OpenAI from 'openai';
 import { NotFoundError } from 'openai';
-import { describeError } from '../../errors';
+import { describeError } from '../errors';
 
 /** The API's largest page: fewest round trips to read a long conversation's item ids. */
 const PAGE_SIZE = 100;

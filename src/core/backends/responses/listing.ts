@@ -3,7 +3,7 @@
 // user sees it, so they are left out.
 import type OpenAI from 'openai';
 import type { Message as ConversationMessage } from 'openai/resources/conversations/conversations';
-import type { RemoteMessage } from '../../backend';
+import type { RemoteMessage } from '../backend';
 import type { ContentPart } from '../../model';
 import { toAnnotation } from './annotations';
 

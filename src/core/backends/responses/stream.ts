@@ -2,8 +2,8 @@
 // conversation turn and the turn Threadline sends with trimmed, explicit context.
 import { APIUserAbortError } from 'openai';
 import type { Response, ResponseStreamEvent } from 'openai/resources/responses/responses';
-import type { ReplyEvent } from '../../backend';
-import { ResponseFailedError, StreamEndedError } from '../../errors';
+import type { ReplyEvent } from '../backend';
+import { ResponseFailedError, StreamEndedError } from '../errors';
 import { finalText, StreamedAnnotations } from './annotations';
 
 export type DoneEvent = Extract<ReplyEvent, { type: 'done' }>;

@@ -1,0 +1,245 @@
+// Palette commands that manage the library: rename, pin, archive, delete, search, export, import.
+// Each takes an optional argument so it can be driven without its pickers (tests, keybindings).
+import * as vscode from 'vscode';
+import { bookmarkedMessages } from '../../core/library/bookmarks';
+import type { ChatService } from '../../core/chat/chatService';
+import { parseThreadJson, toJson, toMarkdown } from '../../core/library/exportThread';
+import type { ThreadStore } from '../../core/library/threadStore';
+import { messageText, withoutSource } from '../../core/model';
+import type { Message, ThreadMeta } from '../../core/model';
+import type { ReconcileResult } from '../../core/chat/reconcile';
+import { searchThreads } from '../../core/library/search';
+import { TRASH_DAYS } from '../../core/library/trash';
+import type { ChatHost } from '../chat/chatHost';
+import { offerUndo } from './libraryCommands';
+import { workspaceInit } from '../workspace';
+
+export function registerThreadCommands(store: ThreadStore, chat: ChatService, host: ChatHost): vscode.Disposable[] {
+  /** The thread a command acts on: its argument, else the open one (the active Threadline tab's, else the side panel's). */
+  // Its argument: a thread id, or the thread panel's context menu's `{ threadId }`.
+  const target = (arg: unknown): string | undefined => {
+    const id = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && 'threadId' in arg && typeof arg.threadId === 'string' ? arg.threadId : undefined;
+    const threadId = id !== undefined && store.get(id) ? id : host.target().currentThreadId;
+    // The palette hides these without a thread (threadline.hasThread); a keybinding or another extension may still run one.
+    if (!threadId) void vscode.window.showInformationMessage(noThreadMessage());
+    return threadId;
+  };
+  const guarded = <A extends unknown[]>(run: (...args: A) => Promise<unknown>) => async (...args: A) => {
+    try {
+      return await run(...args);
+    } catch (err) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('Threadline: {0}', err instanceof Error ? err.message : String(err)));
+      return undefined;
+    }
+  };
+  return [
+    vscode.commands.registerCommand('threadline.renameThread', guarded(async (threadId?: unknown, title?: unknown) => {
+      const id = target(threadId);
+      if (!id) return;
+      const name = typeof title === 'string' ? title : await vscode.window.showInputBox({ title: vscode.l10n.t('Threadline: rename thread'), value: store.get(id)!.title });
+      if (name !== undefined) await chat.rename(id, name);
+    })),
+    vscode.commands.registerCommand('threadline.togglePin', guarded(async (threadId?: unknown) => {
+      const id = target(threadId);
+      if (id) await chat.setPinned(id, !store.get(id)!.pinned);
+    })),
+    vscode.commands.registerCommand('threadline.toggleArchive', guarded(async (threadId?: unknown) => {
+      const id = target(threadId);
+      if (id) await chat.setArchived(id, !store.get(id)!.archived);
+    })),
+    vscode.commands.registerCommand('threadline.deleteThread', guarded(async (threadId?: unknown, confirmed?: unknown) => {
+      const id = target(threadId);
+      if (!id) return false;
+      const thread = store.get(id)!;
+      if (confirmed !== true) {
+        const remove = vscode.l10n.t('Delete');
+        const answer = await vscode.window.showWarningMessage(deleteQuestion(thread), { modal: true, detail: deleteDetail(thread) }, remove);
+        if (answer !== remove) return false;
+      }
+      // Panels showing it notice (a tab closes, the side panel shows no thread).
+      const entry = await chat.delete(id, { remote: true });
+      if (entry) void offerUndo({ chat, host }, entry);
+      return true;
+    })),
+    vscode.commands.registerCommand('threadline.search', guarded(async (query?: unknown) => {
+      const picked = typeof query === 'string' ? (await searchThreads(store, query))[0] : await pickSearchHit(store);
+      if (!picked) return undefined;
+      await host.target().showHit(picked.threadId, picked.messageId);
+      return picked;
+    })),
+    vscode.commands.registerCommand('threadline.exportThread', guarded(async (format?: unknown, threadId?: unknown) => {
+      // From the thread bar's context menu the first argument is the menu's context ({ threadId, … }).
+      const id = target(typeof format === 'object' && format !== null ? format : threadId);
+      if (!id) return undefined;
+      const kind = isExportKind(format) ? format : (await vscode.window.showQuickPick(exportChoices(), { title: vscode.l10n.t('Threadline: export thread as') }))?.format;
+      if (!kind) return undefined;
+      const thread = store.get(id)!;
+      const messages = await store.messages(id);
+      if (kind === 'markdown') {
+        const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: toMarkdown(thread, messages) });
+        await vscode.window.showTextDocument(doc);
+        return doc.uri.toString();
+      }
+      const json = kind === 'json';
+      // The save dialog itself asks before replacing an existing file (native and in the browser),
+      // so what it returns may be written over.
+      const uri = await vscode.window.showSaveDialog({
+        title: vscode.l10n.t('Threadline: export thread'),
+        defaultUri: defaultExportUri(thread.title, json ? 'json' : 'md'),
+        filters: json ? { [vscode.l10n.t('Threadline thread')]: ['json'] } : { [vscode.l10n.t('Markdown')]: ['md'] },
+        saveLabel: vscode.l10n.t('Export'),
+      });
+      if (!uri) return undefined;
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(json ? toJson(thread, withoutSources(messages)) : toMarkdown(thread, messages)));
+      void vscode.window.showInformationMessage(vscode.l10n.t('Threadline: exported "{0}" to {1}.', thread.title, vscode.workspace.asRelativePath(uri)));
+      return uri.toString();
+    })),
+    vscode.commands.registerCommand('threadline.showBookmarks', guarded(async (pick?: unknown) => {
+      const items = (await bookmarkedMessages(store)).map(({ thread, message }) => ({
+        label: messageText(message).replace(/\s+/g, ' ').slice(0, 100) || vscode.l10n.t('(attachments)'),
+        description: thread.title,
+        threadId: thread.id,
+        messageId: message.id,
+      }));
+      const chosen = typeof pick === 'number' ? items[pick] : await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Threadline: bookmarks'), matchOnDescription: true });
+      if (!chosen) return items.length;
+      await host.target().showHit(chosen.threadId, chosen.messageId);
+      return items.length;
+    })),
+    vscode.commands.registerCommand('threadline.reconcile', guarded(async () => {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Threadline: checking threads on the server'), cancellable: true },
+        (progress, token) => {
+          const abort = new AbortController();
+          token.onCancellationRequested(() => abort.abort());
+          let last = 0;
+          return chat.reconcile({
+            signal: abort.signal,
+            onProgress: (done, total) => {
+              progress.report({ message: vscode.l10n.t('{0} of {1}', done, total), increment: total ? ((done - last) / total) * 100 : 0 });
+              last = done;
+            },
+          });
+        },
+      );
+      await host.refreshAll();
+      // Nothing lists server threads, so ones the library lacks can only come in by id.
+      const adopt = vscode.l10n.t('Adopt Threads by Id…');
+      void vscode.window.showInformationMessage(reconcileSummary(result), adopt).then((choice) => {
+        if (choice === adopt) void vscode.commands.executeCommand('threadline.openRemoteThread');
+      });
+      return result;
+    })),
+    vscode.commands.registerCommand('threadline.importThread', guarded(async (file?: unknown) => {
+      const uri =
+        file instanceof vscode.Uri
+          ? file
+          : (
+              await vscode.window.showOpenDialog({
+                title: vscode.l10n.t('Threadline: import thread'),
+                // Where Export Thread saves by default.
+                defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+                filters: { [vscode.l10n.t('Threadline thread')]: ['json'] },
+                canSelectMany: false,
+                openLabel: vscode.l10n.t('Import'),
+              })
+            )?.[0];
+      if (!uri) return undefined;
+      const doc = parseThreadJson(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
+      const thread = await chat.importThread(doc, workspaceInit());
+      await host.target().showThread(thread.id);
+      return thread.id;
+    })),
+  ];
+}
+
+/** What a command about "the current thread" says when there is none. */
+export function noThreadMessage(): string {
+  return vscode.l10n.t('Threadline: no thread is open. Start one with "Threadline: New Thread" or open one with "Threadline: Switch Thread".');
+}
+
+/** `markdown` opens an untitled editor; the other two save to a file chosen in the save dialog. */
+type ExportKind = 'markdown' | 'markdown-file' | 'json';
+
+const EXPORT_KINDS: readonly ExportKind[] = ['markdown', 'markdown-file', 'json'];
+
+function exportChoices(): (vscode.QuickPickItem & { format: ExportKind })[] {
+  return [
+    { label: vscode.l10n.t('Markdown'), description: vscode.l10n.t('in a new editor tab, to read or save from there'), format: 'markdown' },
+    { label: vscode.l10n.t('Markdown file…'), description: vscode.l10n.t('saved where you choose'), format: 'markdown-file' },
+    { label: vscode.l10n.t('JSON file…'), description: vscode.l10n.t('saved where you choose; Import Thread reads it back'), format: 'json' },
+  ];
+}
+
+function isExportKind(value: unknown): value is ExportKind {
+  return EXPORT_KINDS.includes(value as ExportKind);
+}
+
+/** Delete's question: what goes, here and on the server. */
+function deleteQuestion(thread: ThreadMeta): string {
+  if (!thread.remoteId) return vscode.l10n.t('Delete "{0}" ({1} messages)?', thread.title, thread.messageCount);
+  return thread.backend === 'responses'
+    ? vscode.l10n.t('Delete "{0}" ({1} messages) and its conversation on the server?', thread.title, thread.messageCount)
+    : vscode.l10n.t('Delete "{0}" ({1} messages) and its thread on the server?', thread.title, thread.messageCount);
+}
+
+/** What can and cannot be undone: the local copy waits in the trash; a server copy is gone for good. */
+function deleteDetail(thread: ThreadMeta): string {
+  const local = vscode.l10n.t('It moves to Recently Deleted, where you can restore it for {0} days.', TRASH_DAYS);
+  if (!thread.remoteId) return local;
+  return `${local} ${vscode.l10n.t('Deleting on the server cannot be undone: a restored thread starts a new server copy with its history.')}`;
+}
+
+/** What Check Threads on the Server found. */
+function reconcileSummary(result: ReconcileResult): string {
+  const checked = result.checked === 1
+    ? vscode.l10n.t('Threadline: checked 1 thread; {0} no longer exist on the server and are kept here (the next message starts a new server thread with their history).', result.gone.length)
+    : vscode.l10n.t('Threadline: checked {0} threads; {1} no longer exist on the server and are kept here (the next message starts a new server thread with their history).', result.checked, result.gone.length);
+  if (!result.failed.length) return checked;
+  return `${checked} ${vscode.l10n.t('{0} could not be checked ({1}).', result.failed.length, result.failed[0]!.error)}`;
+}
+
+/** The thread's title as a file name in the first workspace folder (the dialog's own default without one). */
+function defaultExportUri(title: string, extension: string): vscode.Uri | undefined {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (!folder) return undefined;
+  const name = title.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 80).trim() || 'thread';
+  return vscode.Uri.joinPath(folder, `${name}.${extension}`);
+}
+
+/** A Quick Pick that searches every thread as the user types. */
+function pickSearchHit(store: ThreadStore): Promise<{ threadId: string; messageId?: string } | undefined> {
+  return new Promise((resolve) => {
+    const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { hit: { threadId: string; messageId?: string } }>();
+    pick.title = vscode.l10n.t('Threadline: search all threads (titles, messages, attachment names)');
+    pick.matchOnDescription = true;
+    pick.matchOnDetail = true;
+    let generation = 0;
+    pick.onDidChangeValue(async (value) => {
+      const mine = ++generation;
+      if (!value.trim()) return void (pick.items = []);
+      pick.busy = true;
+      const hits = await searchThreads(store, value);
+      if (mine !== generation) return;
+      pick.busy = false;
+      pick.items = hits.map((h) => ({ label: h.title, description: h.field, detail: h.snippet, alwaysShow: true, hit: { threadId: h.threadId, ...(h.messageId ? { messageId: h.messageId } : {}) } }));
+    });
+    pick.onDidAccept(() => {
+      resolve(pick.selectedItems[0]?.hit);
+      pick.hide();
+    });
+    pick.onDidHide(() => {
+      resolve(undefined);
+      pick.dispose();
+    });
+    pick.show();
+  });
+}
+
+/**
+ * An export is for sharing or keeping: the local paths and hashes attachments were read from stay
+ * on this machine (and the import format does not take them).
+ */
+function withoutSources(messages: readonly Message[]): Message[] {
+  return messages.map((m) => (m.content.some((p) => p.type === 'file' && p.source) ? { ...m, content: m.content.map(withoutSource) } : m));
+}
