@@ -1,24 +1,36 @@
+import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
-import { ChatService } from './core/chat/chatService';
+import { prepareAttachment } from './core/attachments/prepareAttachment';
 import type { Backend } from './core/backends/backend';
-import type { BackendKind } from './core/model';
+import { createChat } from './core/chat/createChat';
+import { serverOrigin } from './core/library/roaming';
 import { ThreadStore } from './core/library/threadStore';
+import type { BackendKind } from './core/model';
+import { Attachments } from './host/chat/attachments';
+import { NextMessage } from './host/chat/nextMessage';
+import { RetiredDialect } from './host/chat/retiredDialect';
+import type { CommandDeps } from './host/commands/commandDeps';
+import { registerChooseProvider } from './host/commands/chooseProvider';
+import { registerCommands } from './host/commands/commands';
+import { checkLibrary, openStorageFolder, registerLibraryCommands } from './host/commands/libraryCommands';
+import { registerThreadCommands } from './host/commands/threadCommands';
 import { ApiKeyStore } from './host/connection/apiKey';
 import { createBackend } from './host/connection/backends';
-import { ChatHost } from './host/chat/chatHost';
-import { windowPrompts } from './host/prompts';
+import { onSettingsChanged, readSettings } from './host/connection/settings';
+import { LibraryStatus } from './host/library/libraryStatus';
+import { startRetention } from './host/library/retention';
+import { RoamingSync } from './host/library/roamingSync';
+import { ThreadList } from './host/library/threadList';
+import { AttachmentSources } from './host/panel/attachmentSources';
 import { ChatViewProvider } from './host/panel/chatViewProvider';
 import { EditorPanels } from './host/panel/editorPanels';
-import { registerCommands } from './host/commands/commands';
-import { registerChooseProvider } from './host/commands/chooseProvider';
-import { startRetention } from './host/library/retention';
-import { registerThreadCommands } from './host/commands/threadCommands';
-import { checkLibrary, openStorageFolder, registerLibraryCommands } from './host/commands/libraryCommands';
-import { LibraryStatus } from './host/library/libraryStatus';
-import { RoamingSync } from './host/library/roamingSync';
-import { serverOrigin } from './core/library/roaming';
-import { onSettingsChanged, readSettings } from './host/connection/settings';
+import { ImageCache } from './host/panel/imageCache';
+import type { PanelServices } from './host/panel/panelServices';
+import type { PanelSession } from './host/panel/panelSession';
+import { Sessions } from './host/panel/sessions';
+import type { Prompts } from './host/prompts';
+import { windowPrompts } from './host/prompts';
 import type { ThreadlineTestApi } from './host/testApi';
 import { createTestSeams } from './host/testSeams';
 
@@ -27,85 +39,101 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
   // for the display language (none for English, whose strings are the source's own).
   if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   const testMode = context.extensionMode === vscode.ExtensionMode.Test;
+  const seams = testMode ? createTestSeams() : undefined;
   const output = vscode.window.createOutputChannel('Threadline', { log: true });
   context.subscriptions.push(output);
 
   // Every window of this machine opens the same library; each hears the others' changes live.
-  const store = await ThreadStore.open(context.globalStorageUri.fsPath, {
-    onProblem: (message) => output.warn(message),
-    watch: true,
-  });
+  const store = await ThreadStore.open(context.globalStorageUri.fsPath, { onProblem: (message) => output.warn(message), watch: true });
   openStore = store;
   const apiKey = new ApiKeyStore(context.secrets);
   // Set only by the integration suite (test mode), to stand the stand-in in for another server.
   let testFetch: typeof fetch | undefined;
   const backendFor = (kind: BackendKind): Backend => createBackend(kind, readSettings(), apiKey, testFetch);
-  const chat = new ChatService({ store, backendFor, settings: () => readSettings() });
-  const seams = testMode ? createTestSeams() : undefined;
-  // Shared by every webview; the side panel and each editor tab is a session on it.
-  const host = new ChatHost({
+  const { events, activity, threads, chat, dispose: disposeChat } = createChat({ store, backendFor, settings: () => readSettings(), onProblem: (m) => output.warn(m) });
+  let prompts: Prompts = windowPrompts;
+  const withProgress = seams?.withProgress ?? ((options, task) => vscode.window.withProgress(options, task));
+
+  const sessions = new Sessions<PanelSession>(activity, events);
+  const nextMessage = new NextMessage();
+  const threadList = new ThreadList(store, context.workspaceState, withProgress);
+  const roaming = new RoamingSync(context.globalState, store, threads, activity, events, () => serverOrigin(readSettings().baseUrl));
+  threadList.useRoaming(roaming);
+  const sources = new AttachmentSources();
+  const retired = new RetiredDialect(events, threads, () => prompts, (threadId) => sessions.refreshThread(threadId));
+  const services: PanelServices = {
     extensionUri: context.extensionUri,
     store,
     chat,
+    threads,
+    events,
     apiKey,
-    workspaceState: context.workspaceState,
-    globalStorageUri: context.globalStorageUri,
-    ...(seams ? { openLink: seams.openLink, withProgress: seams.withProgress, reportRenders: true } : {}),
-  });
-  const roaming = new RoamingSync(context.globalState, store, chat, () => serverOrigin(readSettings().baseUrl));
-  host.useRoaming(roaming);
-  const libraryDeps = { store, chat, host, output, status: () => status };
+    nextMessage,
+    attachments: new Attachments({ store, nextMessage, apiKey, withProgress, prepare: (threadId, part, data, options) => prepareAttachment({ store, backendFor }, threadId, part, data, options) }),
+    sessions,
+    threadList,
+    sources,
+    // Images fetched by file id, shared by every webview (see imageCache.ts).
+    images: new ImageCache(path.join(context.globalStorageUri.fsPath, 'image-cache')),
+    retired,
+    openLink: seams?.openLink ?? ((uri) => vscode.env.openExternal(uri)),
+    reportRenders: testMode,
+  };
+  const view = new ChatViewProvider(services, context.workspaceState);
+  const editors = new EditorPanels(services);
+  const commandDeps: CommandDeps = { store, chat, threads, apiKey, sessions, view, editors, prompts: () => prompts, output, testMode };
+  const libraryDeps = { ...commandDeps, status: () => status };
   const status: LibraryStatus = new LibraryStatus({
     store,
-    prompts: () => host.prompts,
+    prompts: () => prompts,
     output,
     checkLibrary: () => checkLibrary(libraryDeps),
     openStorageFolder: () => openStorageFolder(store),
   });
-  const view = new ChatViewProvider(host, context.workspaceState);
-  const editors = new EditorPanels(host);
   // `when` clauses see from the start whether the panel has a thread.
-  host.targetChanged();
+  sessions.targetChanged();
 
   context.subscriptions.push(
-    { dispose: () => chat.dispose() },
-    host,
+    { dispose: disposeChat },
+    sessions,
+    nextMessage,
+    threadList,
+    sources,
+    retired,
     view,
     editors,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view, { webviewOptions: { retainContextWhenHidden: false } }),
-    ...registerCommands(apiKey, host, view, editors, chat, testMode),
+    ...registerCommands(commandDeps),
     registerChooseProvider(apiKey, testMode),
-    ...registerThreadCommands(store, chat, host),
+    ...registerThreadCommands(commandDeps),
     ...registerLibraryCommands(libraryDeps),
     status,
     roaming,
-    startRetention(store, chat),
-    apiKey.onDidChange(() => void host.refreshAll()),
-    onSettingsChanged(() => void host.refreshAll()),
+    startRetention(store, threads, activity),
+    apiKey.onDidChange(() => void sessions.refreshAll()),
+    onSettingsChanged(() => void sessions.refreshAll()),
   );
 
   // Only a test run gets a handle on the internals; other extensions see nothing.
-  if (seams) {
-    return {
-      store,
-      view,
-      editorPanels: () => editors.list(),
-      storageDir: context.globalStorageUri.fsPath,
-      roaming,
-      globalState: context.globalState,
-      workspaceState: context.workspaceState,
-      logDir: context.logUri.fsPath,
-      openedLinks: seams.openedLinks,
-      cancelProgress: seams.cancelProgress,
-      answerPrompts: (prompts) => {
-        host.prompts = { ...windowPrompts, ...prompts };
-      },
-      routeRequests: (fetch) => {
-        testFetch = fetch;
-      },
-    };
-  }
-  return undefined;
+  if (!seams) return undefined;
+  return {
+    store,
+    view,
+    editorPanels: () => editors.list(),
+    storageDir: context.globalStorageUri.fsPath,
+    roaming,
+    globalState: context.globalState,
+    workspaceState: context.workspaceState,
+    logDir: context.logUri.fsPath,
+    openedLinks: seams.openedLinks,
+    cancelProgress: seams.cancelProgress,
+    answerPrompts: (answers) => {
+      prompts = { ...windowPrompts, ...answers };
+    },
+    routeRequests: (fetch) => {
+      testFetch = fetch;
+    },
+  };
 }
 
 let openStore: ThreadStore | undefined;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ProgressRunner } from './chat/chatHost';
+import type { ProgressRunner } from './progress';
 import type { LinkOpener } from './panel/references';
 
 /**

@@ -10,7 +10,7 @@ import type { Backend, ConnectionSettings } from '../../src/core/backends/backen
 import { AssistantsBackend } from '../../src/core/backends/assistantsBackend';
 import { AssistantsApiGoneError } from '../../src/core/backends/assistants/gone';
 import { ResponsesBackend } from '../../src/core/backends/responsesBackend';
-import { ChatService } from '../../src/core/chat/chatService';
+import { createChat } from '../../src/core/chat/createChat';
 import type { BackendKind } from '../../src/core/model';
 import { ThreadStore } from '../../src/core/library/threadStore';
 import { sdkClient, settingsFor, standInForFile, transcript } from './support';
@@ -29,18 +29,18 @@ async function library() {
     chat: new ResponsesBackend(settings),
   };
   let dialect: BackendKind = 'responses';
-  const chat = new ChatService({ store, backendFor: (kind) => backends[kind], settings: () => ({ model: 'stand-in-echo', backend: dialect }) });
+  const { chat, threads } = createChat({ store, backendFor: (kind) => backends[kind], settings: () => ({ model: 'stand-in-echo', backend: dialect }) });
   /** A thread of `kind` with one exchange stored, so it has a server-side thread. */
   const sent = async (kind: BackendKind, text: string) => {
     dialect = kind;
-    const t = await chat.createThread();
+    const t = await threads.createThread();
     const reply = await chat.send(t.id, text);
     assert.equal(reply.status, 'complete', reply.error);
     const remoteId = store.get(t.id)?.remoteId;
     assert.ok(remoteId);
     return { id: t.id, remoteId };
   };
-  return { store, chat, sent };
+  return { store, chat, threads, sent };
 }
 
 /** A server that answers every request with `status`, under the given base URL. */
@@ -54,7 +54,7 @@ function answering(status: number, baseUrl: string): ConnectionSettings {
 
 describe('reconcile against the stand-in', () => {
   test('exactly the conversations and Assistants threads deleted on the server are marked gone', async () => {
-    const { store, chat, sent } = await library();
+    const { store, chat, threads, sent } = await library();
     const keptConversation = await sent('responses', 'kept conversation');
     const lostConversation = await sent('responses', 'lost conversation');
     const keptThread = await sent('assistants', 'kept thread');
@@ -63,7 +63,7 @@ describe('reconcile against the stand-in', () => {
     await client.conversations.delete(lostConversation.remoteId);
     await client.beta.threads.delete(lostThread.remoteId);
 
-    const result = await chat.reconcile();
+    const result = await threads.reconcile();
 
     assert.equal(result.checked, 4);
     assert.deepEqual([...result.gone].sort(), [lostConversation.id, lostThread.id].sort());
@@ -78,11 +78,11 @@ describe('reconcile against the stand-in', () => {
   });
 
   test('the next send to a gone conversation re-creates it with the local history', async () => {
-    const { store, chat, sent } = await library();
+    const { store, chat, threads, sent } = await library();
     const t = await sent('responses', 'remember this');
     const client = sdkClient(standIn.current);
     await client.conversations.delete(t.remoteId);
-    await chat.reconcile();
+    await threads.reconcile();
 
     const reply = await chat.send(t.id, 'and this');
 

@@ -9,7 +9,8 @@ import { NotFoundError } from 'openai';
 import type { ConnectionSettings } from '../../src/core/backends/backend';
 import { ConversationDeleteError } from '../../src/core/backends/responses/deletion';
 import { ResponsesBackend } from '../../src/core/backends/responsesBackend';
-import { ChatService, SendError } from '../../src/core/chat/chatService';
+import { createChat } from '../../src/core/chat/createChat';
+import { SendError } from '../../src/core/chat/chatEvents';
 import { THREAD_FORMAT, THREAD_FORMAT_VERSION } from '../../src/core/library/exportThread';
 import type { Message, ThreadMeta } from '../../src/core/model';
 import { ThreadStore } from '../../src/core/library/threadStore';
@@ -168,21 +169,21 @@ describe('ChatService.delete on a Conversations thread', () => {
     after(() => fs.rm(dir, { recursive: true, force: true }));
     const store = await ThreadStore.open(dir);
     const backend = new ResponsesBackend(settingsFor(standIn.current));
-    const chat = new ChatService({ store, backendFor: () => backend, settings: () => ({ model: 'stand-in-echo', backend: 'responses' }) });
-    return { store, chat };
+    const { chat, threads } = createChat({ store, backendFor: () => backend, settings: () => ({ model: 'stand-in-echo', backend: 'responses' }) });
+    return { store, chat, threads };
   }
 
   test('a 500 on one item keeps the local thread and says what happened; deleting again finishes the job', async () => {
-    const { store, chat } = await library();
+    const { store, chat, threads } = await library();
     // An imported history of 40 messages, then one exchange: the conversation holds 42 items.
-    const imported = await chat.importThread({ format: THREAD_FORMAT, version: THREAD_FORMAT_VERSION, thread: thread('th_source'), messages: history('th_source', 40) });
+    const imported = await threads.importThread({ format: THREAD_FORMAT, version: THREAD_FORMAT_VERSION, thread: thread('th_source'), messages: history('th_source', 40) });
     assert.equal((await chat.send(imported.id, 'one more')).status, 'complete');
     const remoteId = store.get(imported.id)?.remoteId;
     assert.ok(remoteId);
     assert.equal(standIn.current.state.conversations.get(remoteId)?.items.length, 42);
 
     standIn.current.injectFault({ method: 'DELETE', path: `^/conversations/${remoteId}/items/`, status: 500, message: 'boom' });
-    const error = await chat.delete(imported.id, { remote: true }).then(() => assert.fail('the delete succeeded'), (err: unknown) => err);
+    const error = await threads.delete(imported.id, { remote: true }).then(() => assert.fail('the delete succeeded'), (err: unknown) => err);
     assert.ok(error instanceof SendError, String(error));
     const match = /^Could not delete the thread on the server, so the local thread was kept\. Deleted (\d+) of the conversation's 42 items, then one could not be deleted, so the conversation is still there\. The server failed \(500: boom\)\./.exec(error.message);
     assert.ok(match, error.message);
@@ -190,7 +191,7 @@ describe('ChatService.delete on a Conversations thread', () => {
     assert.equal(store.get(imported.id)?.messageCount, 42, 'the local thread was kept whole');
     assert.equal(standIn.current.state.conversations.get(remoteId)?.items.length, 42 - deleted, 'the server lost exactly the items reported');
 
-    await chat.delete(imported.id, { remote: true });
+    await threads.delete(imported.id, { remote: true });
     assert.equal(store.get(imported.id), undefined);
     assert.equal(standIn.current.state.conversations.has(remoteId), false);
     assert.equal(standIn.current.state.itemsOfDeletedConversations.has(remoteId), false, 'items were left behind');

@@ -9,7 +9,7 @@ import { InternalServerError } from 'openai';
 import { historyFrom } from '../../src/core/backends/backend';
 import type { RemoteMessage } from '../../src/core/backends/backend';
 import { AssistantsBackend } from '../../src/core/backends/assistantsBackend';
-import { ChatService } from '../../src/core/chat/chatService';
+import { createChat } from '../../src/core/chat/createChat';
 import { ThreadStore } from '../../src/core/library/threadStore';
 import { expectedReply } from '../stand-in/index';
 import { splitReply } from './replies';
@@ -184,10 +184,10 @@ describe('Assistants: a thread opened by id shows file names, not ids', () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'threadline-named-'));
     after(() => fs.rm(dir, { recursive: true, force: true }));
     const store = await ThreadStore.open(dir);
-    const chat = new ChatService({ store, backendFor: () => b, settings: () => ({ model: MODEL, backend: 'assistants' }) });
+    const { chat, threads } = createChat({ store, backendFor: () => b, settings: () => ({ model: MODEL, backend: 'assistants' }) });
     const requests = recorder(standIn.current);
 
-    const opened = await chat.openRemote('assistants', thread.remoteId!);
+    const opened = await threads.openRemote('assistants', thread.remoteId!);
 
     const parts = (await store.messages(opened.id)).flatMap((m) => m.content);
     const names = parts.flatMap((p) => (p.type === 'file' || p.type === 'image' ? [p.name] : p.type === 'text' ? (p.annotations ?? []).map((a) => a.filename) : []));

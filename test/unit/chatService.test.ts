@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ChatService, CONTINUE_TEXT, SendError, stillStreaming, UnqueuedError } from '../../src/core/chat/chatService';
-import type { ChatEvent } from '../../src/core/chat/chatService';
+import { createChat } from '../../src/core/chat/createChat';
+import { SendError, stillStreaming, UnqueuedError } from '../../src/core/chat/chatEvents';
+import { CONTINUE_TEXT } from '../../src/core/chat/chatService';
+import type { ChatEvent } from '../../src/core/chat/chatEvents';
 import { describeError, DialectRetiredError } from '../../src/core/backends/errors';
 import { messageText } from '../../src/core/model';
 import type { Message } from '../../src/core/model';
@@ -20,9 +22,9 @@ const stored = (messages: Message[]) => messages.map((m) => ({ role: m.role, tex
 
 describe('ChatService', () => {
   test('a send stores the user message and the reply, with events in order and one streamEnd', async () => {
-    const { store, backend, chat, events } = await harness();
+    const { store, backend, chat, threads, events } = await harness();
     backend.script({ delta: 'Hel' }, { delta: 'lo!' }, { done: { status: 'complete', usage: { inputTokens: 3, outputTokens: 2 }, remoteId: 'msg_r1' } });
-    const thread = await chat.createThread();
+    const thread = await threads.createThread();
     events.length = 0;
 
     const reply = await chat.send(thread.id, 'Hi there');
@@ -47,8 +49,8 @@ describe('ChatService', () => {
   });
 
   test('the reply request carries the remote thread, earlier history, the input and the model', async () => {
-    const { backend, chat } = await harness();
-    const thread = await chat.createThread();
+    const { backend, chat, threads } = await harness();
+    const thread = await threads.createThread();
     await chat.send(thread.id, 'first');
     await chat.send(thread.id, 'second');
     const request = backend.requests[1];
@@ -59,8 +61,8 @@ describe('ChatService', () => {
   });
 
   test('the first message titles a new thread; later messages do not', async () => {
-    const { store, chat, events } = await harness();
-    const thread = await chat.createThread();
+    const { store, chat, threads, events } = await harness();
+    const thread = await threads.createThread();
     assert.equal(thread.title, 'New thread');
     await chat.send(thread.id, '  How do I reverse a list in Python?\nThanks');
     assert.equal(store.get(thread.id)?.title, 'How do I reverse a list in Python?');
@@ -70,8 +72,8 @@ describe('ChatService', () => {
   });
 
   test('the server thread is created on the first send only and reused after', async () => {
-    const { store, backend, chat } = await harness();
-    const thread = await chat.createThread();
+    const { store, backend, chat, threads } = await harness();
+    const thread = await threads.createThread();
     assert.equal(backend.createThreadCalls.length, 0, 'creating a thread is local');
     await chat.send(thread.id, 'one');
     await chat.send(thread.id, 'two');
@@ -81,10 +83,10 @@ describe('ChatService', () => {
   });
 
   test('when the server thread cannot be created, send throws SendError and stores nothing', async () => {
-    const { store, backend, chat, events } = await harness();
+    const { store, backend, chat, threads, events } = await harness();
     const failure = new Error('getaddrinfo ENOTFOUND api.example');
     backend.createThreadError = failure;
-    const thread = await chat.createThread();
+    const thread = await threads.createThread();
     events.length = 0;
 
     await assert.rejects(chat.send(thread.id, 'hello?'), (err: unknown) => err instanceof SendError && err.message === describeError(failure).message);
@@ -99,18 +101,18 @@ describe('ChatService', () => {
   });
 
   test('a blank message is refused without touching the server or the store', async () => {
-    const { store, backend, chat } = await harness();
-    const thread = await chat.createThread();
+    const { store, backend, chat, threads } = await harness();
+    const thread = await threads.createThread();
     await assert.rejects(chat.send(thread.id, ' \n\t '), SendError);
     assert.equal(backend.createThreadCalls.length, 0);
     assert.deepEqual(await store.messages(thread.id), []);
   });
 
   test('a failure mid-stream stores an error reply with the partial text; the user message stays', async () => {
-    const { store, backend, chat, events } = await harness();
+    const { store, backend, chat, threads, events } = await harness();
     const failure = new Error('socket hang up');
     backend.script({ delta: 'The answer ' }, { delta: 'is' }, { fail: failure });
-    const thread = await chat.createThread();
+    const thread = await threads.createThread();
 
     const reply = await chat.send(thread.id, 'What is the answer?');
 
@@ -125,9 +127,9 @@ describe('ChatService', () => {
   });
 
   test('stop() ends the reply as cancelled and keeps the partial text', async () => {
-    const { store, backend, chat, events, next } = await harness();
+    const { store, backend, chat, threads, events, next } = await harness();
     backend.script({ delta: 'Once upon' }, { waitForAbort: 'throw' }, { delta: 'never sent' });
-    const thread = await chat.createThread();
+    const thread = await threads.createThread();
 
     const sending = chat.send(thread.id, 'Tell me a story');
     await next('streamDelta');
@@ -147,9 +149,9 @@ describe('ChatService', () => {
   });
 
   test('text a backend still yields after stop() is neither shown nor stored', async () => {
-    const { store, backend, chat, events, next } = await harness();
+    const { store, backend, chat, threads, events, next } = await harness();
     backend.script({ delta: 'kept' }, { waitForAbort: 'ignore' }, { delta: ' late' }, { done: { status: 'complete' } });
-    const thread = await chat.createThread();
+    const thread = await threads.createThread();
     const sending = chat.send(thread.id, 'go');
     await next('streamDelta');
     chat.stop(thread.id);
@@ -162,9 +164,9 @@ describe('ChatService', () => {
 
   test('a title that cannot be saved does not fail the send', async () => {
     const problems: string[] = [];
-    const { store, backend, chat } = await harness();
-    const withProblems = new ChatService({ store, backendFor: () => backend, settings: () => ({ model: 'm', backend: 'responses' }), onProblem: (m) => problems.push(m) });
-    const thread = await chat.createThread();
+    const { store, backend, chat, threads } = await harness();
+    const { chat: withProblems } = createChat({ store, backendFor: () => backend, settings: () => ({ model: 'm', backend: 'responses' }), onProblem: (m) => problems.push(m) });
+    const thread = await threads.createThread();
     const update = store.update.bind(store);
     store.update = async (id, patch) => {
       if (patch.title !== undefined) throw new Error('EACCES: permission denied');
@@ -181,10 +183,10 @@ describe('ChatService', () => {
   });
 
   test('a send while a reply is in flight waits in the queue and goes out when the reply ends; other threads are not blocked', async () => {
-    const { store, backend, chat, next, events } = await harness();
+    const { store, backend, chat, threads, next, events } = await harness();
     backend.script({ delta: 'thinking' }, { waitForAbort: 'throw' });
-    const busy = await chat.createThread();
-    const other = await chat.createThread();
+    const busy = await threads.createThread();
+    const other = await threads.createThread();
 
     const first = chat.send(busy.id, 'first');
     // Queued even before the reply starts streaming (the server thread is still being created).
@@ -209,9 +211,9 @@ describe('ChatService', () => {
   });
 
   test('a queued message keeps its attachments and limits, and Stop leaves it queued to go next', async () => {
-    const { store, backend, chat, next } = await harness();
+    const { store, backend, chat, threads, next } = await harness();
     backend.script({ delta: 'long' }, { waitForAbort: 'throw' });
-    const thread = await chat.createThread();
+    const thread = await threads.createThread();
     const first = chat.send(thread.id, 'first');
     await next('streamDelta');
     const file = { type: 'file' as const, name: 'notes.md', fileId: 'file_1', bytes: 3 };
@@ -225,9 +227,9 @@ describe('ChatService', () => {
   });
 
   test('a queued message taken out is never sent: it rejects with UnqueuedError and the rest of the queue still goes', async () => {
-    const { store, backend, chat, next } = await harness();
+    const { store, backend, chat, threads, next } = await harness();
     backend.script({ delta: 'busy' }, { waitForAbort: 'throw' });
-    const thread = await chat.createThread();
+    const thread = await threads.createThread();
     const first = chat.send(thread.id, 'first');
     await next('streamDelta');
     const dropped = chat.send(thread.id, 'never mind');
@@ -249,9 +251,9 @@ describe('ChatService', () => {
   });
 
   test('dispose() sends nothing that was queued: each queued send is refused', async () => {
-    const { store, backend, chat, next } = await harness();
+    const { store, backend, chat, threads, next } = await harness();
     backend.script({ delta: 'busy' }, { waitForAbort: 'throw' });
-    const thread = await chat.createThread();
+    const thread = await threads.createThread();
     const first = chat.send(thread.id, 'first');
     await next('streamDelta');
     const queued = chat.send(thread.id, 'later');
@@ -262,8 +264,8 @@ describe('ChatService', () => {
   });
 
   test('a listener can send the next message as soon as streamEnd arrives', async () => {
-    const { store, chat, next } = await harness();
-    const thread = await chat.createThread();
+    const { store, chat, threads, next } = await harness();
+    const thread = await threads.createThread();
     const followUp = next('streamEnd').then(() => chat.send(thread.id, 'follow-up'));
     await chat.send(thread.id, 'first');
     await followUp;
@@ -271,9 +273,9 @@ describe('ChatService', () => {
   });
 
   test('an incomplete reply is stored as incomplete with the reason in words', async () => {
-    const { store, backend, chat } = await harness();
+    const { store, backend, chat, threads } = await harness();
     backend.script({ delta: 'A very long ans' }, { done: { status: 'incomplete', reason: 'max_output_tokens' } });
-    const thread = await chat.createThread();
+    const thread = await threads.createThread();
 
     const reply = await chat.send(thread.id, 'Write an essay');
 
@@ -294,17 +296,17 @@ describe('ChatService', () => {
       ['something_new', /stopped the reply early \(something_new\)/],
     ];
     for (const [reason, explanation] of cases) {
-      const { backend, chat } = await harness();
+      const { backend, chat, threads } = await harness();
       backend.script({ delta: 'Cut' }, { done: { status: 'incomplete', reason } });
-      const reply = await chat.send((await chat.createThread()).id, 'Go on');
+      const reply = await chat.send((await threads.createThread()).id, 'Go on');
       assert.equal(reply.status, 'incomplete', reason);
       assert.match(reply.error ?? '', explanation, reason);
     }
   });
 
   test('Continue sends only the continuation after the latest reply was cut short, and nothing else', async () => {
-    const { store, backend, chat } = await harness();
-    const thread = await chat.createThread();
+    const { store, backend, chat, threads } = await harness();
+    const thread = await threads.createThread();
     await assert.rejects(chat.continueReply(thread.id), /Only the latest reply/, 'nothing to continue yet');
     backend.script({ delta: 'Part one' }, { done: { status: 'incomplete', reason: 'max_output_tokens' } });
     await chat.send(thread.id, 'Tell me a long story');
@@ -322,18 +324,18 @@ describe('ChatService', () => {
   });
 
   test('a stream that ends without finishing is stored as incomplete, not complete', async () => {
-    const { backend, chat } = await harness();
+    const { backend, chat, threads } = await harness();
     backend.script({ delta: 'cut' });
-    const thread = await chat.createThread();
+    const thread = await threads.createThread();
     const reply = await chat.send(thread.id, 'hello');
     assert.equal(reply.status, 'incomplete');
     assert.equal(messageText(reply), 'cut');
   });
 
   test('the conversation survives re-opening the store', async () => {
-    const { dir, backend, chat } = await harness();
+    const { dir, backend, chat, threads } = await harness();
     backend.script({ delta: 'Paris.' }, { done: { status: 'complete' } });
-    const thread = await chat.createThread();
+    const thread = await threads.createThread();
     await chat.send(thread.id, 'Capital of France?');
 
     const reopened = await ThreadStore.open(dir);
@@ -346,16 +348,16 @@ describe('ChatService', () => {
     ]);
 
     // A service on the re-opened store continues the same server thread.
-    const again = new ChatService({ store: reopened, backendFor: () => backend, settings: () => ({ model: 'm', backend: 'responses' }) });
+    const { chat: again } = createChat({ store: reopened, backendFor: () => backend, settings: () => ({ model: 'm', backend: 'responses' }) });
     await again.send(thread.id, 'And of Italy?');
     assert.equal(backend.createThreadCalls.length, 1);
     assert.equal(reopened.get(thread.id)?.messageCount, 4);
   });
 
   test('when the reply cannot be saved, the user still gets its text, flagged as unsaved', async () => {
-    const { store, backend, chat, events } = await harness();
+    const { store, backend, chat, threads, events } = await harness();
     backend.script({ delta: 'Precious ' }, { delta: 'words' }, { done: { status: 'complete' } });
-    const thread = await chat.createThread();
+    const thread = await threads.createThread();
     const append = store.append.bind(store);
     store.append = async (threadId, message) => {
       if (message.role === 'assistant') throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
@@ -375,9 +377,9 @@ describe('ChatService', () => {
   });
 
   test('dispose() stops every reply, and each is still stored as cancelled', async () => {
-    const { store, backend, chat, next } = await harness();
+    const { store, backend, chat, threads, next } = await harness();
     backend.script({ delta: 'partial' }, { waitForAbort: 'throw' });
-    const thread = await chat.createThread();
+    const thread = await threads.createThread();
     const sending = chat.send(thread.id, 'long question');
     await next('streamDelta');
     chat.dispose();
@@ -389,17 +391,17 @@ describe('ChatService', () => {
 
 describe('ChatService: limits, citations and dialect changes', () => {
   test('a thread\'s limits go with every run, survive a re-open, and can be cleared', async () => {
-    const { dir, store, backend, chat } = await harness();
-    const thread = await chat.createThread();
+    const { dir, store, backend, chat, threads } = await harness();
+    const thread = await threads.createThread();
     const limits = { maxPromptTokens: 500, maxCompletionTokens: 50, truncation: { type: 'last_messages' as const, lastMessages: 4 } };
-    await chat.setLimits(thread.id, limits);
+    await threads.setLimits(thread.id, limits);
     await chat.send(thread.id, 'one');
     assert.deepEqual(backend.requests[0]!.limits, limits);
 
     const reopened = await ThreadStore.open(dir);
     assert.deepEqual(reopened.get(thread.id)!.limits, limits);
 
-    await chat.setLimits(thread.id, undefined);
+    await threads.setLimits(thread.id, undefined);
     await chat.send(thread.id, 'two');
     assert.equal(backend.requests[1]!.limits, undefined);
     assert.equal((await ThreadStore.open(dir)).get(thread.id)!.limits, undefined);
@@ -407,13 +409,13 @@ describe('ChatService: limits, citations and dialect changes', () => {
   });
 
   test('the server\'s final text, its citations and the left-out context are stored with the reply', async () => {
-    const { store, backend, chat } = await harness();
+    const { store, backend, chat, threads } = await harness();
     const annotations = [{ type: 'file_citation' as const, start: 6, end: 19, fileId: 'file-1', filename: 'notes.pdf' }];
     backend.script(
       { delta: 'See it' },
       { done: { status: 'complete', text: 'See it【4:0†notes.pdf】', annotations, omittedMessageIds: ['msg_old'] } },
     );
-    const thread = await chat.createThread();
+    const thread = await threads.createThread();
     const reply = await chat.send(thread.id, 'cite please');
     assert.deepEqual(reply.content, [{ type: 'text', text: 'See it【4:0†notes.pdf】', annotations }]);
     assert.deepEqual(reply.omittedMessageIds, ['msg_old']);
@@ -421,12 +423,12 @@ describe('ChatService: limits, citations and dialect changes', () => {
   });
 
   test('switching a thread\'s dialect keeps its history and creates a new server thread on the next send', async () => {
-    const { store, backend, chat } = await harness();
-    const thread = await chat.createThread();
+    const { store, backend, chat, threads } = await harness();
+    const thread = await threads.createThread();
     await chat.send(thread.id, 'before');
     assert.match(store.get(thread.id)!.remoteId ?? '', /^conv_fake_/);
 
-    const moved = await chat.setBackend(thread.id, 'chat');
+    const moved = await threads.setBackend(thread.id, 'chat');
     assert.equal(moved.backend, 'chat');
     assert.equal(moved.remoteId, undefined);
     await chat.send(thread.id, 'after');
@@ -443,11 +445,11 @@ describe('ChatService: naming cited files', () => {
       lookups.push(fileId);
       return `${fileId}.pdf`;
     };
-    const { chat } = await harness(backend);
+    const { chat, threads } = await harness(backend);
     const cite = (start: number, fileId: string) => ({ type: 'file_citation' as const, start, end: start, fileId });
     backend.script({ done: { status: 'complete', text: 'abc', annotations: [cite(0, 'file-a'), cite(1, 'file-a'), cite(2, 'file-b')] } });
     backend.script({ done: { status: 'complete', text: 'x', annotations: [cite(0, 'file-a'), { ...cite(1, 'file-c'), filename: 'given.md' }] } });
-    const thread = await chat.createThread();
+    const thread = await threads.createThread();
 
     const first = await chat.send(thread.id, 'one');
     const second = await chat.send(thread.id, 'two');
@@ -471,9 +473,9 @@ describe('ChatService: the file-name cache', () => {
       if (lookups.length === 1) throw new Error('503 Service Unavailable');
       return 'report.pdf';
     };
-    const { chat } = await harness(backend);
+    const { chat, threads } = await harness(backend);
     for (let i = 0; i < 3; i++) backend.script({ done: { status: 'complete', text: 'x', annotations: [cite('file-a')] } });
-    const thread = await chat.createThread();
+    const thread = await threads.createThread();
 
     const failed = await chat.send(thread.id, 'one');
     const retried = await chat.send(thread.id, 'two');
@@ -486,10 +488,10 @@ describe('ChatService: the file-name cache', () => {
   test('the same file id on another server is looked up there, not taken from the first', async () => {
     const backend = new FakeBackend();
     backend.fileName = async (fileId: string) => `${fileId} on ${backend.server}`;
-    const { chat } = await harness(backend);
+    const { chat, threads } = await harness(backend);
     backend.script({ done: { status: 'complete', text: 'x', annotations: [cite('file-a')] } });
     backend.script({ done: { status: 'complete', text: 'x', annotations: [cite('file-a')] } });
-    const thread = await chat.createThread();
+    const thread = await threads.createThread();
 
     backend.server = 'https://one.example/v1';
     const first = await chat.send(thread.id, 'one');
@@ -504,8 +506,8 @@ describe('ChatService: a retired dialect', () => {
   test('a reply refused because the dialect is gone is stored with that kind, so the UI can offer a switch', async () => {
     const backend = new FakeBackend('assistants');
     backend.script({ fail: new DialectRetiredError('OpenAI turned the Assistants API off on 2026-08-26. Switch …') });
-    const { store, chat } = await harness(backend);
-    const thread = await chat.createThread();
+    const { store, chat, threads } = await harness(backend);
+    const thread = await threads.createThread();
     const reply = await chat.send(thread.id, 'hello?');
     assert.equal(reply.status, 'error');
     assert.equal(reply.errorKind, 'retired');
@@ -516,8 +518,8 @@ describe('ChatService: a retired dialect', () => {
   test('a new thread the server cannot make because the dialect is gone is refused with that kind, storing nothing', async () => {
     const backend = new FakeBackend('assistants');
     backend.createThreadError = new DialectRetiredError('OpenAI turned the Assistants API off on 2026-08-26. Switch …');
-    const { store, chat } = await harness(backend);
-    const thread = await chat.createThread();
+    const { store, chat, threads } = await harness(backend);
+    const thread = await threads.createThread();
     await assert.rejects(chat.send(thread.id, 'my first question'), (err: unknown) => err instanceof SendError && err.kind === 'retired' && /turned the Assistants API off/.test(err.message));
     assert.deepEqual(await store.messages(thread.id), [], 'nothing stored: the draft goes back to the composer');
     // Any other failure to make the thread carries its own kind, never 'retired'.
@@ -528,9 +530,9 @@ describe('ChatService: a retired dialect', () => {
 
 describe('ChatService: per-run limits', () => {
   test('a run\'s limits override the thread\'s field by field, for that run only', async () => {
-    const { backend, chat } = await harness();
-    const thread = await chat.createThread();
-    await chat.setLimits(thread.id, { maxPromptTokens: 1000, maxCompletionTokens: 200 });
+    const { backend, chat, threads } = await harness();
+    const thread = await threads.createThread();
+    await threads.setLimits(thread.id, { maxPromptTokens: 1000, maxCompletionTokens: 200 });
     await chat.send(thread.id, 'short answer please', [], { maxCompletionTokens: 20, truncation: { type: 'auto' } });
     await chat.send(thread.id, 'and now a normal one');
     assert.deepEqual(backend.requests[0]!.limits, { maxPromptTokens: 1000, maxCompletionTokens: 20, truncation: { type: 'auto' } });
@@ -547,10 +549,10 @@ describe('ChatService: history follows a thread to a new server thread', () => {
       seeded.push(initial.length);
       return create(thread);
     };
-    const { chat } = await harness(backend);
-    const thread = await chat.createThread();
+    const { chat, threads } = await harness(backend);
+    const thread = await threads.createThread();
     await chat.send(thread.id, 'first');
-    await chat.setBackend(thread.id, 'assistants');
+    await threads.setBackend(thread.id, 'assistants');
     await chat.send(thread.id, 'second');
     assert.deepEqual(seeded, [0, 2]);
   });
@@ -558,9 +560,9 @@ describe('ChatService: history follows a thread to a new server thread', () => {
 
 describe('ChatService: asking again (Retry, Regenerate)', () => {
   test('Retry after a failed reply asks again with the same message and keeps the failed reply', async () => {
-    const { store, backend, chat } = await harness();
+    const { store, backend, chat, threads } = await harness();
     backend.script({ delta: 'Half' }, { fail: new Error('socket hang up') });
-    const thread = await chat.createThread();
+    const thread = await threads.createThread();
     await chat.send(thread.id, 'first');
     await chat.send(thread.id, 'What is the answer?');
     backend.script({ delta: 'Half' }, { fail: new Error('socket hang up') });
@@ -585,8 +587,8 @@ describe('ChatService: asking again (Retry, Regenerate)', () => {
   });
 
   test('Regenerate streams a second answer to the same message, with the usual events', async () => {
-    const { store, backend, chat, events } = await harness();
-    const thread = await chat.createThread();
+    const { store, backend, chat, threads, events } = await harness();
+    const thread = await threads.createThread();
     await chat.send(thread.id, 'Name a colour');
     backend.script({ delta: 'Blue' }, { done: { status: 'complete' } });
     events.length = 0;
@@ -600,8 +602,8 @@ describe('ChatService: asking again (Retry, Regenerate)', () => {
   });
 
   test('asking again is refused with a clear message when there is nothing to redo or a reply is streaming', async () => {
-    const { backend, chat, next } = await harness();
-    const thread = await chat.createThread();
+    const { backend, chat, threads, next } = await harness();
+    const thread = await threads.createThread();
     await assert.rejects(chat.rerun(thread.id), (err: unknown) => err instanceof SendError && /send a message first/.test(err.message));
     backend.script({ delta: 'slow' }, { waitForAbort: 'throw' });
     const started = next('streamStart');

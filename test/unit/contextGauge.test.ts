@@ -10,7 +10,7 @@ import { toChatMessage } from '../../src/core/backends/chat/messages';
 import { ChatCompletionsBackend } from '../../src/core/backends/chatCompletionsBackend';
 import { OMITTED_IDS_LISTED } from '../../src/core/backends/history';
 import { estimatePromptTokens, needsClientContext, selectHistory } from '../../src/core/backends/responses/context';
-import { ChatService } from '../../src/core/chat/chatService';
+import { createChat } from '../../src/core/chat/createChat';
 import { computeContextGauge, NEWEST_MARKED, threadHistory } from '../../src/core/context/contextGauge';
 import type { GaugeRequest } from '../../src/core/context/contextGauge';
 import type { BackendKind, ContextLimits, Message, ThreadMeta } from '../../src/core/model';
@@ -139,12 +139,12 @@ describe('context gauge', () => {
       return new Response(`${events.join('')}data: [DONE]\n\n`, { headers: { 'content-type': 'text/event-stream' } });
     };
     const backend = new ChatCompletionsBackend({ baseUrl: 'http://127.0.0.1:9/v1', getApiKey: async () => 'sk-test', fetch: serve, maxRetries: 0 }, { maxTokensField: 'max_tokens' });
-    const chat = new ChatService({ store, backendFor: () => backend, settings: () => ({ model: 'local', backend: 'chat' }), now: steppingClock() });
+    const { chat, threads } = createChat({ store, backendFor: () => backend, settings: () => ({ model: 'local', backend: 'chat' }), now: steppingClock() });
 
     for (const limits of [{ truncation: { type: 'last_messages', lastMessages: 5 } }, { maxPromptTokens: 1500 }] satisfies ContextLimits[]) {
-      const thread = await chat.createThread();
+      const thread = await threads.createThread();
       await fillThread(store, thread.id, 40, 7);
-      await chat.setLimits(thread.id, limits);
+      await threads.setLimits(thread.id, limits);
       const predicted = await computeContextGauge({ thread: store.get(thread.id)!, model: 'local', history: threadHistory(store, thread.id) });
       assert.ok(predicted.leftOut > 0, JSON.stringify(predicted));
       const reply = await chat.send(thread.id, 'And now?');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Backend } from '../../src/core/backends/backend';
-import { ChatService } from '../../src/core/chat/chatService';
+import { createChat } from '../../src/core/chat/createChat';
 import { parseThreadJson, toJson, toMarkdown } from '../../src/core/library/exportThread';
 import type { Message, ThreadMeta } from '../../src/core/model';
 import { ThreadStore } from '../../src/core/library/threadStore';
@@ -65,8 +65,8 @@ describe('toJson / parseThreadJson / importThread', () => {
     const now = steppingClock();
     const store = await ThreadStore.open(await tempDir(), { now });
     const backend = new FakeBackend();
-    const chat = new ChatService({ store, backendFor: (): Backend => backend, settings: () => ({ model: 'm', backend: 'chat' }), now });
-    const imported = await chat.importThread(doc, { workspaceFolder: '/ws' });
+    const { chat, threads } = createChat({ store, backendFor: (): Backend => backend, settings: () => ({ model: 'm', backend: 'chat' }), now });
+    const imported = await threads.importThread(doc, { workspaceFolder: '/ws' });
     assert.notEqual(imported.id, thread.id);
     assert.equal(imported.title, 'Trip plans');
     assert.equal(imported.backend, 'responses');

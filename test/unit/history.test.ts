@@ -9,7 +9,7 @@ import { OMITTED_IDS_LISTED } from '../../src/core/backends/history';
 import { selectHistory } from '../../src/core/backends/responses/context';
 import type { PromptCounter } from '../../src/core/backends/responses/context';
 import { toHistoryItem } from '../../src/core/backends/responses/input';
-import { ChatService } from '../../src/core/chat/chatService';
+import { createChat } from '../../src/core/chat/createChat';
 import { messageText } from '../../src/core/model';
 import type { ContextLimits, Message } from '../../src/core/model';
 import { PromptTooLargeError } from '../../src/core/context/promptTooLarge';
@@ -180,10 +180,10 @@ describe('a Chat Completions send on a long thread', () => {
       return new Response(`${events.join('')}data: [DONE]\n\n`, { headers: { 'content-type': 'text/event-stream' } });
     };
     const backend = new ChatCompletionsBackend({ baseUrl: 'http://127.0.0.1:9/v1', getApiKey: async () => 'sk-test', fetch: serve, maxRetries: 0 }, { maxTokensField: 'max_tokens' });
-    const chat = new ChatService({ store, backendFor: () => backend, settings: () => ({ model: 'local', backend: 'chat' }), now: steppingClock() });
-    const thread = await chat.createThread();
+    const { chat, threads } = createChat({ store, backendFor: () => backend, settings: () => ({ model: 'local', backend: 'chat' }), now: steppingClock() });
+    const thread = await threads.createThread();
     const all = await fillThread(store, thread.id, 5000);
-    await chat.setLimits(thread.id, { maxPromptTokens: 3000 });
+    await threads.setLimits(thread.id, { maxPromptTokens: 3000 });
     const fileBytes = statSync(threadFilePath(dir, thread.id)).size;
 
     counter.reset();

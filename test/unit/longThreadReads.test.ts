@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import { describe, test } from 'node:test';
 import { bookmarkedMessages } from '../../src/core/library/bookmarks';
-import { ChatService } from '../../src/core/chat/chatService';
+import { createChat } from '../../src/core/chat/createChat';
 import { searchThreads } from '../../src/core/library/search';
 import { ThreadStore } from '../../src/core/library/threadStore';
 import { FakeBackend } from './fakes/fakeBackend';
@@ -22,32 +22,32 @@ async function longThread(count = 3000) {
   const thread = await store.create({ backend: 'chat', title: 'Long one' });
   const messages = await fillThread(store, thread.id, count);
   const fileBytes = (await fs.stat(threadFilePath(dir, thread.id))).size;
-  const chat = new ChatService({ store, backendFor: () => new FakeBackend(), settings: () => ({ model: 'test-model', backend: 'chat' }), now });
+  const { chat, threads } = createChat({ store, backendFor: () => new FakeBackend(), settings: () => ({ model: 'test-model', backend: 'chat' }), now });
   counter.reset();
-  return { dir, store, thread, messages, fileBytes, counter, chat, now };
+  return { dir, store, thread, messages, fileBytes, counter, chat, threads, now };
 }
 
 describe('reading a long thread only as far as needed', () => {
   test('bookmarking a message on screen reads that message, not the thread; removing a bookmark reads nothing', async () => {
-    const { store, thread, messages, fileBytes, counter, chat } = await longThread();
+    const { store, thread, messages, fileBytes, counter, chat, threads } = await longThread();
     assert.ok(fileBytes > 1_500_000, `the thread file is only ${fileBytes} bytes`);
     // The panel shows the newest page; its ends are where the store left cursors.
     const page = await store.page(thread.id, { limit: 50 });
     counter.reset();
-    assert.equal(await chat.toggleBookmark(thread.id, page.messages[0]!.id), true);
+    assert.equal(await threads.toggleBookmark(thread.id, page.messages[0]!.id), true);
     assert.ok(counter.bytes() < 4096, `bookmarking read ${counter.bytes()} bytes of ${fileBytes}`);
 
     // A message no page has handed out: found by a byte search from the end, which stops at it.
     counter.reset();
     const middle = messages[1500]!.id;
-    assert.equal(await chat.toggleBookmark(thread.id, middle), true);
+    assert.equal(await threads.toggleBookmark(thread.id, middle), true);
     assert.ok(counter.bytes() < fileBytes * 0.6, `bookmarking the middle message read ${counter.bytes()} bytes of ${fileBytes}`);
 
     counter.reset();
-    assert.equal(await chat.toggleBookmark(thread.id, middle), false);
+    assert.equal(await threads.toggleBookmark(thread.id, middle), false);
     assert.equal(counter.bytes(), 0);
     assert.deepEqual(store.get(thread.id)!.bookmarks, [page.messages[0]!.id]);
-    await assert.rejects(chat.toggleBookmark(thread.id, 'msg_not_here'), /not in this thread/);
+    await assert.rejects(threads.toggleBookmark(thread.id, 'msg_not_here'), /not in this thread/);
   });
 
   test('Show Bookmarks reads each bookmarked message by id', async () => {

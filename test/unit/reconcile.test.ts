@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { APIError } from 'openai';
 import type { Backend } from '../../src/core/backends/backend';
-import type { ChatEvent } from '../../src/core/chat/chatService';
+import type { ChatEvent } from '../../src/core/chat/chatEvents';
 import { parseThreadJson, toJson } from '../../src/core/library/exportThread';
 import type { BackendKind, ThreadMeta } from '../../src/core/model';
 import { FakeBackend } from './fakes/fakeBackend';
@@ -23,10 +23,10 @@ const chatBackend: Backend = {
 async function harness() {
   const backend = new FakeBackend();
   const base = await chatHarness(backend, (kind: BackendKind): Backend => (kind === 'chat' ? chatBackend : backend));
-  const { chat, store } = base;
+  const { chat, threads, store } = base;
   /** A thread with one exchange, so it has a server-side thread. */
   const sent = async (text: string): Promise<ThreadMeta & { remoteId: string }> => {
-    const t = await chat.createThread();
+    const t = await threads.createThread();
     await chat.send(t.id, text);
     const meta = store.get(t.id);
     assert.ok(meta?.remoteId);
@@ -39,16 +39,16 @@ const listed = (events: ChatEvent[]) => events.filter((e) => e.type === 'threads
 
 describe('reconcile', () => {
   test('marks exactly the missing threads gone, moving their id aside, and nothing else', async () => {
-    const { store, backend, chat, events, sent } = await harness();
+    const { store, backend, chat, threads, events, sent } = await harness();
     const kept = await sent('kept');
     const lost = await sent('lost');
-    const local = await chat.createThread();
+    const local = await threads.createThread();
     const chatThread = await store.create({ backend: 'chat' });
     backend.remoteThreads.set(lost.remoteId, false);
     const before = store.get(lost.id);
     events.length = 0;
 
-    const result = await chat.reconcile();
+    const result = await threads.reconcile();
 
     assert.deepEqual(result, { checked: 2, gone: [lost.id], failed: [] });
     assert.deepEqual([...backend.existsChecks].sort(), [kept.remoteId, lost.remoteId].sort());
@@ -68,16 +68,16 @@ describe('reconcile', () => {
   });
 
   test('clears the flag and restores the id of a thread that exists again', async () => {
-    const { store, backend, chat, sent } = await harness();
+    const { store, backend, chat, threads, sent } = await harness();
     const t = await sent('flaky');
     backend.remoteThreads.set(t.remoteId, false);
-    assert.deepEqual((await chat.reconcile()).gone, [t.id]);
+    assert.deepEqual((await threads.reconcile()).gone, [t.id]);
     // Still gone: reported again, re-checked under its old id.
-    assert.deepEqual((await chat.reconcile()).gone, [t.id]);
+    assert.deepEqual((await threads.reconcile()).gone, [t.id]);
     assert.equal(backend.existsChecks.at(-1), t.remoteId);
 
     backend.remoteThreads.set(t.remoteId, true);
-    assert.deepEqual(await chat.reconcile(), { checked: 1, gone: [], failed: [] });
+    assert.deepEqual(await threads.reconcile(), { checked: 1, gone: [], failed: [] });
     const back = store.get(t.id);
     assert.equal(back?.remoteId, t.remoteId);
     assert.equal('remoteGone' in (back ?? {}), false);
@@ -85,14 +85,14 @@ describe('reconcile', () => {
   });
 
   test('a thread that cannot be checked is reported, not thrown, and left as it was', async () => {
-    const { store, backend, chat, events, sent } = await harness();
+    const { store, backend, chat, threads, events, sent } = await harness();
     const broken = await sent('broken');
     const lost = await sent('lost');
     backend.remoteThreads.set(broken.remoteId, { fail: APIError.generate(500, { message: 'boom' }, 'boom', new Headers()) });
     backend.remoteThreads.set(lost.remoteId, false);
     events.length = 0;
 
-    const result = await chat.reconcile();
+    const result = await threads.reconcile();
 
     assert.equal(result.checked, 1);
     assert.deepEqual(result.gone, [lost.id]);
@@ -104,10 +104,10 @@ describe('reconcile', () => {
   });
 
   test('the gone state survives a re-open, an index rebuild and an export round trip', async () => {
-    const { dir, store, backend, chat, sent, reopen } = await harness();
+    const { dir, store, backend, chat, threads, sent, reopen } = await harness();
     const t = await sent('persist me');
     backend.remoteThreads.set(t.remoteId, false);
-    await chat.reconcile();
+    await threads.reconcile();
     const expected = store.get(t.id);
 
     assert.deepEqual((await reopen()).get(t.id), expected);
@@ -119,10 +119,10 @@ describe('reconcile', () => {
   });
 
   test('the next send re-creates the server thread seeded with the local history', async () => {
-    const { store, backend, chat, sent } = await harness();
+    const { store, backend, chat, threads, sent } = await harness();
     const t = await sent('first question');
     backend.remoteThreads.set(t.remoteId, false);
-    await chat.reconcile();
+    await threads.reconcile();
     const history = await store.messages(t.id);
 
     await chat.send(t.id, 'second question');
@@ -139,22 +139,22 @@ describe('reconcile', () => {
   });
 
   test('moving a gone thread to another dialect forgets the old id', async () => {
-    const { store, backend, chat, sent } = await harness();
+    const { store, backend, chat, threads, sent } = await harness();
     const t = await sent('hi');
     backend.remoteThreads.set(t.remoteId, false);
-    await chat.reconcile();
-    const moved = await chat.setBackend(t.id, 'assistants');
+    await threads.reconcile();
+    const moved = await threads.setBackend(t.id, 'assistants');
     assert.equal('remoteGone' in moved, false);
     assert.equal('goneRemoteId' in moved, false);
-    assert.deepEqual((await chat.reconcile()).checked, 0);
+    assert.deepEqual((await threads.reconcile()).checked, 0);
     assert.equal(store.get(t.id)?.backend, 'assistants');
   });
 
   test('reports progress, and a stop ends it without failures', async () => {
-    const { backend, chat, events, sent } = await harness();
+    const { backend, chat, threads, events, sent } = await harness();
     for (const text of ['a', 'b', 'c', 'd', 'e', 'f']) await sent(text);
     const progress: Array<[number, number]> = [];
-    const result = await chat.reconcile({ onProgress: (done, total) => progress.push([done, total]) });
+    const result = await threads.reconcile({ onProgress: (done, total) => progress.push([done, total]) });
     assert.equal(result.checked, 6);
     assert.deepEqual(progress, [0, 1, 2, 3, 4, 5, 6].map((done) => [done, 6]));
 
@@ -162,7 +162,7 @@ describe('reconcile', () => {
     controller.abort();
     backend.existsChecks.length = 0;
     events.length = 0;
-    assert.deepEqual(await chat.reconcile({ signal: controller.signal }), { checked: 0, gone: [], failed: [] });
+    assert.deepEqual(await threads.reconcile({ signal: controller.signal }), { checked: 0, gone: [], failed: [] });
     assert.deepEqual(backend.existsChecks, []);
     assert.equal(listed(events), 1);
   });

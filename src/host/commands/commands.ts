@@ -1,27 +1,24 @@
 import * as vscode from 'vscode';
 import { listModels } from '../../core/backends/models';
 import { describeError } from '../../core/backends/errors';
-import type { ChatService } from '../../core/chat/chatService';
 import { adoptRemoteIds, dialectOfRemoteId, parseRemoteIds } from '../../core/chat/adoptRemote';
 import type { AdoptResult } from '../../core/chat/adoptRemote';
 import { listThreads } from '../../core/library/threadQuery';
 import { summarizeThread } from '../../shared/threadSummary';
-import type { ApiKeyStore } from '../connection/apiKey';
-import { chooseAssistant } from './assistantPicker';
 import { connectionFor } from '../connection/backends';
-import type { ChatHost } from '../chat/chatHost';
-import type { ChatViewProvider } from '../panel/chatViewProvider';
-import type { EditorPanels } from '../panel/editorPanels';
-import type { PanelSession } from '../panel/panelSession';
-import { attachToSession, chooseBackend, setContextLimits, setRunLimits } from './sessionCommands';
 import { readSettings, updateUserSetting } from '../connection/settings';
+import { chooseAssistant } from './assistantPicker';
+import type { CommandDeps } from './commandDeps';
+import type { PanelTarget } from './panelTarget';
+import { attachToSession, chooseBackend, setContextLimits, setRunLimits } from './sessionCommands';
 
 /**
  * The palette commands. Each is a thin call into a panel, the chat service or the key store;
  * those about "the current thread" act on the Threadline editor tab the user is in, else on the
- * side panel (ChatHost.target).
+ * side panel (Sessions.target).
  */
-export function registerCommands(apiKey: ApiKeyStore, host: ChatHost, view: ChatViewProvider, editors: EditorPanels, chat: ChatService, testMode: boolean): vscode.Disposable[] {
+export function registerCommands(deps: CommandDeps): vscode.Disposable[] {
+  const { apiKey, sessions, view, editors, threads, store, testMode } = deps;
   return [
     // Only an integration test run may pass the key as an argument: otherwise any extension or
     // command link could silently swap in another account's key and read the user's chats.
@@ -45,15 +42,15 @@ export function registerCommands(apiKey: ApiKeyStore, host: ChatHost, view: Chat
       await apiKey.clear();
       void vscode.window.showInformationMessage(vscode.l10n.t('Threadline: API key removed.'));
     }),
-    vscode.commands.registerCommand('threadline.newThread', () => host.target().newThread()),
+    vscode.commands.registerCommand('threadline.newThread', () => sessions.target().newThread()),
     // The side panel's own + button: its thread, even while a Threadline tab is the active editor.
     vscode.commands.registerCommand('threadline.sidePanel.newThread', () => view.newThread()),
-    vscode.commands.registerCommand('threadline.attachFile', (uri?: unknown) => attachToSession(host.target(), 'file', uri)),
-    vscode.commands.registerCommand('threadline.attachImage', (uri?: unknown) => attachToSession(host.target(), 'image', uri)),
+    vscode.commands.registerCommand('threadline.attachFile', (uri?: unknown) => attachToSession(sessions.target(), 'file', uri)),
+    vscode.commands.registerCommand('threadline.attachImage', (uri?: unknown) => attachToSession(sessions.target(), 'image', uri)),
     // Context menus: the file (explorer or editor) or the selection goes to the current thread.
     // The panel then has the focus, the cursor in the composer, to ask about the file.
     vscode.commands.registerCommand('threadline.askAboutFile', async (uri?: unknown) => {
-      const session = host.target();
+      const session = sessions.target();
       const attached = await attachToSession(session, 'file', uri ?? vscode.window.activeTextEditor?.document.uri);
       if (attached) session.focusComposer();
       return attached;
@@ -61,30 +58,30 @@ export function registerCommands(apiKey: ApiKeyStore, host: ChatHost, view: Chat
     vscode.commands.registerCommand('threadline.askAboutSelection', async () => {
       const editor = vscode.window.activeTextEditor;
       if (!editor || editor.selection.isEmpty) return false;
-      await host.target().insertDraft(selectionAsDraft(editor));
+      await sessions.target().insertDraft(selectionAsDraft(editor));
       return true;
     }),
     vscode.commands.registerCommand('threadline.switchThread', async (threadId?: unknown) => {
-      const session = host.target();
+      const session = sessions.target();
       const id = typeof threadId === 'string' ? threadId : (await pickThread(session))?.id;
       if (id) await session.showThread(id);
       return id;
     }),
     // With no argument, the side panel's thread. Returns the id of the thread the tab shows.
     vscode.commands.registerCommand('threadline.openThreadInEditor', async (threadId?: unknown) => {
-      const id = typeof threadId === 'string' && host.store.get(threadId) ? threadId : await view.ensureThread();
+      const id = typeof threadId === 'string' && store.get(threadId) ? threadId : await view.ensureThread();
       editors.open(id);
       return id;
     }),
     vscode.commands.registerCommand('threadline.focus', () => view.focusComposer()),
     vscode.commands.registerCommand('threadline.stop', () => {
-      const stopped = host.target().stop();
+      const stopped = sessions.target().stop();
       if (!stopped) void vscode.window.showInformationMessage(vscode.l10n.t('Threadline: no reply is streaming in the open thread.'));
       return stopped;
     }),
     // Sends the composer's text of the panel with the focus (its keybinding), else of the target.
-    vscode.commands.registerCommand('threadline.send', () => host.target().submitDraft()),
-    vscode.commands.registerCommand('threadline.chooseBackend', (kind?: unknown) => chooseBackend(host.target(), kind)),
+    vscode.commands.registerCommand('threadline.send', () => sessions.target().submitDraft()),
+    vscode.commands.registerCommand('threadline.chooseBackend', (kind?: unknown) => chooseBackend(sessions.target(), kind)),
     vscode.commands.registerCommand('threadline.chooseModel', async (model?: unknown) => {
       let picked = typeof model === 'string' ? model : undefined;
       if (!picked) {
@@ -120,25 +117,25 @@ export function registerCommands(apiKey: ApiKeyStore, host: ChatHost, view: Chat
         (_progress, token) => {
           const abort = new AbortController();
           token.onCancellationRequested(() => abort.abort());
-          return adoptRemoteIds({ list: () => host.store.list(), openRemote: (kind, remoteId, signal) => chat.openRemote(kind, remoteId, signal) }, ids, abort.signal);
+          return adoptRemoteIds({ list: () => store.list(), openRemote: (kind, remoteId, signal) => threads.openRemote(kind, remoteId, signal) }, ids, abort.signal);
         },
       );
       const opened = result.adopted.at(-1)?.id ?? result.known.at(-1)?.threadId;
-      if (opened) await host.target().showThread(opened);
+      if (opened) await sessions.target().showThread(opened);
       const summary = adoptSummary(result);
       if (result.failed.length) void vscode.window.showErrorMessage(summary);
       else if (ids.length > 1 || result.known.length) void vscode.window.showInformationMessage(summary);
       return opened;
     }),
     // An argument `{ id }` or `{ create: { name?, model?, instructions? } }` skips the questions.
-    vscode.commands.registerCommand('threadline.chooseAssistant', (arg?: unknown) => chooseAssistant(host.prompts, apiKey, arg)),
-    vscode.commands.registerCommand('threadline.setRunLimits', (limits?: unknown) => setRunLimits(host.target(), limits)),
-    vscode.commands.registerCommand('threadline.setContextLimits', (limits?: unknown) => setContextLimits(host.target(), limits)),
+    vscode.commands.registerCommand('threadline.chooseAssistant', (arg?: unknown) => chooseAssistant(deps.prompts(), apiKey, arg)),
+    vscode.commands.registerCommand('threadline.setRunLimits', (limits?: unknown) => setRunLimits(sessions.target(), limits)),
+    vscode.commands.registerCommand('threadline.setContextLimits', (limits?: unknown) => setContextLimits(sessions.target(), limits)),
   ];
 }
 
 /** A Quick Pick of the library: title, last activity, message count, dialect and folder. */
-function pickThread(session: PanelSession): Thenable<{ id: string } | undefined> {
+function pickThread(session: PanelTarget): Thenable<{ id: string } | undefined> {
   const now = Date.now();
   return vscode.window.showQuickPick(
     listThreads(session.allThreads(), { includeArchived: true }).map((t) => {

@@ -2,19 +2,15 @@
 // or delete for good), and opening the folder the library lives in; plus the Undo offered after a
 // delete. Each takes an optional argument so tests can drive it without its pickers.
 import * as vscode from 'vscode';
-import type { ChatService } from '../../core/chat/chatService';
 import type { CheckReport, ThreadStore, TrashEntry } from '../../core/library/threadStore';
 import { TRASH_DAYS } from '../../core/library/trash';
 import type { ThreadMeta } from '../../core/model';
 import { relativeTime, summarizeThread } from '../../shared/threadSummary';
-import type { ChatHost } from '../chat/chatHost';
 import type { LibraryStatus } from '../library/libraryStatus';
+import type { CommandDeps } from './commandDeps';
 
-export interface LibraryCommandDeps {
-  store: ThreadStore;
-  chat: ChatService;
-  host: ChatHost;
-  output: vscode.LogOutputChannel;
+export interface LibraryCommandDeps extends Pick<CommandDeps, 'store' | 'threads' | 'sessions' | 'prompts' | 'output'> {
+  /** Told when Check Library ran (damage found after it is news again). */
   status: () => LibraryStatus | undefined;
 }
 
@@ -29,7 +25,7 @@ export function registerLibraryCommands(deps: LibraryCommandDeps): vscode.Dispos
 }
 
 /** Runs Check Library with progress, then says what it found; resolves with the report. */
-export async function checkLibrary({ store, host, output, status }: LibraryCommandDeps): Promise<CheckReport> {
+export async function checkLibrary({ store, prompts, output, status }: Pick<LibraryCommandDeps, 'store' | 'prompts' | 'output' | 'status'>): Promise<CheckReport> {
   const report = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Threadline: checking every thread in the library…') },
     () => store.check(),
@@ -37,24 +33,24 @@ export async function checkLibrary({ store, host, output, status }: LibraryComma
   status()?.checked();
   for (const line of reportLines(report)) output.info(line);
   const details = vscode.l10n.t('Show Details');
-  const answer = await host.prompts.info(summary(report), ...(isClean(report) ? [] : [details]));
+  const answer = await prompts().info(summary(report), ...(isClean(report) ? [] : [details]));
   if (answer === details) output.show(true);
   return report;
 }
 
 /** After a delete: say where the thread went, and offer to bring it straight back. */
-export async function offerUndo({ chat, host }: Pick<LibraryCommandDeps, 'chat' | 'host'>, entry: TrashEntry): Promise<void> {
+export async function offerUndo({ threads, sessions, prompts }: Pick<LibraryCommandDeps, 'threads' | 'sessions' | 'prompts'>, entry: TrashEntry): Promise<void> {
   const undo = vscode.l10n.t('Undo');
   const message = vscode.l10n.t('Threadline: deleted "{0}". It stays in Recently Deleted for {1} days.', entry.thread.title, TRASH_DAYS);
-  if ((await host.prompts.info(message, undo)) !== undo) return;
-  await chat.restore(entry.thread.id);
-  await host.target().showThread(entry.thread.id);
+  if ((await prompts().info(message, undo)) !== undo) return;
+  await threads.restore(entry.thread.id);
+  await sessions.target().showThread(entry.thread.id);
 }
 
-async function restore({ chat, host }: LibraryCommandDeps, id: string): Promise<string | undefined> {
+async function restore({ threads, sessions }: LibraryCommandDeps, id: string): Promise<string | undefined> {
   try {
-    const thread = await chat.restore(id);
-    await host.target().showThread(thread.id);
+    const thread = await threads.restore(id);
+    await sessions.target().showThread(thread.id);
     return thread.id;
   } catch (err) {
     void vscode.window.showErrorMessage(vscode.l10n.t('Threadline: {0}', err instanceof Error ? err.message : String(err)));

@@ -1,4 +1,4 @@
-// Commands that act on one panel's thread. The palette runs them on ChatHost.target() (the
+// Commands that act on one panel's thread. The palette runs them on Sessions.target() (the
 // Threadline editor tab the user is in, else the side panel); a button in a panel runs them on
 // that panel, whichever has focus.
 import * as vscode from 'vscode';
@@ -7,13 +7,13 @@ import { tokenLimitProblem } from '../../core/context/limitRules';
 import { BACKEND_LABELS } from '../../core/backends/providers';
 import type { PanelCommand } from '../../shared/protocol';
 import { assertNever } from '../../shared/protocol';
-import type { PanelSession } from '../panel/panelSession';
+import type { PanelTarget } from './panelTarget';
 import { updateUserSetting } from '../connection/settings';
 
 const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'gif', 'webp'];
 
 /** A command a panel's button asked for, run for that panel. */
-export async function runPanelCommand(command: PanelCommand, session: PanelSession): Promise<void> {
+export async function runPanelCommand(command: PanelCommand, session: PanelTarget): Promise<void> {
   switch (command) {
     case 'newThread':
       await session.newThread();
@@ -44,7 +44,7 @@ export async function runPanelCommand(command: PanelCommand, session: PanelSessi
 }
 
 /** Attaches `uri` (or a file picked in a dialog) to the session's thread. */
-export async function attachToSession(session: PanelSession, kind: 'file' | 'image', uri: unknown): Promise<boolean> {
+export async function attachToSession(session: PanelTarget, kind: 'file' | 'image', uri: unknown): Promise<boolean> {
   const target =
     uri instanceof vscode.Uri
       ? uri
@@ -55,7 +55,7 @@ export async function attachToSession(session: PanelSession, kind: 'file' | 'ima
 }
 
 /** Switches the session's thread to a dialect (and makes it the default for new threads). */
-export async function chooseBackend(session: PanelSession, kind: unknown): Promise<void> {
+export async function chooseBackend(session: PanelTarget, kind: unknown): Promise<void> {
   const picked = isBackend(kind)
     ? kind
     : (
@@ -67,26 +67,26 @@ export async function chooseBackend(session: PanelSession, kind: unknown): Promi
   if (!picked) return;
   await updateUserSetting('backend', picked);
   const threadId = session.currentThreadId;
-  if (threadId) await session.host.chat.setBackend(threadId, picked);
-  await session.host.refreshAll();
+  if (threadId) await session.services.threads.setBackend(threadId, picked);
+  await session.services.sessions.refreshAll();
 }
 
-export async function setRunLimits(session: PanelSession, limits: unknown): Promise<void> {
+export async function setRunLimits(session: PanelTarget, limits: unknown): Promise<void> {
   const threadId = await session.ensureThread();
   const value = isLimits(limits) ? limits : await askLimits(dialectOf(session, threadId));
   if (value !== null) await session.setRunLimits(value);
 }
 
-export async function setContextLimits(session: PanelSession, limits: unknown): Promise<void> {
+export async function setContextLimits(session: PanelTarget, limits: unknown): Promise<void> {
   const threadId = await session.ensureThread();
   const value = isLimits(limits) ? limits : await askLimits(dialectOf(session, threadId));
   if (value === null) return;
-  await session.host.chat.setLimits(threadId, value);
-  await session.host.refreshThread(threadId);
+  await session.services.threads.setLimits(threadId, value);
+  await session.services.sessions.refreshThread(threadId);
 }
 
-function dialectOf(session: PanelSession, threadId: string): BackendKind {
-  return session.host.store.get(threadId)?.backend ?? 'responses';
+function dialectOf(session: PanelTarget, threadId: string): BackendKind {
+  return session.services.store.get(threadId)?.backend ?? 'responses';
 }
 
 /**

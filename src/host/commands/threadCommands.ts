@@ -2,24 +2,24 @@
 // Each takes an optional argument so it can be driven without its pickers (tests, keybindings).
 import * as vscode from 'vscode';
 import { bookmarkedMessages } from '../../core/library/bookmarks';
-import type { ChatService } from '../../core/chat/chatService';
 import { parseThreadJson, toJson, toMarkdown } from '../../core/library/exportThread';
-import type { ThreadStore } from '../../core/library/threadStore';
 import { messageText, withoutSource } from '../../core/model';
 import type { Message, ThreadMeta } from '../../core/model';
 import type { ReconcileResult } from '../../core/chat/reconcile';
+import type { ThreadStore } from '../../core/library/threadStore';
 import { searchThreads } from '../../core/library/search';
 import { TRASH_DAYS } from '../../core/library/trash';
-import type { ChatHost } from '../chat/chatHost';
+import type { CommandDeps } from './commandDeps';
 import { offerUndo } from './libraryCommands';
 import { workspaceInit } from '../workspace';
 
-export function registerThreadCommands(store: ThreadStore, chat: ChatService, host: ChatHost): vscode.Disposable[] {
+export function registerThreadCommands(deps: CommandDeps): vscode.Disposable[] {
+  const { store, threads, sessions } = deps;
   /** The thread a command acts on: its argument, else the open one (the active Threadline tab's, else the side panel's). */
   // Its argument: a thread id, or the thread panel's context menu's `{ threadId }`.
   const target = (arg: unknown): string | undefined => {
     const id = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && 'threadId' in arg && typeof arg.threadId === 'string' ? arg.threadId : undefined;
-    const threadId = id !== undefined && store.get(id) ? id : host.target().currentThreadId;
+    const threadId = id !== undefined && store.get(id) ? id : sessions.target().currentThreadId;
     // The palette hides these without a thread (threadline.hasThread); a keybinding or another extension may still run one.
     if (!threadId) void vscode.window.showInformationMessage(noThreadMessage());
     return threadId;
@@ -37,15 +37,15 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, ho
       const id = target(threadId);
       if (!id) return;
       const name = typeof title === 'string' ? title : await vscode.window.showInputBox({ title: vscode.l10n.t('Threadline: rename thread'), value: store.get(id)!.title });
-      if (name !== undefined) await chat.rename(id, name);
+      if (name !== undefined) await threads.rename(id, name);
     })),
     vscode.commands.registerCommand('threadline.togglePin', guarded(async (threadId?: unknown) => {
       const id = target(threadId);
-      if (id) await chat.setPinned(id, !store.get(id)!.pinned);
+      if (id) await threads.setPinned(id, !store.get(id)!.pinned);
     })),
     vscode.commands.registerCommand('threadline.toggleArchive', guarded(async (threadId?: unknown) => {
       const id = target(threadId);
-      if (id) await chat.setArchived(id, !store.get(id)!.archived);
+      if (id) await threads.setArchived(id, !store.get(id)!.archived);
     })),
     vscode.commands.registerCommand('threadline.deleteThread', guarded(async (threadId?: unknown, confirmed?: unknown) => {
       const id = target(threadId);
@@ -57,14 +57,14 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, ho
         if (answer !== remove) return false;
       }
       // Panels showing it notice (a tab closes, the side panel shows no thread).
-      const entry = await chat.delete(id, { remote: true });
-      if (entry) void offerUndo({ chat, host }, entry);
+      const entry = await threads.delete(id, { remote: true });
+      if (entry) void offerUndo(deps, entry);
       return true;
     })),
     vscode.commands.registerCommand('threadline.search', guarded(async (query?: unknown) => {
       const picked = typeof query === 'string' ? (await searchThreads(store, query))[0] : await pickSearchHit(store);
       if (!picked) return undefined;
-      await host.target().showHit(picked.threadId, picked.messageId);
+      await sessions.target().showHit(picked.threadId, picked.messageId);
       return picked;
     })),
     vscode.commands.registerCommand('threadline.exportThread', guarded(async (format?: unknown, threadId?: unknown) => {
@@ -103,7 +103,7 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, ho
       }));
       const chosen = typeof pick === 'number' ? items[pick] : await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Threadline: bookmarks'), matchOnDescription: true });
       if (!chosen) return items.length;
-      await host.target().showHit(chosen.threadId, chosen.messageId);
+      await sessions.target().showHit(chosen.threadId, chosen.messageId);
       return items.length;
     })),
     vscode.commands.registerCommand('threadline.reconcile', guarded(async () => {
@@ -113,7 +113,7 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, ho
           const abort = new AbortController();
           token.onCancellationRequested(() => abort.abort());
           let last = 0;
-          return chat.reconcile({
+          return threads.reconcile({
             signal: abort.signal,
             onProgress: (done, total) => {
               progress.report({ message: vscode.l10n.t('{0} of {1}', done, total), increment: total ? ((done - last) / total) * 100 : 0 });
@@ -122,7 +122,7 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, ho
           });
         },
       );
-      await host.refreshAll();
+      await sessions.refreshAll();
       // Nothing lists server threads, so ones the library lacks can only come in by id.
       const adopt = vscode.l10n.t('Adopt Threads by Id…');
       void vscode.window.showInformationMessage(reconcileSummary(result), adopt).then((choice) => {
@@ -146,8 +146,8 @@ export function registerThreadCommands(store: ThreadStore, chat: ChatService, ho
             )?.[0];
       if (!uri) return undefined;
       const doc = parseThreadJson(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
-      const thread = await chat.importThread(doc, workspaceInit());
-      await host.target().showThread(thread.id);
+      const thread = await threads.importThread(doc, workspaceInit());
+      await sessions.target().showThread(thread.id);
       return thread.id;
     })),
   ];

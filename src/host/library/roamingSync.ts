@@ -4,7 +4,9 @@
 // (Settings Sync brings values without an event). Threads known only from other machines are
 // listed, and opening one loads its messages from its server into this library under its own id.
 import * as vscode from 'vscode';
-import type { ChatService } from '../../core/chat/chatService';
+import type { ChatEvents } from '../../core/chat/chatEvents';
+import type { ThreadActions } from '../../core/chat/threadActions';
+import type { ThreadActivity } from '../../core/chat/threadActivity';
 import { coalesced } from '../../core/coalesced';
 import type { ThreadStore } from '../../core/library/threadStore';
 import { mergeRoaming, parseRoamingList } from '../../core/library/roaming';
@@ -31,13 +33,15 @@ export class RoamingSync extends Disposable {
   constructor(
     private readonly state: SyncedState,
     private readonly store: ThreadStore,
-    private readonly chat: ChatService,
+    private readonly threads: ThreadActions,
+    private readonly activity: Pick<ThreadActivity, 'isSending'>,
+    events: ChatEvents,
     /** The server this window's threads are on (an origin). */
     private readonly server: () => string,
   ) {
     super();
     state.setKeysForSync([ROAMING_KEY]);
-    this.register(chat.onEvent((e) => e.type === 'threadsChanged' && this.schedule()));
+    this.register(events.onEvent((e) => e.type === 'threadsChanged' && this.schedule()));
     this.register(vscode.window.onDidChangeWindowState((s) => s.focused && this.schedule()));
     const every = setInterval(() => this.schedule(), MERGE_EVERY_MS);
     this.register({ dispose: () => (clearInterval(every), this.timer && clearTimeout(this.timer)) });
@@ -72,7 +76,7 @@ export class RoamingSync extends Disposable {
     if (known.server !== this.server()) {
       throw new Error(vscode.l10n.t('"{0}" lives on {1}, and Threadline is set to {2}. Choose that provider to open it.', known.title, known.server, this.server()));
     }
-    const thread = await this.chat.openRemote(known.backend, known.remoteId, signal, known);
+    const thread = await this.threads.openRemote(known.backend, known.remoteId, signal, known);
     this.elsewhere = this.elsewhere.filter((t) => t.id !== id);
     this.changed.fire();
     return thread;
@@ -104,12 +108,12 @@ export class RoamingSync extends Disposable {
       now: Date.now(),
     });
     for (const { id, patch } of result.patches) {
-      if (patch.title !== undefined) await this.chat.rename(id, patch.title);
-      if (patch.pinned !== undefined) await this.chat.setPinned(id, patch.pinned);
-      if (patch.archived !== undefined) await this.chat.setArchived(id, patch.archived);
+      if (patch.title !== undefined) await this.threads.rename(id, patch.title);
+      if (patch.pinned !== undefined) await this.threads.setPinned(id, patch.pinned);
+      if (patch.archived !== undefined) await this.threads.setArchived(id, patch.archived);
     }
     // Deleted on another machine: here too, into the trash, where it can still be restored.
-    for (const id of result.deleted) if (!this.chat.isStreaming(id)) await this.chat.delete(id);
+    for (const id of result.deleted) if (!this.activity.isSending(id)) await this.threads.delete(id);
     if (JSON.stringify(result.elsewhere) !== JSON.stringify(this.elsewhere)) {
       this.elsewhere = result.elsewhere;
       this.changed.fire();

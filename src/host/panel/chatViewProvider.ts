@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ChatHost } from '../chat/chatHost';
+import type { PanelServices } from './panelServices';
 import { PanelSession } from './panelSession';
 
 const CURRENT_THREAD_KEY = 'threadline.currentThreadId';
@@ -20,8 +20,8 @@ export class ChatViewProvider extends PanelSession implements vscode.WebviewView
    */
   private threadId: string | undefined;
 
-  constructor(host: ChatHost, private readonly memento: vscode.Memento) {
-    super(host, 'view', { sidePanel: true });
+  constructor(services: PanelServices, private readonly memento: vscode.Memento) {
+    super(services, 'view', { sidePanel: true });
     this.threadId = memento.get<string>(CURRENT_THREAD_KEY);
   }
 
@@ -32,7 +32,7 @@ export class ChatViewProvider extends PanelSession implements vscode.WebviewView
     }));
     // A view hidden while it had the focus may never say it lost it (its page is gone).
     this.register(view.onDidChangeVisibility(() => {
-      if (!view.visible) this.host.setFocused(this, false);
+      if (!view.visible) this.services.sessions.setFocused(this, false);
     }));
     this.attachWebview(view.webview, view.onDidDispose);
   }

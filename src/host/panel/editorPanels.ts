@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { ChatHost } from '../chat/chatHost';
 import { Disposable } from '../disposable';
+import type { PanelServices } from './panelServices';
 import { PanelSession } from './panelSession';
 import { restoredThreadId } from './restoredThread';
 import { webviewOptions } from './webviewHtml';
@@ -16,14 +16,15 @@ export const THREAD_EDITOR_VIEW_TYPE = 'threadline.thread';
 export class EditorThreadPanel extends PanelSession {
   private threadId: string;
 
-  constructor(host: ChatHost, readonly panel: vscode.WebviewPanel, threadId: string) {
-    super(host, 'editor');
+  constructor(services: PanelServices, readonly panel: vscode.WebviewPanel, threadId: string) {
+    super(services, 'editor');
     this.threadId = threadId;
-    panel.iconPath = vscode.Uri.joinPath(host.extensionUri, 'media', 'threadline.svg');
+    panel.iconPath = vscode.Uri.joinPath(services.extensionUri, 'media', 'threadline.svg');
     this.register(panel.onDidDispose(() => this.dispose()));
     // Palette commands act on the active tab: whether they have a thread to act on follows it.
     // A tab left while its page had the focus may never say it lost it.
-    this.register(panel.onDidChangeViewState(() => (panel.active ? host.targetChanged() : host.setFocused(this, false))));
+    const { sessions } = services;
+    this.register(panel.onDidChangeViewState(() => (panel.active ? sessions.targetChanged() : sessions.setFocused(this, false))));
     this.attachWebview(panel.webview, panel.onDidDispose);
     this.syncTitle();
   }
@@ -64,7 +65,7 @@ export class EditorThreadPanel extends PanelSession {
   }
 
   private syncTitle(): void {
-    const thread = this.host.store.get(this.threadId);
+    const thread = this.services.store.get(this.threadId);
     if (thread && !this.isDisposed && this.panel.title !== thread.title) this.panel.title = thread.title;
   }
 }
@@ -77,7 +78,7 @@ export class EditorThreadPanel extends PanelSession {
 export class EditorPanels extends Disposable {
   private readonly panels = new Set<EditorThreadPanel>();
 
-  constructor(private readonly host: ChatHost) {
+  constructor(private readonly services: PanelServices) {
     super();
     this.register(
       vscode.window.registerWebviewPanelSerializer(THREAD_EDITOR_VIEW_TYPE, {
@@ -99,17 +100,17 @@ export class EditorPanels extends Disposable {
       existing.reveal();
       return existing;
     }
-    const thread = this.host.store.get(threadId);
+    const thread = this.services.store.get(threadId);
     if (!thread) throw new Error(vscode.l10n.t('That thread no longer exists.'));
     const panel = vscode.window.createWebviewPanel(THREAD_EDITOR_VIEW_TYPE, thread.title, vscode.ViewColumn.Active, {
-      ...webviewOptions(this.host.extensionUri),
+      ...webviewOptions(this.services.extensionUri),
       retainContextWhenHidden: false,
     });
     return this.adopt(panel, threadId);
   }
 
   private restore(panel: vscode.WebviewPanel, state: unknown): void {
-    const threadId = restoredThreadId(state, panel.title, this.host.store.list(), new Set(this.list().map((p) => p.currentThreadId)));
+    const threadId = restoredThreadId(state, panel.title, this.services.store.list(), new Set(this.list().map((p) => p.currentThreadId)));
     // A tab whose thread was deleted meanwhile (or that never showed one) does not come back.
     if (!threadId) {
       panel.dispose();
@@ -119,7 +120,7 @@ export class EditorPanels extends Disposable {
   }
 
   private adopt(panel: vscode.WebviewPanel, threadId: string): EditorThreadPanel {
-    const session = new EditorThreadPanel(this.host, panel, threadId);
+    const session = new EditorThreadPanel(this.services, panel, threadId);
     this.panels.add(session);
     panel.onDidDispose(() => this.panels.delete(session));
     return session;

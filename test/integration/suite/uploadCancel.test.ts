@@ -36,7 +36,7 @@ suite('Cancelling an upload through the panel', () => {
     const attached = vscode.commands.executeCommand<boolean>('threadline.attachFile', scratch.write(name, `${name} must never reach the model\n`));
     await api.view.waitForRender((r) => r.pending.includes(name));
     await waitFor(async () => (await recordedRequests()).some((r) => r.method === 'POST' && r.path.endsWith('/files') && JSON.stringify(r).includes(name)), `the upload of ${name} to reach the server`);
-    const chip = api.view.host.pending.list(api.view.currentThreadId).find((p) => p.name === name);
+    const chip = api.view.services.nextMessage.pending(api.view.currentThreadId).find((p) => p.name === name);
     assert.equal(chip?.state, 'uploading');
     return { attached, chipId: chip!.id };
   }

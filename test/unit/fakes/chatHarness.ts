@@ -1,8 +1,11 @@
-// A ChatService over a real ThreadStore in a temp folder, with a scripted backend and a stepping
-// clock; every ChatService test file starts from here.
+// The chat services over a real ThreadStore in a temp folder, with a scripted backend and a
+// stepping clock; every chat test file starts from here.
 import type { Backend } from '../../../src/core/backends/backend';
-import { ChatService } from '../../../src/core/chat/chatService';
-import type { ChatEvent } from '../../../src/core/chat/chatService';
+import type { ChatEvent } from '../../../src/core/chat/chatEvents';
+import type { ChatService } from '../../../src/core/chat/chatService';
+import { createChat } from '../../../src/core/chat/createChat';
+import type { ThreadActions } from '../../../src/core/chat/threadActions';
+import type { ThreadActivity } from '../../../src/core/chat/threadActivity';
 import type { BackendKind } from '../../../src/core/model';
 import { ThreadStore } from '../../../src/core/library/threadStore';
 import { FakeBackend } from './fakeBackend';
@@ -13,6 +16,8 @@ export interface ChatHarness {
   store: ThreadStore;
   backend: FakeBackend;
   chat: ChatService;
+  threads: ThreadActions;
+  activity: ThreadActivity;
   /** Every event since the start. */
   events: ChatEvent[];
   /** Resolves with the first event of `type` from now on. */
@@ -26,16 +31,16 @@ export async function chatHarness(backend = new FakeBackend(), backendFor?: (kin
   const dir = await tempDir();
   const now = steppingClock();
   const store = await ThreadStore.open(dir, { now });
-  const chat = new ChatService({ store, backendFor: backendFor ?? (() => backend), settings: () => ({ model: 'test-model', backend: 'responses' }), now });
+  const { chat, threads, activity, events: bus } = createChat({ store, backendFor: backendFor ?? (() => backend), settings: () => ({ model: 'test-model', backend: 'responses' }), now });
   const events: ChatEvent[] = [];
-  chat.onEvent((e) => events.push(e));
+  bus.onEvent((e) => events.push(e));
   const next = <T extends ChatEvent['type']>(type: T) =>
     new Promise<Extract<ChatEvent, { type: T }>>((resolve) => {
-      const sub = chat.onEvent((e) => {
+      const sub = bus.onEvent((e) => {
         if (e.type !== type) return;
         sub.dispose();
         resolve(e as Extract<ChatEvent, { type: T }>);
       });
     });
-  return { dir, store, backend, chat, events, next, reopen: () => ThreadStore.open(dir, { now }) };
+  return { dir, store, backend, chat, threads, activity, events, next, reopen: () => ThreadStore.open(dir, { now }) };
 }

@@ -1,0 +1,38 @@
+// What a panel (the side panel or an editor tab) works with: narrow services it calls and
+// subscribes to. None of them calls back into a panel.
+import type * as vscode from 'vscode';
+import type { ChatEvents } from '../../core/chat/chatEvents';
+import type { ChatService } from '../../core/chat/chatService';
+import type { ThreadActions } from '../../core/chat/threadActions';
+import type { ThreadStore } from '../../core/library/threadStore';
+import type { Attachments } from '../chat/attachments';
+import type { NextMessage } from '../chat/nextMessage';
+import type { RetiredDialect } from '../chat/retiredDialect';
+import type { ApiKeyStore } from '../connection/apiKey';
+import type { ThreadList } from '../library/threadList';
+import type { AttachmentSources } from './attachmentSources';
+import type { ImageCache } from './imageCache';
+import type { LinkOpener } from './references';
+import type { Session, Sessions } from './sessions';
+
+export interface PanelServices {
+  extensionUri: vscode.Uri;
+  store: ThreadStore;
+  /** Sends and their replies (the reply in progress is read from here). */
+  chat: ChatService;
+  /** Changes to threads as a whole. */
+  threads: ThreadActions;
+  events: ChatEvents;
+  apiKey: ApiKeyStore;
+  nextMessage: NextMessage;
+  attachments: Attachments;
+  sessions: Pick<Sessions<Session>, 'add' | 'setFocused' | 'targetChanged' | 'refreshAll' | 'refreshThread'>;
+  threadList: ThreadList;
+  sources: AttachmentSources;
+  images: ImageCache;
+  retired: Pick<RetiredDialect, 'offerSwitch'>;
+  /** How web links in references open; `vscode.env.openExternal` unless a test records them. */
+  openLink: LinkOpener;
+  /** The panels report what they show (test runs: see `rendered` in protocol.ts). */
+  reportRenders: boolean;
+}
