@@ -5,26 +5,25 @@
 // answered in panelRequests.ts.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ChatEvent, QueuedSend } from '../../core/chat/chatEvents';
+import type { ChatEvent } from '../../core/chat/chatEvents';
 import { detectImageMime } from '../../core/attachments/imageTypes';
 import type { ContextLimits, Message, ThreadMeta } from '../../core/model';
-import type { HostMessage, QueuedMessage, RenderReport, Surface, ViewState, WebviewMessage } from '../../shared/protocol';
+import type { HostMessage, RenderReport, Surface, WebviewMessage } from '../../shared/protocol';
 import { assertNever, isWebviewMessage } from '../../shared/protocol';
 import { connectionFor } from '../connection/backends';
 import { readSettings } from '../connection/settings';
 import { Disposable } from '../disposable';
-import { currentWorkspaceFolder, workspaceInit } from '../workspace';
+import { workspaceInit } from '../workspace';
 import { ContextGaugeUpdates } from './contextGaugeUpdates';
 import { DeltaPosts } from './deltaPosts';
 import { filesApiFetcher } from './imageCache';
 import type { PanelServices } from './panelServices';
 import { handleWebviewMessage } from './panelRequests';
+import { buildState, queuedView } from './panelState';
 import type { ShownSource } from './sourceMarks';
 import { checkSources, markSources, sourcesOf } from './sourceMarks';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
 
-/** Messages a panel opens a thread with: the newest ones; older pages follow as it scrolls up. */
-const OPENING_PAGE = 200;
 /** Bytes that cross the webview bridge as base64; bigger files go through the file picker. */
 const MAX_PASTE_BYTES = 20 * 1024 * 1024;
 /** Schemes a drop may name: the user's files, local or in a remote workspace. */
@@ -226,7 +225,7 @@ export abstract class PanelSession extends Disposable {
     // Its thread may be another now, whether or not its webview is there to show it.
     this.services.sessions.targetChanged();
     if (!this.ready) return;
-    const { state, sources } = await this.buildState();
+    const { state, sources } = await buildState(this.services, this.currentThreadId, this.surface, this.threads());
     this.shownSources = sources;
     // The state holds the reply as far as it has come: deltas waiting for the next frame are in it.
     this.deltas.clear();
@@ -379,64 +378,6 @@ export abstract class PanelSession extends Disposable {
     const states = await Promise.all(shown.map((s) => this.services.sources.checker.check(s.source)));
     if (states.some((state, i) => state !== shown[i]!.state)) await this.refresh();
   }
-
-  private async buildState(): Promise<{ state: ViewState; sources: Map<string, ShownSource> }> {
-    const { chat, apiKey, nextMessage, threadList } = this.services;
-    const settings = readSettings();
-    const currentThreadId = this.currentThreadId;
-    const needsApiKey = settings.provider.keyRequired && !(await apiKey.has());
-    const { messages, hasOlder, sources } = currentThreadId ? await this.shownMessages(currentThreadId) : { messages: [], hasOlder: false, sources: new Map<string, ShownSource>() };
-    // Read after the last await: a reply stored while the messages were read is final and must
-    // not also be shown as still streaming (the panel would keep a stale streaming copy of it).
-    const streaming = currentThreadId ? chat.replyInProgress(currentThreadId) : undefined;
-    const state: ViewState = {
-      needsApiKey,
-      provider: settings.provider.label,
-      baseUrl: settings.baseUrl,
-      model: settings.model,
-      threads: this.threads(),
-      currentThreadId,
-      messages,
-      hasOlder,
-      streaming: streaming && !messages.some((m) => m.id === streaming.messageId) ? streaming : undefined,
-      pending: nextMessage.pending(currentThreadId),
-      runLimits: nextMessage.runLimits(currentThreadId),
-      queued: currentThreadId ? queuedView(chat.queued(currentThreadId)) : [],
-      surface: this.surface,
-      listFilter: threadList.filter,
-      workspaceFolder: currentWorkspaceFolder(),
-      l10nBundle: vscode.l10n.bundle,
-      reportRenders: this.services.reportRenders,
-    };
-    return { state, sources };
-  }
-
-  /**
-   * The thread's newest page (never the whole thread: it may hold 100,000 messages), file
-   * attachments whose source changed or is gone marked. Checking the sources awaits, and a message
-   * stored meanwhile would be missing from the state (its own event went to the panel before the
-   * state): so the page is read again until none came in.
-   */
-  private async shownMessages(threadId: string): Promise<{ messages: Message[]; hasOlder: boolean; sources: Map<string, ShownSource> }> {
-    const { store, sources: attachmentSources } = this.services;
-    const stamp = () => {
-      const t = store.get(threadId);
-      return t ? `${t.messageCount} ${t.updatedAt}` : '';
-    };
-    for (let attempt = 1; ; attempt++) {
-      const before = stamp();
-      const { messages, hasOlder } = await store.page(threadId, { limit: OPENING_PAGE });
-      const sources = sourcesOf(messages);
-      if (sources.size === 0) return { messages, hasOlder, sources };
-      await checkSources(sources, attachmentSources.checker);
-      if (stamp() === before || attempt === 3) return { messages: markSources(messages, sources), hasOlder, sources };
-    }
-  }
-}
-
-/** Queued messages as the panel shows them. */
-export function queuedView(queued: readonly QueuedSend[]): QueuedMessage[] {
-  return queued.map((q) => ({ id: q.id, text: q.text, attachments: q.attachments.map((a) => a.name) }));
 }
 
 function parseDroppedUri(text: string): vscode.Uri | undefined {
