@@ -31,6 +31,7 @@ import type { PanelSession } from './host/panel/panelSession';
 import { Sessions } from './host/panel/sessions';
 import type { Prompts } from './host/prompts';
 import { windowPrompts } from './host/prompts';
+import { traceToFile } from './host/sendTraceFile';
 import type { ThreadlineTestApi } from './host/testApi';
 import { createTestSeams } from './host/testSeams';
 
@@ -50,7 +51,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
   // Set only by the integration suite (test mode), to stand the stand-in in for another server.
   let testFetch: typeof fetch | undefined;
   const backendFor = (kind: BackendKind): Backend => createBackend(kind, readSettings(), apiKey, testFetch);
-  const { events, activity, threads, chat, dispose: disposeChat } = createChat({ store, backendFor, settings: () => readSettings(), onProblem: (m) => output.warn(m) });
+  const trace = traceToFile();
+  const { events, activity, threads, chat, dispose: disposeChat } = createChat({ store, backendFor, settings: () => readSettings(), onProblem: (m) => output.warn(m), ...(trace ? { trace } : {}) });
   let prompts: Prompts = windowPrompts;
   const withProgress = seams?.withProgress ?? ((options, task) => vscode.window.withProgress(options, task));
 
@@ -78,6 +80,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
     retired,
     openLink: seams?.openLink ?? ((uri) => vscode.env.openExternal(uri)),
     reportRenders: testMode,
+    ...(trace ? { trace } : {}),
   };
   const view = new ChatViewProvider(services, context.workspaceState);
   const editors = new EditorPanels(services);
@@ -94,6 +97,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
   sessions.targetChanged();
 
   context.subscriptions.push(
+    apiKey,
     { dispose: disposeChat },
     sessions,
     nextMessage,

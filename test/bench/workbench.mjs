@@ -17,6 +17,9 @@ if (!fs.existsSync(CHROMIUM)) {
   ensureTools({ quiet: true });
   console.log('Threadline workbench benchmark: the panel in code-server + Chromium, replies from the stand-in through the openai SDK and the extension host');
   const standIn = await startStandIn({ logFile: path.join(CACHE, 'stand-in-bench.log') });
+  // The extension host (code-server passes its environment on) records each step of a send here.
+  process.env.THREADLINE_TRACE_FILE = path.join(CACHE, 'send-trace.jsonl');
+  fs.rmSync(process.env.THREADLINE_TRACE_FILE, { force: true });
   try {
     await runE2e({ standInUrl: standIn.url, files: [path.join(here, 'workbenchSteps.mjs')] });
   } finally {

@@ -4,6 +4,7 @@
 // Then a second window on the same library: how long a finished reply in one window takes to
 // show in the other's open panel. Printed, never asserted. Times are taken in the webview's own
 // clock (across two windows: the browser's wall clock, which both pages share).
+import { readFile } from 'node:fs/promises';
 import { expectCount, messages, openChatView, send, sendAndAwaitReply, setApiKey } from '../e2e/support.mjs';
 
 const line = (label, value) => console.log(`    ${label.padEnd(64)} ${value}`);
@@ -55,7 +56,9 @@ function watchReply(body, lastWord) {
     const seen = new Set([...document.querySelectorAll('.message[data-role=assistant]')].map((n) => n.getAttribute('data-id')));
     const bench = { posts: 0 };
     window.__bench = bench;
-    document.querySelector('[data-testid=send]').addEventListener('click', () => { bench.clicked = performance.now(); }, { capture: true, once: true });
+    // Wall-clock times too, the clock the extension host's trace (THREADLINE_TRACE_FILE) uses.
+    const wall = () => performance.timeOrigin + performance.now();
+    document.querySelector('[data-testid=send]').addEventListener('click', () => { bench.clicked = performance.now(); bench.clickedAt = wall(); }, { capture: true, once: true });
     const onMessage = (e) => {
       if (e.data?.type !== 'streamDelta') return;
       bench.posts++;
@@ -66,7 +69,11 @@ function watchReply(body, lastWord) {
     const check = () => {
       const reply = [...document.querySelectorAll('.message[data-role=assistant]')].find((n) => !seen.has(n.getAttribute('data-id')));
       const text = reply?.querySelector('.message-text')?.textContent ?? '';
-      if (bench.firstToken === undefined && text.includes('Echo')) bench.firstToken = performance.now();
+      if (bench.firstToken === undefined && text.includes('Echo')) {
+        bench.firstToken = performance.now();
+        bench.firstTokenAt = wall();
+        requestAnimationFrame(() => { bench.paintedAt = wall(); });
+      }
       if (bench.firstToken !== undefined && done(text)) {
         bench.done = performance.now();
         observer.disconnect();
@@ -76,6 +83,33 @@ function watchReply(body, lastWord) {
     const observer = new MutationObserver(check);
     observer.observe(document.querySelector('[data-testid=transcript]'), { subtree: true, childList: true, characterData: true });
   }, lastWord);
+}
+
+/** The send's steps from the extension host's trace, as ms after Send was pressed, with the webview's own (see watchReply). */
+async function stagesOf(bench) {
+  const file = process.env.THREADLINE_TRACE_FILE;
+  if (!file) return undefined;
+  // The trace is appended as the steps happen; the reply has ended, so the ones it has are there.
+  const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.at >= bench.clickedAt);
+  const at = (stage) => lines.find((r) => r.stage === stage)?.at;
+  const stages = { received: at('received'), connected: at('connected'), stored: at('stored'), requestSent: at('requestSent'), firstByte: at('firstByte'), firstDelta: at('firstDelta'), posted: at('posted'), inDom: bench.firstTokenAt, painted: bench.paintedAt };
+  return Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, v === undefined ? undefined : v - bench.clickedAt]));
+}
+
+/** Prints each step's median time after Send, and what Threadline adds on top of the server's own first-token time. */
+function printStages(what, runs) {
+  const usable = runs.filter((r) => r && r.painted !== undefined && r.requestSent !== undefined && r.firstDelta !== undefined);
+  if (!usable.length) return;
+  console.log(`    ${what} (median of ${usable.length}; ms after Send was pressed):`);
+  const names = { received: 'panel -> host (chat service has it)', connected: 'backend ready (conversation made for a new thread)', stored: 'message stored (written, fsynced)', requestSent: 'request sent', firstByte: 'first byte (status and headers)', firstDelta: 'first delta (SDK)', posted: 'first delta posted to the webview', inDom: 'first word in the webview DOM', painted: 'first word painted (next frame)' };
+  for (const [key, label] of Object.entries(names)) {
+    const values = usable.map((r) => r[key]).filter((v) => v !== undefined);
+    if (values.length) line(`  ${label}`, ms(median(values)));
+  }
+  const sdk = median(usable.map((r) => r.firstDelta - r.requestSent));
+  const total = median(usable.map((r) => r.painted));
+  line('  the server and SDK: request sent -> first delta', ms(sdk));
+  line('  Threadline adds: Send -> painted, minus request -> first delta', ms(total - sdk));
 }
 
 async function waitForBench(t, timeoutMs) {
@@ -109,12 +143,24 @@ export const tests = [
         await watchReply(body, `is over ${i}`);
         await send(t, `Token run ${i}, it is over ${i}`);
         const bench = await waitForBench(t, 30_000);
-        runs.push({ first: bench.firstToken - bench.clicked, firstPost: bench.firstPost - bench.clicked, all: bench.done - bench.clicked });
+        runs.push({ first: bench.firstToken - bench.clicked, firstPost: bench.firstPost - bench.clicked, all: bench.done - bench.clicked, stages: await stagesOf(bench) });
       }
       const warm = runs.slice(1);
       line('Send pressed -> first streamDelta post reaches the webview', `${ms(median(warm.map((r) => r.firstPost)))}  (median of ${warm.length})`);
       line('Send pressed -> first word of the reply in the webview DOM', ms(median(warm.map((r) => r.first))));
       line('Send pressed -> whole 8-word reply in the DOM', ms(median(warm.map((r) => r.all))));
+      printStages('a message in a thread with a conversation already', warm.map((r) => r.stages));
+      // The first message of a new thread also makes its conversation on the server first.
+      const fresh = [];
+      for (let i = 0; i < 5; i++) {
+        await t.runCommand(t.page, 'Threadline: New Thread');
+        await t.webview().locator('[data-testid=transcript] .message').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => {});
+        const body = t.webview().locator('body');
+        await watchReply(body, `fresh ${i}`);
+        await send(t, `New thread ${i}, fresh ${i}`);
+        fresh.push(await stagesOf(await waitForBench(t, 30_000)));
+      }
+      printStages("a new thread's first message", fresh);
     },
   },
   {

@@ -151,6 +151,11 @@ export async function startStandIn(options: StandInOptions = {}): Promise<StandI
   }
 
   const server = createServer((req, res) => void handle(req, res));
+  // Idle connections stay open longer than a client keeps them for reuse (undici: 4 s), as real
+  // servers do: a server closing first races the client's next request on that connection, which
+  // then fails with ECONNRESET on a busy machine.
+  server.keepAliveTimeout = 60_000;
+  server.headersTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());

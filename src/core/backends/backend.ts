@@ -17,6 +17,8 @@ export interface ReplyRequest {
   limits?: ContextLimits;
   /** Aborts the request; the reply then ends by throwing (the caller keeps the partial text). */
   signal: AbortSignal;
+  /** Told when the request goes out and when the server first answers (see chat/sendTrace.ts). */
+  trace?: (stage: 'requestSent' | 'firstByte') => void;
 }
 
 /**

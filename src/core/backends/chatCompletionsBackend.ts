@@ -48,7 +48,9 @@ export class ChatCompletionsBackend implements Backend {
     };
     const maxTokens = request.limits?.maxCompletionTokens;
     if (maxTokens !== undefined) body[this.options.maxTokensField] = maxTokens;
+    request.trace?.('requestSent');
     const stream = await this.client().chat.completions.create(body, { signal: request.signal });
+    request.trace?.('firstByte');
 
     let finishReason: FinishReason = null;
     let usage: Usage | undefined;

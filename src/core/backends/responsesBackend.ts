@@ -48,10 +48,12 @@ export class ResponsesBackend implements Backend {
       yield* this.replyWithTrimmedContext(client, conversation, request);
       return;
     }
+    request.trace?.('requestSent');
     const stream = await client.responses.create(
       { model: request.model, conversation, input: [toInputItem(request.input)], stream: true, ...limitParams(request.limits) },
       { signal: request.signal },
     );
+    request.trace?.('firstByte');
     const { done } = yield* readResponse(stream, request.signal);
     yield done;
   }

@@ -18,6 +18,7 @@ import type { FileNames } from './fileNames';
 import { collectReply } from './replyCollector';
 import { SendQueue } from './sendQueue';
 import type { ThreadActions } from './threadActions';
+import type { SendTrace } from './sendTrace';
 import type { ReplyInProgress, ThreadActivity } from './threadActivity';
 
 export interface ChatServiceDeps {
@@ -32,6 +33,8 @@ export interface ChatServiceDeps {
   now?: () => number;
   /** Told about failures that stop nothing (a reply that could not be saved). */
   onProblem?: (message: string) => void;
+  /** Told each step of a send (the benchmark's stages). */
+  trace?: SendTrace;
 }
 
 /** What Continue sends: the model reads it as "go on from where the reply stopped". */
@@ -70,6 +73,7 @@ export class ChatService {
     if (this.disposed) throw new SendError(shuttingDown());
     if (!text.trim() && attachments.length === 0) throw new SendError(l10n.t('Type a message to send.'));
     if (this.deps.activity.isDeleting(threadId)) throw new SendError(l10n.t('That thread is being deleted.'));
+    this.deps.trace?.('received', threadId);
     // Claimed before the first await, so a second send to this thread queues at once.
     const controller = new AbortController();
     if (!this.deps.activity.claim(threadId, controller)) return this.queue.add({ id: newLocalId('msg'), threadId, text, attachments, ...(runLimits ? { runLimits } : {}) });
@@ -198,6 +202,7 @@ export class ChatService {
     const health = store.health.writable ? store.health : await store.retryWrites();
     if (!health.writable) throw new SendError(new LibraryUnavailableError(health.problem).message);
     const { backend, model } = await this.connect(threadId, signal);
+    this.deps.trace?.('connected', threadId);
     const input: Message = {
       id: newLocalId('msg'),
       threadId,
@@ -213,11 +218,13 @@ export class ChatService {
       const message = err instanceof LibraryUnavailableError ? err.message : l10n.t('Could not save your message: {0}', describeError(err).message);
       throw new SendError(message, { cause: err });
     }
+    this.deps.trace?.('stored', threadId);
     events.emit({ type: 'message', message: input });
-    if (thread.messageCount === 1 && thread.title === DEFAULT_THREAD_TITLE && !thread.titleLocked) {
-      thread = await threads.retitle(thread, text.trim() ? text : attachments.map((a) => a.name).join(', '));
-    }
-    threads.changed();
+    // A first message's title, and the list's news of the message, follow while the request is
+    // on its way: neither is worth a moment of the wait for the first word.
+    const first = thread.messageCount === 1 && thread.title === DEFAULT_THREAD_TITLE && !thread.titleLocked;
+    const titled = first ? threads.retitle(thread, text.trim() ? text : attachments.map((a) => a.name).join(', ')) : Promise.resolve(thread);
+    void titled.then(() => threads.changed());
     // Nothing is read yet: a dialect that keeps the thread on the server may never ask.
     return { thread, backend, model, input, history: store.historyBefore(threadId, input.id) };
   }
@@ -228,11 +235,15 @@ export class ChatService {
     const createdAt = this.now();
     activity.replyStarted(thread.id, messageId);
     events.emit({ type: 'streamStart', threadId: thread.id, messageId });
-    const request: ReplyRequest = { thread, history, input, model, signal: controller.signal };
+    const { trace } = this.deps;
+    const request: ReplyRequest = { thread, history, input, model, signal: controller.signal, ...(trace ? { trace: (stage: 'requestSent' | 'firstByte') => trace(stage, thread.id) } : {}) };
     // A run's own limits override the thread's, field by field (as Assistants' run parameters do).
     const limits = { ...thread.limits, ...runLimits };
     if (Object.keys(limits).length) request.limits = limits;
+    let first = true;
     const { text, annotations, model: replyModel, ...ending } = await collectReply(backend, request, (delta) => {
+      if (first) trace?.('firstDelta', thread.id);
+      first = false;
       activity.replyGrew(thread.id, delta);
       events.emit({ type: 'streamDelta', threadId: thread.id, messageId, text: delta });
     });

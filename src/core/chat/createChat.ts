@@ -6,6 +6,7 @@ import type { BackendKind } from '../model';
 import { ChatEvents } from './chatEvents';
 import { ChatService } from './chatService';
 import { FileNames } from './fileNames';
+import type { SendTrace } from './sendTrace';
 import { ThreadActions } from './threadActions';
 import { ThreadActivity } from './threadActivity';
 
@@ -17,6 +18,8 @@ export interface ChatDeps {
   now?: () => number;
   /** Told about failures that stop nothing (a title or a reply that could not be saved). */
   onProblem?: (message: string) => void;
+  /** Told each step of a send (the benchmark's stages). */
+  trace?: SendTrace;
 }
 
 export interface Chat {
@@ -35,7 +38,7 @@ export function createChat(deps: ChatDeps): Chat {
   const activity = new ThreadActivity();
   const fileNames = new FileNames();
   const threads = new ThreadActions({ store, backendFor, defaultBackend: () => deps.settings().backend, events, activity, fileNames, ...optional });
-  const chat = new ChatService({ store, backendFor, model: () => deps.settings().model, events, activity, threads, fileNames, ...optional });
+  const chat = new ChatService({ store, backendFor, model: () => deps.settings().model, events, activity, threads, fileNames, ...optional, ...(deps.trace ? { trace: deps.trace } : {}) });
   return {
     events,
     activity,

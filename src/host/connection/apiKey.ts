@@ -4,23 +4,49 @@ import * as vscode from 'vscode';
 const API_KEY_SECRET = 'threadline.apiKey';
 
 export class ApiKeyStore {
-  constructor(private readonly secrets: vscode.SecretStorage) {}
+  /**
+   * The key as last read: every send and every request asks for it, and SecretStorage is a round
+   * trip (in a browser-based VS Code, to the browser and back). Read again when it changes, in
+   * this window or another.
+   */
+  private cached: Promise<string | undefined> | undefined;
+  private readonly subscription: vscode.Disposable;
 
-  async get(): Promise<string | undefined> {
-    const key = await this.secrets.get(API_KEY_SECRET);
-    return key && key.trim() !== '' ? key : undefined;
+  constructor(private readonly secrets: vscode.SecretStorage) {
+    this.subscription = secrets.onDidChange((e) => {
+      if (e.key === API_KEY_SECRET) this.cached = undefined;
+    });
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+
+  get(): Promise<string | undefined> {
+    this.cached ??= Promise.resolve(this.secrets.get(API_KEY_SECRET)).then(
+      (key) => (key && key.trim() !== '' ? key : undefined),
+      (err: unknown) => {
+        this.cached = undefined;
+        throw err;
+      },
+    );
+    return this.cached;
   }
 
   async has(): Promise<boolean> {
     return (await this.get()) !== undefined;
   }
 
-  set(key: string): Thenable<void> {
-    return this.secrets.store(API_KEY_SECRET, key.trim());
+  async set(key: string): Promise<void> {
+    this.cached = undefined;
+    await this.secrets.store(API_KEY_SECRET, key.trim());
+    this.cached = undefined;
   }
 
-  clear(): Thenable<void> {
-    return this.secrets.delete(API_KEY_SECRET);
+  async clear(): Promise<void> {
+    this.cached = undefined;
+    await this.secrets.delete(API_KEY_SECRET);
+    this.cached = undefined;
   }
 
   onDidChange(listener: () => void): vscode.Disposable {

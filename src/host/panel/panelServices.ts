@@ -12,6 +12,7 @@ import type { ApiKeyStore } from '../connection/apiKey';
 import type { ThreadList } from '../library/threadList';
 import type { AttachmentSources } from './attachmentSources';
 import type { ImageCache } from './imageCache';
+import type { HostTrace } from '../sendTraceFile';
 import type { LinkOpener } from './references';
 import type { Session, Sessions } from './sessions';
 
@@ -35,4 +36,6 @@ export interface PanelServices {
   openLink: LinkOpener;
   /** The panels report what they show (test runs: see `rendered` in protocol.ts). */
   reportRenders: boolean;
+  /** The benchmark's record of a send's steps (see sendTraceFile.ts); undefined outside it. */
+  trace?: HostTrace;
 }

@@ -41,7 +41,15 @@ export abstract class PanelSession extends Disposable {
   /** Keeps the context gauge of the shown thread current. */
   readonly gauge: ContextGaugeUpdates;
   /** The reply's deltas, joined to at most one post a frame. */
-  private readonly deltas = new DeltaPosts((d) => this.post({ type: 'streamDelta', ...d }));
+  private readonly deltas = new DeltaPosts((d) => {
+    if (this.services.trace && d.messageId !== this.tracedReply) {
+      this.tracedReply = d.messageId;
+      this.services.trace('posted', d.threadId);
+    }
+    this.post({ type: 'streamDelta', ...d });
+  });
+  /** The reply whose first post the benchmark's trace has. */
+  private tracedReply: string | undefined;
 
   constructor(readonly services: PanelServices, readonly surface: Surface, options: { sidePanel?: boolean } = {}) {
     super();

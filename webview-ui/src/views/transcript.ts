@@ -57,6 +57,8 @@ interface Stream {
   id: string;
   node: HTMLElement;
   markdown: StreamingMarkdown;
+  /** Some of its text is drawn (later text waits for a frame). */
+  drawn: boolean;
 }
 
 /**
@@ -211,7 +213,7 @@ export class Transcript {
       // The list measures the row (ResizeObserver) and keeps the view at the end if it was there.
       afterDraw: () => this.actions.rendered?.(),
     });
-    this.stream = { id: messageId, node, markdown };
+    this.stream = { id: messageId, node, markdown, drawn: textSoFar !== '' };
     this.spoken.start(textSoFar);
     markdown.append(textSoFar);
     markdown.flush();
@@ -219,11 +221,19 @@ export class Transcript {
     this.updateEmpty();
   }
 
-  /** Queues streamed text; it is drawn with the next frame. */
+  /**
+   * Queues streamed text; it is drawn with the next frame. The reply's first text is drawn at
+   * once: the first word is what the user waits for, and one frame is a sixth of the wait.
+   */
   appendDelta(messageId: string, text: string): void {
-    if (messageId !== this.stream?.id) return;
-    this.stream.markdown.append(text);
+    const stream = this.stream;
+    if (messageId !== stream?.id) return;
+    stream.markdown.append(text);
     this.spoken.append(text);
+    if (!stream.drawn) {
+      stream.drawn = true;
+      stream.markdown.flush();
+    }
   }
 
   /** Ends the stream's drawing; its row goes with the caller's next refresh. */
