@@ -5,7 +5,8 @@
 import { appendFileSync } from 'node:fs';
 import type { SendStage } from '../core/chat/sendTrace';
 
-export type TraceStage = SendStage | 'posted';
+/** The chat service's steps, and the panel's: the `send` arrived from the webview, the first text posted back. */
+export type TraceStage = SendStage | 'panelReceived' | 'posted';
 export type HostTrace = (stage: TraceStage, threadId: string) => void;
 
 export function traceToFile(file = process.env.THREADLINE_TRACE_FILE): HostTrace | undefined {

@@ -92,7 +92,7 @@ async function stagesOf(bench) {
   // The trace is appended as the steps happen; the reply has ended, so the ones it has are there.
   const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.at >= bench.clickedAt);
   const at = (stage) => lines.find((r) => r.stage === stage)?.at;
-  const stages = { received: at('received'), connected: at('connected'), stored: at('stored'), requestSent: at('requestSent'), firstByte: at('firstByte'), firstDelta: at('firstDelta'), posted: at('posted'), inDom: bench.firstTokenAt, painted: bench.paintedAt };
+  const stages = { panelReceived: at('panelReceived'), received: at('received'), connected: at('connected'), stored: at('stored'), requestSent: at('requestSent'), firstByte: at('firstByte'), firstDelta: at('firstDelta'), posted: at('posted'), inDom: bench.firstTokenAt, painted: bench.paintedAt };
   return Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, v === undefined ? undefined : v - bench.clickedAt]));
 }
 
@@ -101,7 +101,7 @@ function printStages(what, runs) {
   const usable = runs.filter((r) => r && r.painted !== undefined && r.requestSent !== undefined && r.firstDelta !== undefined);
   if (!usable.length) return;
   console.log(`    ${what} (median of ${usable.length}; ms after Send was pressed):`);
-  const names = { received: 'panel -> host (chat service has it)', connected: 'backend ready (conversation made for a new thread)', stored: 'message stored (written, fsynced)', requestSent: 'request sent', firstByte: 'first byte (status and headers)', firstDelta: 'first delta (SDK)', posted: 'first delta posted to the webview', inDom: 'first word in the webview DOM', painted: 'first word painted (next frame)' };
+  const names = { panelReceived: 'panel -> host (the webview message arrives)', received: 'the chat service has it (key checked, thread, chips taken)', connected: 'backend ready (conversation made for a new thread)', stored: 'message stored (written, fsynced)', requestSent: 'request sent', firstByte: 'first byte (status and headers)', firstDelta: 'first delta (SDK)', posted: 'first delta posted to the webview', inDom: 'first word in the webview DOM', painted: 'first word painted (next frame)' };
   for (const [key, label] of Object.entries(names)) {
     const values = usable.map((r) => r[key]).filter((v) => v !== undefined);
     if (values.length) line(`  ${label}`, ms(median(values)));

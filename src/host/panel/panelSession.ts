@@ -290,6 +290,10 @@ export abstract class PanelSession extends Disposable {
       case 'focus':
         this.services.sessions.setFocused(this, message.focused);
         return;
+      case 'send':
+        this.services.trace?.('panelReceived', this.currentThreadId ?? '');
+        await handleWebviewMessage(this, message);
+        return;
       case 'rendered':
         this.lastReport = message.report;
         for (const waiter of [...this.reportWaiters]) waiter(message.report);
