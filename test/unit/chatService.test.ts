@@ -22,7 +22,7 @@ const stored = (messages: Message[]) => messages.map((m) => ({ role: m.role, tex
 
 describe('ChatService', () => {
   test('a send stores the user message and the reply, with events in order and one streamEnd', async () => {
-    const { store, backend, chat, threads, events } = await harness();
+    const { store, backend, chat, threads, events, lists } = await harness();
     backend.script({ delta: 'Hel' }, { delta: 'lo!' }, { done: { status: 'complete', usage: { inputTokens: 3, outputTokens: 2 }, remoteId: 'msg_r1' } });
     const thread = await threads.createThread();
     events.length = 0;
@@ -44,8 +44,7 @@ describe('ChatService', () => {
     assert.equal(reply.model, 'test-model');
     assert.equal(chat.isStreaming(thread.id), false);
     // The list the UI shows ends up reflecting the finished exchange.
-    const lastList = events.filter((e) => e.type === 'threadsChanged').at(-1);
-    assert.equal(lastList?.type === 'threadsChanged' && lastList.threads[0]?.messageCount, 2);
+    assert.equal(lists.at(-1)?.[0]?.messageCount, 2);
   });
 
   test('the reply request carries the remote thread, earlier history, the input and the model', async () => {
@@ -61,12 +60,12 @@ describe('ChatService', () => {
   });
 
   test('the first message titles a new thread; later messages do not', async () => {
-    const { store, chat, threads, events } = await harness();
+    const { store, chat, threads, events, lists } = await harness();
     const thread = await threads.createThread();
     assert.equal(thread.title, 'New thread');
     await chat.send(thread.id, '  How do I reverse a list in Python?\nThanks');
     assert.equal(store.get(thread.id)?.title, 'How do I reverse a list in Python?');
-    assert.ok(events.some((e) => e.type === 'threadsChanged' && e.threads[0]?.title === 'How do I reverse a list in Python?'));
+    assert.ok(lists.some((list) => list[0]?.title === 'How do I reverse a list in Python?'), 'the list was told of the title');
     await chat.send(thread.id, 'Something else entirely');
     assert.equal(store.get(thread.id)?.title, 'How do I reverse a list in Python?');
   });

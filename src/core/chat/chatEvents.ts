@@ -3,10 +3,11 @@
 import * as l10n from '@vscode/l10n';
 import type { UploadRequest } from '../backends/backend';
 import type { ErrorKind } from '../backends/errors';
-import type { ContentPart, ContextLimits, Message, ThreadMeta } from '../model';
+import type { ContentPart, ContextLimits, Message } from '../model';
 
 export type ChatEvent =
-  | { type: 'threadsChanged'; threads: ThreadMeta[] }
+  /** The library changed (a thread's title, flags or messages, a thread added or gone): read it again. */
+  | { type: 'threadsChanged' }
   | { type: 'message'; message: Message }
   | { type: 'streamStart'; threadId: string; messageId: string }
   | { type: 'streamDelta'; threadId: string; messageId: string; text: string }

@@ -229,7 +229,7 @@ export class ThreadActions {
 
   /** Tells the listeners the library changed (after a change stored elsewhere, such as a send). */
   changed(): void {
-    this.deps.events.emit({ type: 'threadsChanged', threads: this.deps.store.list() });
+    this.deps.events.emit({ type: 'threadsChanged' });
   }
 
   dispose(): void {

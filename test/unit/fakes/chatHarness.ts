@@ -6,7 +6,7 @@ import type { ChatService } from '../../../src/core/chat/chatService';
 import { createChat } from '../../../src/core/chat/createChat';
 import type { ThreadActions } from '../../../src/core/chat/threadActions';
 import type { ThreadActivity } from '../../../src/core/chat/threadActivity';
-import type { BackendKind } from '../../../src/core/model';
+import type { BackendKind, ThreadMeta } from '../../../src/core/model';
 import { ThreadStore } from '../../../src/core/library/threadStore';
 import { FakeBackend } from './fakeBackend';
 import { steppingClock, tempDir } from './fixtures';
@@ -20,6 +20,8 @@ export interface ChatHarness {
   activity: ThreadActivity;
   /** Every event since the start. */
   events: ChatEvent[];
+  /** The library's list as it stood at each `threadsChanged`. */
+  lists: ThreadMeta[][];
   /** Resolves with the first event of `type` from now on. */
   next: <T extends ChatEvent['type']>(type: T) => Promise<Extract<ChatEvent, { type: T }>>;
   /** A second store on the same folder, as after a restart. */
@@ -33,7 +35,11 @@ export async function chatHarness(backend = new FakeBackend(), backendFor?: (kin
   const store = await ThreadStore.open(dir, { now });
   const { chat, threads, activity, events: bus } = createChat({ store, backendFor: backendFor ?? (() => backend), settings: () => ({ model: 'test-model', backend: 'responses' }), now });
   const events: ChatEvent[] = [];
-  bus.onEvent((e) => events.push(e));
+  const lists: ThreadMeta[][] = [];
+  bus.onEvent((e) => {
+    events.push(e);
+    if (e.type === 'threadsChanged') lists.push(store.list());
+  });
   const next = <T extends ChatEvent['type']>(type: T) =>
     new Promise<Extract<ChatEvent, { type: T }>>((resolve) => {
       const sub = bus.onEvent((e) => {
@@ -42,5 +48,5 @@ export async function chatHarness(backend = new FakeBackend(), backendFor?: (kin
         resolve(e as Extract<ChatEvent, { type: T }>);
       });
     });
-  return { dir, store, backend, chat, threads, activity, events, next, reopen: () => ThreadStore.open(dir, { now }) };
+  return { dir, store, backend, chat, threads, activity, events, lists, next, reopen: () => ThreadStore.open(dir, { now }) };
 }
