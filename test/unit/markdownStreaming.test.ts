@@ -85,6 +85,16 @@ describe('BlockSplitter', () => {
     assert.equal(splitter.tail, 'after\n');
   });
 
+  test('after a blank line, a line at the margin ends the block with its first character; an indented one does not', () => {
+    const splitter = new BlockSplitter();
+    assert.deepEqual(splitter.append('First.\n\nN'), ['First.']);
+    assert.deepEqual(splitter.open, { lines: [], partial: 'N' });
+    const indented = new BlockSplitter();
+    assert.deepEqual(indented.append('- item\n\n  '), []);
+    assert.deepEqual(indented.append('more of the item\nafter'), []);
+    assert.equal(indented.tail, '- item\n\n  more of the item\nafter');
+  });
+
   test('a fence or list at the margin ends the paragraph before it; a fence ends right after its closing line', () => {
     assert.deepEqual(splitBlocks('Some code:\n```js\nx\n```\nafter\n- one\n- two\n* three\n2. not a new list'), [
       'Some code:',
