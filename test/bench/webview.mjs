@@ -9,7 +9,8 @@
 //     second, from the page harness's stand-in host: the webview alone (the real path through the
 //     extension host is test/bench/workbench.mjs)
 //   - main-thread work per delta appended to a 1 MB reply vs a 1 KB one: paragraphs, one open code
-//     fence, one list with no blank lines
+//     fence, one list with no blank lines, one paragraph with no line breaks
+//   - one 1 MB paragraph streamed in 4 KB deltas (one a frame) vs the same paragraph in one delta
 //   - time to first visible token: from the host posting the first delta to the text in the DOM
 // Time to first token over the raw stream (SDK + stand-in) is test/bench/ttft.ts; from Send to the
 // first word in the DOM through the extension host, test/bench/workbench.mjs.
@@ -150,15 +151,20 @@ async function throughput(browser, server) {
   await page.close();
 }
 
+/** A sentence of a long paragraph: inline markdown of the usual kinds, no line break. */
+const SENTENCE = 'The panel draws **bold** words, `inline code` and [a link](https://example.com/page) in one long paragraph. ';
+
 /**
  * What a reply streams as: its text so far (`size` bytes, the open block being the shape's own)
  * and the i-th delta after that. Prose is paragraphs; code is one open fence; a list is one list
- * with no blank lines; each delta is a word, with a new paragraph / line / item every 20 words.
+ * with no blank lines; each delta is a word, with a new paragraph / line / item every 20 words. A
+ * paragraph is one paragraph with no line break, and each delta a word, some bold or code.
  */
 const SHAPES = {
   prose: { line: 'lorem ipsum dolor sit amet consectetur '.repeat(10) + '\n\n', head: '', delta: (i) => `${i % 20 === 19 ? '\n\n' : ''}word${i} ` },
   code: { line: '  const value = compute(items, "some text", 42); // comment\n', head: '```ts\n', delta: (i) => `${i % 20 === 19 ? '\n' : ''}word${i} ` },
   list: { line: '- an item with **bold** words and `code` in it\n', head: '', delta: (i) => `${i % 20 === 19 ? '\n- ' : ''}word${i} ` },
+  paragraph: { line: SENTENCE, head: '', delta: (i) => (i % 10 === 3 ? `**word${i}** ` : i % 10 === 7 ? `\`word${i}\` ` : `word${i} `) },
 };
 
 /** Main-thread time per delta appended to a reply already `size` bytes long of `shape`, one delta per frame. */
@@ -191,6 +197,43 @@ async function costPerDelta(browser, server, size, shape) {
   await page.close();
   // The frames' own cost (the loop, painting) is measured without deltas and taken off.
   return Object.fromEntries(Object.keys(busy).map((key) => [key, Math.max(0, busy[key] - idle[key])]));
+}
+
+/**
+ * One 1 MB paragraph (SENTENCE repeated, no line break): streamed in 4 KB deltas with a frame
+ * after each, and drawn from one delta. Wall time from the first delta to the last one drawn, and
+ * the renderer's main-thread time meanwhile.
+ */
+async function longParagraph(browser, server) {
+  const text = SENTENCE.repeat(Math.floor((1024 * 1024) / SENTENCE.length));
+  // What the reply shows: the sentences without their marks, the last space trimmed.
+  const shownLength = SENTENCE.replace(/\*\*|`|\[|\]\([^)]*\)/g, '').repeat(Math.floor((1024 * 1024) / SENTENCE.length)).trimEnd().length;
+  const run = async (parts) => {
+    const { page, cdp } = await newPage(browser);
+    await openThread(page, server, { count: 1_000, pageSize: PAGE, latencyMs: 0 });
+    const task = await metric(cdp, 'TaskDuration');
+    const wallMs = await page.evaluate(async ({ deltas, length }) => {
+      const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      window.__host.startStream();
+      await frame();
+      const t0 = performance.now();
+      for (const delta of deltas) {
+        window.__host.delta(delta);
+        await frame();
+      }
+      // The last delta may be drawn a frame later (its post is a task of its own).
+      const tail = () => document.querySelector('.message[data-status=streaming] .markdown-tail');
+      while ((tail()?.textContent.length ?? 0) < length) await frame();
+      return performance.now() - t0;
+    }, { deltas: parts, length: shownLength });
+    const taskMs = ((await metric(cdp, 'TaskDuration')) - task) * 1000;
+    await page.close();
+    return `${(wallMs / 1000).toFixed(2)} s (main thread ${(taskMs / 1000).toFixed(2)} s)`;
+  };
+  const deltas = [];
+  for (let i = 0; i < text.length; i += 4096) deltas.push(text.slice(i, i + 4096));
+  line(`one 1 MB paragraph, streamed (${deltas.length} deltas of 4 KB, a frame each)`, await run(deltas));
+  line('one 1 MB paragraph, rendered whole (one delta)', await run([text]));
 }
 
 async function firstVisibleToken(browser, server) {
@@ -247,9 +290,10 @@ async function main() {
     await domAndMemory(browser, server);
     await throughput(browser, server);
     const cost = (c) => `${c.task.toFixed(2)} ms (script ${c.script.toFixed(2)}, style ${c.style.toFixed(2)}, layout ${c.layout.toFixed(2)})`;
-    for (const [shape, label] of [['prose', 'paragraphs'], ['code', 'in one open code fence'], ['list', 'in one list, no blank lines']]) {
+    for (const [shape, label] of [['prose', 'paragraphs'], ['code', 'in one open code fence'], ['list', 'in one list, no blank lines'], ['paragraph', 'in one paragraph, no line break']]) {
       for (const [size, name] of [[1024, '1 KB'], [1024 * 1024, '1 MB']]) line(`main-thread work per delta, reply of ${name} ${label}`, cost(await costPerDelta(browser, server, size, shape)));
     }
+    await longParagraph(browser, server);
     await firstVisibleToken(browser, server);
   } finally {
     await context.close();

@@ -52,6 +52,15 @@ describe('SpokenText', () => {
     assert.deepEqual(pieces.map((p) => p.join('|')), ['', '', '', '', 'One two three four.', '', '', '', '', '', 'Five six seven eight nine ten!']);
     assert.deepEqual(text.finish(), ['Eleven']);
   });
+
+  test('a sentence end cut between deltas, closing quotes and brackets too, is found once the space after it arrives', () => {
+    const reply = 'He said "stop." Then (it ended.) Done!" Right?\' Last';
+    for (let i = 1; i < reply.length; i++) {
+      const text = new SpokenText();
+      const heard = [...text.append(reply.slice(0, i)), ...text.append(reply.slice(i))].join(' ');
+      assert.equal(heard, 'He said "stop." Then (it ended.) Done!" Right?\'', `cut at ${i}`);
+    }
+  });
 });
 
 describe('LiveReply', () => {

@@ -8,28 +8,11 @@ import { JSDOM } from 'jsdom';
 import { renderMarkdown } from '../../webview-ui/src/render/markdown';
 import { BlockSplitter, splitBlocks } from '../../webview-ui/src/render/streamingBlocks';
 import { StreamingMarkdown } from '../../webview-ui/src/render/streamingMarkdown';
+import { chunks, manualFrames, random } from './fakes/streaming';
 
 const { window: jsdomWindow } = new JSDOM('<!doctype html><html><body></body></html>');
 const window = jsdomWindow as unknown as Window;
 const document = window.document;
-
-/** A small deterministic PRNG, so a failure can be replayed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
-  };
-}
-
-function chunks(text: string, next: () => number, max = 12): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < text.length;) {
-    const n = 1 + Math.floor(next() * max);
-    out.push(text.slice(i, i + n));
-    i += n;
-  }
-  return out;
-}
 
 const REPLY = [
   '# Plan',
@@ -102,6 +85,16 @@ describe('BlockSplitter', () => {
     assert.equal(splitter.tail, 'after\n');
   });
 
+  test('after a blank line, a line at the margin ends the block with its first character; an indented one does not', () => {
+    const splitter = new BlockSplitter();
+    assert.deepEqual(splitter.append('First.\n\nN'), ['First.']);
+    assert.deepEqual(splitter.open, { lines: [], partial: 'N' });
+    const indented = new BlockSplitter();
+    assert.deepEqual(indented.append('- item\n\n  '), []);
+    assert.deepEqual(indented.append('more of the item\nafter'), []);
+    assert.equal(indented.tail, '- item\n\n  more of the item\nafter');
+  });
+
   test('a fence or list at the margin ends the paragraph before it; a fence ends right after its closing line', () => {
     assert.deepEqual(splitBlocks('Some code:\n```js\nx\n```\nafter\n- one\n- two\n* three\n2. not a new list'), [
       'Some code:',
@@ -138,29 +131,6 @@ describe('BlockSplitter', () => {
     assert.ok(longestTail < 40, `the tail grew to ${longestTail} characters`);
   });
 });
-
-/** A scheduler the test runs by hand: `frame()` plays the queued callback. */
-function manualFrames() {
-  let queued: (() => void) | undefined;
-  let requests = 0;
-  return {
-    schedule: (callback: () => void) => {
-      requests++;
-      queued = callback;
-      return () => {
-        queued = undefined;
-      };
-    },
-    frame() {
-      const run = queued;
-      queued = undefined;
-      run?.();
-    },
-    get requests() {
-      return requests;
-    },
-  };
-}
 
 describe('StreamingMarkdown', () => {
   test('deltas between two frames are drawn once, with the next frame', () => {

@@ -15,9 +15,15 @@ export interface MarkdownActions {
   footnote?(n: number): Node;
 }
 
-const md = new MarkdownIt({ html: false, linkify: true, breaks: true, typographer: false });
-// A link whose target is refused stays as the text the model wrote, e.g. `[x](command:…)`.
-md.validateLink = (url) => SAFE_LINK.test(url) || SAFE_IMAGE.test(url);
+/** A parser for model output: no raw HTML, bare URLs linked, every line break kept. */
+function newMarkdownIt() {
+  const parser = new MarkdownIt({ html: false, linkify: true, breaks: true, typographer: false });
+  // A link whose target is refused stays as the text the model wrote, e.g. `[x](command:…)`.
+  parser.validateLink = (url) => SAFE_LINK.test(url) || SAFE_IMAGE.test(url);
+  return parser;
+}
+
+const md = newMarkdownIt();
 
 const escapeAttr = (text: string) => md.utils.escapeHtml(text);
 
@@ -44,6 +50,48 @@ function dropLayoutWhitespace(root: ParentNode): void {
       dropLayoutWhitespace(node as Element);
     }
   }
+}
+
+/**
+ * Whether `line`, after a line of paragraph text, goes on with the paragraph rather than start a
+ * heading, list, quote, fence or rule, or underline the paragraph into a heading. (A table's
+ * delimiter row depends on the line before it too; openParagraph.ts sees to that.)
+ */
+export function continuesParagraph(line: string): boolean {
+  const tokens = md.parse(`x\n${line}`, {});
+  return tokens.length === 3 && tokens[0]!.type === 'paragraph_open';
+}
+
+/**
+ * A second parser with the same inline rules, which only looks: after parsing a paragraph's text
+ * it tells whether anything in it is still open, i.e. could pair with text that comes later.
+ */
+const probe = newMarkdownIt();
+let leftOpen = false;
+// Runs where no rule took the character. At `[` that means no link: text after it can still make
+// one when its label has no `]` yet or a `(` follows the `]` (a destination not finished).
+probe.inline.ruler.push('open_bracket', (state, silent) => {
+  if (silent || state.linkLevel > 0 || state.src.charCodeAt(state.pos) !== 0x5b /* [ */) return false;
+  const end = state.md.helpers.parseLinkLabel(state, state.pos, true);
+  if (end < 0 || state.src.charCodeAt(end + 1) === 0x28 /* ( */) leftOpen = true;
+  return false;
+});
+// After pairing: an emphasis or strikethrough mark that can open and found no closer, or a run of
+// backticks left as text (no run of its length after it) would pair with a later one.
+probe.inline.ruler2.push('open_ends', (state) => {
+  leftOpen ||= state.delimiters.some((d) => d.open && d.end < 0) || state.tokens.some((t) => t.type === 'text' && t.content.includes('`'));
+});
+
+/**
+ * Whether the inline markdown `text` is closed: nothing in it (a code span, emphasis,
+ * strikethrough, link or image) is still open, so text after it and a space cannot change how it
+ * renders (see openParagraph.ts for why that is all that can). Conservative: it may answer no for
+ * text that later text cannot change after all (a backtick in a bare URL).
+ */
+export function inlineClosed(text: string): boolean {
+  leftOpen = false;
+  probe.inline.parse(text, probe, {}, []);
+  return !leftOpen;
 }
 
 /** markdown-it's HTML for `source`, before sanitizing (exported for tests). */

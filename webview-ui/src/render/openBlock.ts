@@ -1,5 +1,5 @@
 // Draws the open block of a streaming reply (the one still arriving, see streamingBlocks.ts) so
-// that a frame's work follows what the frame added, not the size of the block. Three shapes that
+// that a frame's work follows what the frame added, not the size of the block. Four shapes that
 // grow long without a blank line are drawn piece by piece:
 //   - a code fence: its frame is drawn once, finished lines are added as plain text and only the
 //     line still arriving is redrawn; it is highlighted once, when the fence closes and the block
@@ -7,15 +7,19 @@
 //   - a list: each finished item is rendered once and its <li> moved into the live list (runs of
 //     <ul>/<ol> that look like one); only the item still arriving is rendered again;
 //   - a table: each finished row is rendered once (with the header, for its alignment) and its
-//     <tr> moved into one live table.
-// Anything else, or a list or table that turns out not to render as one (a rule after a list, a
-// paragraph after a table), is rendered whole on each frame. The pieces are for drawing only:
-// when the block finishes it is rendered whole, once, so the reply ends as correct markdown.
+//     <tr> moved into one live table;
+//   - a paragraph: its older text is rendered once, in pieces cut where nothing can change them
+//     any more, and only the rest is rendered again (openParagraph.ts).
+// Anything else, or a block that turns out not to render as its shape (a rule after a list, a
+// paragraph after a table), is rendered whole on each frame; a paragraph may still turn out a
+// table. The pieces are for drawing only: when the block finishes it is rendered whole, once, so
+// the reply ends as correct markdown.
+import { type InlineClosed, OpenParagraph, startsParagraph } from './openParagraph';
 import { LIST_ITEM, marginFence } from './streamingBlocks';
 
 export type RenderBlock = (markdown: string) => DocumentFragment;
 
-interface Shape {
+export interface Shape {
   /** Draws the block's new lines; false when the block no longer fits the shape. */
   draw(lines: readonly string[], partial: string): boolean;
 }
@@ -195,38 +199,51 @@ class OpenTable implements Shape {
 /** The open block, drawn in the cheapest shape that fits it. */
 export class OpenBlockView {
   private shape: Shape | undefined;
+  /** False once the block turned out not to be a paragraph. */
+  private paragraph = true;
 
-  constructor(private readonly element: HTMLElement, private readonly render: RenderBlock) {}
+  constructor(private readonly element: HTMLElement, private readonly render: RenderBlock, private readonly closed: InlineClosed) {}
 
   /** Draws the open block: its complete lines (the same array, grown, until `restart`) and the line still arriving. */
   draw(lines: readonly string[], partial: string): void {
-    this.shape ??= this.pick(lines);
-    const shape = this.shape ?? new WholeBlock(this.element, this.render);
-    if (shape.draw(lines, partial)) return;
-    this.shape = new WholeBlock(this.element, this.render);
-    this.shape.draw(lines, partial);
+    this.shape ??= this.pick(lines, partial);
+    if (this.shape?.draw(lines, partial)) return;
+    if (this.shape instanceof OpenParagraph) {
+      // Not a paragraph after all (a heading, list or table delimiter row came under it): picked again.
+      this.paragraph = false;
+      this.shape = this.pick(lines, partial);
+      if (this.shape?.draw(lines, partial)) return;
+    }
+    if (this.shape) this.shape = new WholeBlock(this.element, this.render);
+    (this.shape ?? new WholeBlock(this.element, this.render)).draw(lines, partial);
   }
 
   /** The block finished (it is drawn whole elsewhere): the next draw starts the next block. */
   restart(): void {
     this.shape = undefined;
+    this.paragraph = true;
     this.element.replaceChildren();
   }
 
-  /** The shape for a block starting with `lines`, or none while too little of it has arrived to tell. */
-  private pick(lines: readonly string[]): Shape | undefined {
+  /** The shape for a block starting with `lines` and `partial`, or none while too little of it has arrived to tell. */
+  private pick(lines: readonly string[], partial: string): Shape | undefined {
     const first = lines[0];
-    if (first === undefined) return undefined;
-    const fence = marginFence(first);
-    if (fence) return new OpenFence(this.element, this.render, first, fence.char.repeat(fence.length));
-    if (LIST_ITEM.test(first)) return new OpenList(this.element, this.render, siblingOf(first));
-    if (first.includes('|')) {
-      if (lines.length < 2) return undefined;
-      if (TABLE_DELIMITER.test(lines[1]!)) {
+    if (first !== undefined) {
+      const fence = marginFence(first);
+      if (fence) return new OpenFence(this.element, this.render, first, fence.char.repeat(fence.length));
+      if (LIST_ITEM.test(first)) return new OpenList(this.element, this.render, siblingOf(first));
+      if (first.includes('|') && lines.length >= 2 && TABLE_DELIMITER.test(lines[1]!)) {
         const table = OpenTable.start(this.element, this.render, `${first}\n${lines[1]}`);
         if (table) return table;
       }
     }
+    if (this.paragraph) {
+      // The first line's first word tells; a table is told by the line after it, which the paragraph watches for.
+      const paragraph = startsParagraph(first ?? partial, first !== undefined);
+      if (paragraph) return new OpenParagraph(this.element, this.render, this.closed);
+      if (paragraph === undefined) return undefined;
+    }
+    if (first === undefined || (first.includes('|') && lines.length < 2)) return undefined;
     return new WholeBlock(this.element, this.render);
   }
 }

@@ -77,6 +77,10 @@ export class BlockSplitter {
       this.addLine(line, finished);
     }
     this.partial += text.slice(from);
+    // After a blank line, the first character of the next tells: a line not indented ends the
+    // block, so it goes now rather than when that line is complete (a paragraph's first line may
+    // be long, and the finished block would be drawn again with it on each frame meanwhile).
+    if (this.boundary !== undefined && /^\S/.test(this.partial)) this.endBlock(finished, this.boundary);
     return finished;
   }
 

@@ -1,8 +1,10 @@
 // A reply as it streams: deltas are gathered and drawn at most once per animation frame; finished
 // blocks (see streamingBlocks.ts) are rendered once and left alone, and the open tail block is
-// drawn piece by piece (openBlock.ts: a long code fence, list or table is not rendered again on
-// each frame). So the work per frame follows what arrived, not the size of the reply.
+// drawn piece by piece (openBlock.ts: a long code fence, list, table or paragraph is not rendered
+// again on each frame). So the work per frame follows what arrived, not the size of the reply.
+import { inlineClosed } from './markdown';
 import { OpenBlockView, type RenderBlock } from './openBlock';
+import type { InlineClosed } from './openParagraph';
 import { BlockSplitter } from './streamingBlocks';
 
 /** Runs `callback` once, soon; returns a function that cancels it. */
@@ -33,6 +35,8 @@ export const nextFrame: FrameScheduler = (callback) => {
 export interface StreamingOptions {
   /** Renders one block of markdown. */
   render: RenderBlock;
+  /** Whether a paragraph's text so far is closed (markdown.ts's inlineClosed unless given, e.g. counted). */
+  inlineClosed?: InlineClosed;
   schedule?: FrameScheduler;
   /** Called before each drawing (e.g. to note whether the view is scrolled to the end). */
   beforeDraw?(): void;
@@ -55,7 +59,7 @@ export class StreamingMarkdown {
     this.tailElement = container.ownerDocument.createElement('div');
     this.tailElement.className = 'markdown-tail';
     container.append(this.tailElement);
-    this.open = new OpenBlockView(this.tailElement, options.render);
+    this.open = new OpenBlockView(this.tailElement, options.render, options.inlineClosed ?? inlineClosed);
   }
 
   /** Queues `text` for the next frame. */

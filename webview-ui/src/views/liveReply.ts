@@ -7,8 +7,13 @@ const FENCE = /^ {0,3}(`{3,}|~{3,})\s*([\w#+.-]*)/;
 /** Marks that open a line: headings, quotes, list bullets and numbers, task boxes. */
 const LINE_MARKS = /^\s*(?:(?:#{1,6}|>|[-*+]|\d{1,9}[.)])\s+)*(?:\[[ xX]\]\s+)?/;
 const TABLE_DELIMITER = /^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$/;
-/** A sentence ends at . ! ? or … followed by a space (so 3.14 and file.ts do not end one). */
-const SENTENCE_END = /[.!?…]["')\]]*\s/g;
+/**
+ * A sentence ends at . ! ? or … followed by a space (so 3.14 and file.ts do not end one), with at
+ * most MAX_CLOSERS closing quotes or brackets between: a match is never longer than
+ * MAX_CLOSERS + 2, so a scan can go on from just before where the last one stopped.
+ */
+const MAX_CLOSERS = 8;
+const SENTENCE_END = new RegExp(`[.!?…]["')\\]]{0,${MAX_CLOSERS}}\\s`, 'g');
 
 /** Inline markdown to the words it shows: links and images by their text, no emphasis or code marks. */
 function plainWords(text: string): string {
@@ -29,24 +34,37 @@ function rowWords(line: string): string {
     .join(', ');
 }
 
-/** Splits a reply's markdown, as it streams, into the pieces to speak: finished sentences and lines. */
+/**
+ * Splits a reply's markdown, as it streams, into the pieces to speak: finished sentences and lines.
+ * Each delta is looked at once (a long line with no sentence end is not scanned again per delta).
+ */
 export class SpokenText {
   /** Text of the current line not yet spoken. */
   private pending = '';
   /** Part of the current line was spoken already (its marks are gone, and it is no fence). */
   private midLine = false;
+  /** `pending` holds a `|`: the line may be a table row, spoken when it is complete. */
+  private pipe = false;
+  /** How much of `pending` was searched for a sentence end. */
+  private searched = 0;
   private fence: string | undefined;
 
   /** Takes streamed text; returns the pieces it finished. */
   append(text: string): string[] {
     const spoken: string[] = [];
-    const lines = (this.pending + text).split('\n');
-    this.pending = lines.pop()!;
-    for (const line of lines) {
-      this.speakLine(line, spoken);
+    let from = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', from)) {
+      this.speakLine(this.pending + text.slice(from, nl), spoken);
+      this.pending = '';
       this.midLine = false;
+      this.pipe = false;
+      this.searched = 0;
+      from = nl + 1;
     }
-    if (!this.fence && !this.pending.includes('|')) this.speakSentences(spoken);
+    const rest = text.slice(from);
+    this.pending += rest;
+    this.pipe ||= rest.includes('|');
+    if (!this.fence && !this.pipe) this.speakSentences(spoken);
     return spoken;
   }
 
@@ -56,6 +74,8 @@ export class SpokenText {
     this.speakLine(this.pending, spoken);
     this.pending = '';
     this.midLine = false;
+    this.pipe = false;
+    this.searched = 0;
     this.fence = undefined;
     return spoken;
   }
@@ -80,13 +100,16 @@ export class SpokenText {
   private speakSentences(spoken: string[]): void {
     // A line's marks ("1. ", "- ") are left out; a sentence end inside them does not count.
     const from = this.midLine ? 0 : LINE_MARKS.exec(this.pending)![0].length;
-    const rest = this.pending.slice(from);
+    // What was searched before held no sentence end; one may end in what arrived since.
+    SENTENCE_END.lastIndex = Math.max(from, this.searched - MAX_CLOSERS - 1);
     let end = 0;
-    for (const m of rest.matchAll(SENTENCE_END)) end = m.index + m[0].length;
+    for (let m = SENTENCE_END.exec(this.pending); m; m = SENTENCE_END.exec(this.pending)) end = m.index + m[0].length;
+    this.searched = this.pending.length;
     if (!end) return;
-    const words = plainWords(rest.slice(0, end));
+    const words = plainWords(this.pending.slice(from, end));
     if (words) spoken.push(words);
-    this.pending = rest.slice(end);
+    this.pending = this.pending.slice(end);
+    this.searched = this.pending.length;
     this.midLine = true;
   }
 }
