@@ -8,7 +8,7 @@ import { JSDOM } from 'jsdom';
 import { renderMarkdown } from '../../webview-ui/src/render/markdown';
 import { BlockSplitter, splitBlocks } from '../../webview-ui/src/render/streamingBlocks';
 import { StreamingMarkdown } from '../../webview-ui/src/render/streamingMarkdown';
-import { chunks, manualFrames, random } from './fakes/streaming';
+import { chunks, joinParagraphParts, manualFrames, random } from './fakes/streaming';
 
 const { window: jsdomWindow } = new JSDOM('<!doctype html><html><body></body></html>');
 const window = jsdomWindow as unknown as Window;
@@ -235,8 +235,7 @@ describe('StreamingMarkdown', () => {
 });
 
 /** The top-level elements of a streamed container, as if its blocks had not been wrapped in groups. */
-const streamedHtml = (container: Element) =>
-  [...container.querySelectorAll(':scope > .markdown-done > *, :scope > .markdown-tail > *')].map((e) => e.outerHTML).join('');
+const streamedHtml = (container: Element) => joinParagraphParts([...container.querySelectorAll(':scope > .markdown-done > *, :scope > .markdown-tail > *')]);
 const oneShotHtml = (markdown: string) => [...renderMarkdown(markdown, window).children].map((e) => e.outerHTML).join('');
 
 /** Streams `reply` in random small chunks, a frame every few; counts the characters each frame renders. */

@@ -7,9 +7,9 @@ import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { JSDOM } from 'jsdom';
 import { inlineClosed, renderMarkdown } from '../../webview-ui/src/render/markdown';
-import { startsParagraph } from '../../webview-ui/src/render/openParagraph';
+import { PART_CHARS, startsParagraph } from '../../webview-ui/src/render/openParagraph';
 import { StreamingMarkdown } from '../../webview-ui/src/render/streamingMarkdown';
-import { chunks, manualFrames, random } from './fakes/streaming';
+import { chunks, joinParagraphParts, manualFrames, random } from './fakes/streaming';
 
 const { window: jsdomWindow } = new JSDOM('<!doctype html><html><body></body></html>');
 const window = jsdomWindow as unknown as Window;
@@ -17,8 +17,7 @@ const document = window.document;
 
 const oneShotHtml = (markdown: string) => [...renderMarkdown(markdown, window).children].map((e) => e.outerHTML).join('');
 /** The top-level elements of a streamed container, as if its blocks had not been wrapped in groups. */
-const streamedHtml = (container: Element) =>
-  [...container.querySelectorAll(':scope > .markdown-done > *, :scope > .markdown-tail > *')].map((e) => e.outerHTML).join('');
+const streamedHtml = (container: Element) => joinParagraphParts([...container.querySelectorAll(':scope > .markdown-done > *, :scope > .markdown-tail > *')]);
 /** What `markdown` holds as HTML, when it renders as one paragraph. */
 function paragraphHtml(markdown: string): string | undefined {
   const [first, ...rest] = renderMarkdown(markdown, window).children;
@@ -173,6 +172,12 @@ describe('StreamingMarkdown: one long paragraph', () => {
       const [early, late] = [mean(work.slice(20, 220)), mean(work.slice(-200))];
       assert.ok(late < 1.3 * early, `late frames do more than early ones (${late} vs ${early} characters on average)`);
       assert.equal(streamedHtml(container), oneShotHtml(text));
+      // Laid out in parts of at most PART_CHARS characters, so a frame's layout does not grow either.
+      const parts = [...container.querySelectorAll('.markdown-tail > p')];
+      if (shape === 'on one line') {
+        assert.ok(parts.length >= 60_000 / PART_CHARS - 1, `${parts.length} parts`);
+        assert.ok(parts.every((part) => (part.textContent ?? '').length <= PART_CHARS + 4096), 'a part holds more than its share');
+      }
     });
   }
 

@@ -41,3 +41,21 @@ export function manualFrames() {
     },
   };
 }
+
+/**
+ * The elements' HTML with the parts of a long paragraph drawn while it streamed (openParagraph.ts)
+ * joined back into the one paragraph they show: what a one-shot render gives.
+ */
+export function joinParagraphParts(elements: Element[]): string {
+  const html: string[] = [];
+  for (const e of elements) {
+    if (e.classList.contains('paragraph-continued') && html.length) {
+      html[html.length - 1] = html.at(-1)!.replace(/<\/p>$/, `${e.innerHTML}</p>`);
+    } else if (e.tagName === 'P' && e.classList.contains('paragraph-continues')) {
+      html.push(`<p>${e.innerHTML}</p>`);
+    } else {
+      html.push(e.outerHTML);
+    }
+  }
+  return html.join('');
+}

@@ -41,6 +41,15 @@ export type InlineClosed = (markdown: string) => boolean;
 
 /** Tail length at which its older part is settled. */
 const SETTLE_AT = 1024;
+/**
+ * Settled text a paragraph part holds before the next settled piece starts a new part. A browser
+ * lays out a paragraph's whole inline flow again whenever its end changes (about 100 ms a frame at
+ * 1 MB), so while it streams a long paragraph is drawn as a run of parts, each one block of at
+ * most this much text, styled to read as one paragraph (a part after the first has no top margin,
+ * a part before another none below). The whole paragraph, rendered once when it finishes, is one
+ * <p> again; joining the parts' children gives exactly it at every frame.
+ */
+export const PART_CHARS = 16 * 1024;
 /** Characters at the end of the tail left unsettled: a code span or link there may not be finished. */
 const KEEP = 256;
 
@@ -131,7 +140,10 @@ function moveChildren(from: Node, to: Node): void {
 }
 
 export class OpenParagraph implements Shape {
-  private readonly paragraph: Element;
+  /** The paragraph's parts (see PART_CHARS); the last is being filled: settled pieces, then the tail. */
+  private readonly parts: Element[];
+  /** Characters settled into the last part. */
+  private partChars = 0;
   /** The tail's nodes in the paragraph, replaced on each frame. */
   private tail: ChildNode[] = [];
   /** Where the tail starts: a line (lines.length for the line still arriving) and a column. */
@@ -148,7 +160,11 @@ export class OpenParagraph implements Shape {
   private settleAt = SETTLE_AT;
 
   constructor(private readonly element: HTMLElement, private readonly render: RenderBlock, private readonly closed: InlineClosed) {
-    this.paragraph = element.ownerDocument.createElement('p');
+    this.parts = [element.ownerDocument.createElement('p')];
+  }
+
+  private get paragraph(): Element {
+    return this.parts.at(-1)!;
   }
 
   draw(lines: readonly string[], partial: string): boolean {
@@ -168,6 +184,8 @@ export class OpenParagraph implements Shape {
       if (cut > 0 && this.closed(tail.slice(0, cut))) {
         const piece = paragraphOf(this.render(tail.slice(0, cut)));
         if (!piece) return false;
+        if (this.partChars + cut > PART_CHARS && this.partChars > 0) this.nextPart();
+        this.partChars += cut + 1;
         moveChildren(piece, settled);
         settled.append(' ');
         this.advance(tail, cut + 1);
@@ -185,8 +203,21 @@ export class OpenParagraph implements Shape {
     this.tail = [...drawn.childNodes];
     moveChildren(drawn, settled);
     this.paragraph.append(settled);
-    if (this.paragraph.parentNode !== this.element) this.element.replaceChildren(this.paragraph);
+    // Back from a frame that drew the block whole (a line that might have changed it), or the first frame.
+    if (this.paragraph.parentNode !== this.element) this.element.replaceChildren(...this.parts);
     return true;
+  }
+
+  /** Closes the part being filled (its settled pieces stay) and starts the next one after it. */
+  private nextPart(): void {
+    for (const node of this.tail) node.remove();
+    this.tail = [];
+    const next = this.element.ownerDocument.createElement('p');
+    this.paragraph.classList.add('paragraph-continues');
+    next.classList.add('paragraph-continued');
+    if (this.paragraph.parentNode === this.element) this.paragraph.after(next);
+    this.parts.push(next);
+    this.partChars = 0;
   }
 
   /** Looks at what arrived since the last frame (each line once): false when the block is no longer one paragraph. */
