@@ -1,6 +1,7 @@
-// One activation, in a fresh process (spawned by activation.ts): `require('vscode')` answers with
-// the stand-in below, then the host bundle is required and `activate` awaited. Prints one JSON
-// line: how long each took and which of the bundle's files were loaded by the end.
+// One activation, in a fresh process (spawned by activation.ts, and by the VSIX test):
+// `require('vscode')` answers with the stand-in below, then the host bundle is required and
+// `activate` awaited. Prints one JSON line: how long each took and which of the bundle's files
+// were loaded by the end.
 // Usage: node activationRun.js <bundle dir> <globalStorage dir>
 import Module from 'node:module';
 import * as path from 'node:path';

@@ -42,6 +42,11 @@ test('the VSIX holds only what runs, and the host bundle is self-contained', () 
     // …but for the openai SDK and the tokenizer tables, files of their own beside it, loaded on first use.
     assert.deepEqual([...requires].filter((r) => r !== 'vscode' && !builtins.has(r)).sort(), ['./openai.js', './tokenizer.js']);
     assert.ok(!host.includes('Failed to get token from'), 'the openai SDK is in the host bundle, so activation evaluates it');
+    // The shipped bundles activate (against the benchmark's stand-in vscode) without loading either.
+    execFileSync('unzip', ['-q', vsix, 'extension/dist/*', '-d', dir]);
+    const runner = path.resolve(__dirname, '..', 'bench', 'activationRun.js');
+    const activation = JSON.parse(execFileSync(process.execPath, [runner, path.join(dir, 'extension', 'dist'), path.join(dir, 'globalStorage')], { encoding: 'utf8' })) as { loaded: string[] };
+    assert.deepEqual(activation.loaded, ['extension.js']);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
     // Packing rebuilt dist/ for production (vscode:prepublish): put the development build, with
