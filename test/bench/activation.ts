@@ -16,6 +16,7 @@ interface Run {
   requireMs: number;
   activateMs: number;
   loaded: string[];
+  later: Record<string, number>;
 }
 
 function median(values: number[]): number {
@@ -64,6 +65,10 @@ function main(): void {
     ];
     for (const [label, values] of rows) console.log(`${label.padEnd(52)} ${median(values).toFixed(1).padStart(9)} ms median (${range(values)})`);
     console.log(`${'files of dist/ loaded by the end of activate()'.padEnd(52)} ${runs[0]!.loaded.join(', ')}`);
+    for (const name of Object.keys(runs[0]!.later)) {
+      const values = runs.map((r) => r.later[name]!);
+      console.log(`${`… later, on first use: require dist/${name}`.padEnd(52)} ${median(values).toFixed(1).padStart(9)} ms median (${range(values)})`);
+    }
   } finally {
     fs.rmSync(temp, { recursive: true, force: true });
   }
