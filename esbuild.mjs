@@ -19,14 +19,24 @@ const common = {
   legalComments: 'none',
 };
 
-// The tokenizer's tables are megabytes: the host bundle loads them from their own file on the
-// first token count, so activation never parses them (src/core/context/tokens.ts requires lazily).
+// Packages the host needs only on first use, each bundled into a file of its own beside the host
+// bundle, which requires it from there when the time comes, so activation never evaluates them:
+// the tokenizer's tables (megabytes; the first token count, src/core/context/tokens.ts) and the
+// openai SDK (most of the host's code; the first request, src/core/backends/sdk.ts, whose
+// sdkValues.ts lists what of it the bundle holds).
 const TOKENIZER = 'gpt-tokenizer/encoding/o200k_base';
+const SDK_VALUES = 'src/core/backends/sdkValues.ts';
 /** @type {esbuild.Plugin} */
-const lazyTokenizer = {
-  name: 'lazy-tokenizer',
+const lazyPackages = {
+  name: 'lazy-packages',
   setup(build) {
     build.onResolve({ filter: /^gpt-tokenizer\/encoding\/o200k_base$/ }, () => ({ path: './tokenizer.js', external: true }));
+    // Any other module importing a value from the SDK would load it at activation again.
+    const eager = (/** @type {esbuild.OnResolveArgs} */ args) => ({
+      errors: [{ text: `${path.relative('.', args.importer)} imports a value from '${args.path}': reach the SDK through openai() (src/core/backends/sdk.ts); import only types from it` }],
+    });
+    build.onResolve({ filter: /\/sdkValues$/ }, (args) => (path.basename(args.importer) === 'sdk.ts' ? { path: './openai.js', external: true } : eager(args)));
+    build.onResolve({ filter: /^openai(\/|$)/ }, eager);
   },
 };
 
@@ -40,12 +50,12 @@ const builds = [
     format: 'cjs',
     target: 'node22',
     external: ['vscode'],
-    plugins: [lazyTokenizer],
+    plugins: [lazyPackages],
   },
   {
     ...common,
     sourcemap: false,
-    entryPoints: { tokenizer: createRequire(import.meta.url).resolve(TOKENIZER) },
+    entryPoints: { tokenizer: createRequire(import.meta.url).resolve(TOKENIZER), openai: SDK_VALUES },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',

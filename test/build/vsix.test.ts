@@ -18,6 +18,7 @@ test('the VSIX holds only what runs, and the host bundle is self-contained', () 
       [
         'extension/LICENSE.txt',
         'extension/dist/extension.js',
+        'extension/dist/openai.js',
         'extension/dist/tokenizer.js',
         'extension/dist/webview/webview.js',
         'extension/media/screenshot-panel.png',
@@ -38,8 +39,14 @@ test('the VSIX holds only what runs, and the host bundle is self-contained', () 
     // Everything but `vscode` is bundled, so the VSIX needs no node_modules.
     const requires = new Set([...host.matchAll(/require\("([^"]*)"\)/g)].map((m) => m[1]!.replace(/^node:/, '')));
     const builtins = new Set(require('node:module').builtinModules as string[]);
-    // …and the tokenizer tables, a file of their own beside it, loaded on first use.
-    assert.deepEqual([...requires].filter((r) => r !== 'vscode' && !builtins.has(r)), ['./tokenizer.js']);
+    // …but for the openai SDK and the tokenizer tables, files of their own beside it, loaded on first use.
+    assert.deepEqual([...requires].filter((r) => r !== 'vscode' && !builtins.has(r)).sort(), ['./openai.js', './tokenizer.js']);
+    assert.ok(!host.includes('Failed to get token from'), 'the openai SDK is in the host bundle, so activation evaluates it');
+    // The shipped bundles activate (against the benchmark's stand-in vscode) without loading either.
+    execFileSync('unzip', ['-q', vsix, 'extension/dist/*', '-d', dir]);
+    const runner = path.resolve(__dirname, '..', 'bench', 'activationRun.js');
+    const activation = JSON.parse(execFileSync(process.execPath, [runner, path.join(dir, 'extension', 'dist'), path.join(dir, 'globalStorage')], { encoding: 'utf8' })) as { loaded: string[] };
+    assert.deepEqual(activation.loaded, ['extension.js']);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
     // Packing rebuilt dist/ for production (vscode:prepublish): put the development build, with

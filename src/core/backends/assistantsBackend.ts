@@ -3,7 +3,6 @@
 // 2026-08-26; compatible servers may still speak it, and for api.openai.com the 404s it now
 // gives are explained (assistants/gone.ts).
 import * as l10n from '@vscode/l10n';
-import { APIUserAbortError, NotFoundError } from 'openai';
 import type OpenAI from 'openai';
 import type { Message as AssistantsMessage } from 'openai/resources/beta/threads/messages';
 import type { Run, RunCreateParamsStreaming } from 'openai/resources/beta/threads/runs/runs';
@@ -25,6 +24,7 @@ import { fetchFileName } from './fileDownload';
 import { uploadFile } from './files';
 import { createOpenAIClient } from './openaiClient';
 import { existsUnlessNotFound } from './remoteExists';
+import { openai } from './sdk';
 
 export interface AssistantsOptions {
   /** Run this assistant, with its own model; without it Threadline finds or creates its own per model. */
@@ -76,7 +76,7 @@ export class AssistantsBackend implements Backend {
       yield* this.run(this.client(), threadId, request);
     } catch (err) {
       // However the request ended, a stop reads as a stop (the SDK may surface it as anything).
-      if (request.signal.aborted && !(err instanceof APIUserAbortError)) throw new APIUserAbortError();
+      if (request.signal.aborted && !(err instanceof openai().APIUserAbortError)) throw new (openai().APIUserAbortError)();
       throw this.explain(err);
     }
   }
@@ -151,7 +151,7 @@ export class AssistantsBackend implements Backend {
             throw new ResponseFailedError(l10n.t('The run expired before it finished.'), 'expired');
           case 'thread.run.cancelled':
             ended = true;
-            throw new APIUserAbortError();
+            throw new (openai().APIUserAbortError)();
           case 'thread.run.requires_action':
             // Left running, it would hold the thread until it expires; the finally cancels it.
             throw new Error(l10n.t('The assistant asked to call one of its functions, which Threadline cannot run. Use an assistant without function tools.'));
@@ -164,7 +164,7 @@ export class AssistantsBackend implements Backend {
     }
     if (!done) {
       // The SDK ends iteration quietly when the request is aborted, so tell the two endings apart here.
-      if (signal.aborted) throw new APIUserAbortError();
+      if (signal.aborted) throw new (openai().APIUserAbortError)();
       throw new StreamEndedError();
     }
     yield done;
@@ -179,7 +179,7 @@ export class AssistantsBackend implements Backend {
       return await create(assistantId);
     } catch (err) {
       // Threadline's assistant was deleted on the server since it was remembered: make it again, once.
-      if (this.options.assistantId || !(err instanceof NotFoundError) || !/assistant/i.test(err.message)) throw err;
+      if (this.options.assistantId || !(err instanceof openai().NotFoundError) || !/assistant/i.test(err.message)) throw err;
       forgetThreadlineAssistant(this.lookup(request.model));
       return create(await this.ensureAssistant(request.model));
     }

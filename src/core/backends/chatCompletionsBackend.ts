@@ -1,7 +1,6 @@
 // Chat Completions, for any OpenAI-compatible server (Ollama, LM Studio, llama.cpp, vLLM, …).
 // The server keeps no thread: it lives only in the local store, and every reply resends the
 // history that fits the context limits, with attachments inlined (text) or as data URLs (images).
-import { APIUserAbortError } from 'openai';
 import type OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions/completions';
 import type { Backend, ConnectionSettings, ReplyEvent, ReplyRequest, UploadRequest } from './backend';
@@ -10,6 +9,7 @@ import type { ContentPart, Usage } from '../model';
 import { prepareChatAttachment } from './chat/attachments';
 import { selectContext } from './chat/context';
 import { createOpenAIClient } from './openaiClient';
+import { openai } from './sdk';
 
 export interface ChatCompletionsOptions {
   /** OpenAI takes `max_completion_tokens` (`max_tokens` fails on reasoning models); most local servers only `max_tokens`. */
@@ -75,7 +75,7 @@ export class ChatCompletionsBackend implements Backend {
     }
     if (!finishReason) {
       // The SDK ends iteration quietly when the request is aborted, so tell the two endings apart here.
-      if (request.signal.aborted) throw new APIUserAbortError();
+      if (request.signal.aborted) throw new (openai().APIUserAbortError)();
       throw new StreamEndedError();
     }
     const stoppedEarly = finishReason === 'length' || finishReason === 'content_filter';

@@ -1,7 +1,8 @@
 // Turns whatever a backend throws into one sentence a user can act on. The SDK's error classes
 // carry the HTTP status; the message says what happened and what to do about it.
 import * as l10n from '@vscode/l10n';
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, OpenAIError } from 'openai';
+import type { APIError } from 'openai';
+import { openai } from './sdk';
 
 export type ErrorKind = 'auth' | 'notFound' | 'rateLimit' | 'server' | 'network' | 'cancelled' | 'badRequest' | 'noKey' | 'retired' | 'unknown';
 
@@ -19,15 +20,21 @@ export interface DescribedError {
   message: string;
 }
 
+let NoApiKeyError: (new () => Error) | undefined;
+
 /**
- * Thrown by the client's key provider. It extends OpenAIError because the SDK passes those
- * through unchanged, where it would wrap any other error in "Failed to get token…".
+ * What the client's key provider throws. An OpenAIError, because the SDK passes those through
+ * unchanged where it would wrap any other error in "Failed to get token…"; so the class is made
+ * when the SDK is there, and recognised by its name.
  */
-export class NoApiKeyError extends OpenAIError {
-  constructor() {
-    super(noKeyMessage());
-    this.name = 'NoApiKeyError';
-  }
+export function noApiKeyError(): Error {
+  NoApiKeyError ??= class extends openai().OpenAIError {
+    constructor() {
+      super(noKeyMessage());
+      this.name = 'NoApiKeyError';
+    }
+  };
+  return new NoApiKeyError();
 }
 
 /** A streamed response ended with `response.failed`: the server gave up on this reply. */
@@ -57,16 +64,17 @@ const retryLater = () => l10n.t('Try again in a moment.');
 export function describeError(err: unknown): DescribedError {
   if (err instanceof DialectRetiredError) return { kind: 'retired', message: err.message };
   // Also the SDK's own "Missing credentials", from a client built without a key provider.
-  if (hasCause(err, (e) => e instanceof NoApiKeyError || (e instanceof OpenAIError && e.message.startsWith('Missing credentials')))) {
+  if (hasCause(err, (e) => e instanceof Error && (e.name === 'NoApiKeyError' || (e.message.startsWith('Missing credentials') && e instanceof openai().OpenAIError)))) {
     return { kind: 'noKey', message: noKeyMessage() };
   }
-  if (err instanceof APIUserAbortError || (err instanceof Error && err.name === 'AbortError')) {
+  const sdk = mayBeApiError(err) ? openai() : undefined;
+  if ((sdk && err instanceof sdk.APIUserAbortError) || (err instanceof Error && err.name === 'AbortError')) {
     return { kind: 'cancelled', message: l10n.t('Stopped.') };
   }
-  if (err instanceof APIConnectionTimeoutError) {
+  if (sdk && err instanceof sdk.APIConnectionTimeoutError) {
     return { kind: 'network', message: l10n.t('The server did not answer in time. Check that it is running and reachable (threadline.baseUrl), then try again.') };
   }
-  if (err instanceof APIConnectionError) {
+  if (sdk && err instanceof sdk.APIConnectionError) {
     const cause = err.cause instanceof Error ? `: ${err.cause.message}` : '';
     return { kind: 'network', message: l10n.t('Could not reach the server ({0}). Check your connection and the threadline.baseUrl setting, then try again.', `${err.message.replace(/\.$/, '')}${cause}`) };
   }
@@ -77,7 +85,7 @@ export function describeError(err: unknown): DescribedError {
     const message = err.code ? l10n.t('The server could not finish the reply ({0}): {1}', err.code, err.message) : l10n.t('The server could not finish the reply: {0}', err.message);
     return { kind: 'server', message: `${message} ${retryLater()}` };
   }
-  if (err instanceof APIError) return describeApiError(err);
+  if (sdk && err instanceof sdk.APIError) return describeApiError(err);
   if (err instanceof Error) return { kind: 'unknown', message: err.message };
   return { kind: 'unknown', message: String(err) };
 }
@@ -150,6 +158,14 @@ function retryAfterSeconds(headers: Headers | undefined): number | undefined {
   if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
   const date = Date.parse(raw);
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+/**
+ * Whether `err` has the fields every SDK APIError (aborts and connection errors too) sets in its
+ * constructor. Only then are the SDK's classes asked, so describing a disk error does not load it.
+ */
+function mayBeApiError(err: unknown): err is Error {
+  return err instanceof Error && 'status' in err && 'headers' in err && 'error' in err;
 }
 
 /** undici rejects a body read with `TypeError('terminated')` when the socket closes mid-body. */

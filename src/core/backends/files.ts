@@ -5,14 +5,14 @@
 // each chunk as the request body pulls it. Progress is therefore "read into the request", one
 // chunk ahead of the socket at most. The SDK never retries a request with a streaming body, so
 // an upload that hits a 429 or 5xx fails at once rather than being resent.
-import { toStreamingFile } from 'openai';
 import type OpenAI from 'openai';
 import type { UploadRequest } from './backend';
+import { openai } from './sdk';
 
 const CHUNK_BYTES = 64 * 1024;
 
 export async function uploadFile(client: OpenAI, request: UploadRequest): Promise<{ fileId: string }> {
-  const file = toStreamingFile(chunks(request), request.name, { type: request.mime || 'application/octet-stream' });
+  const file = openai().toStreamingFile(chunks(request), request.name, { type: request.mime || 'application/octet-stream' });
   const created = await client.files.create({ file, purpose: request.purpose }, request.signal ? { signal: request.signal } : undefined);
   return { fileId: created.id };
 }

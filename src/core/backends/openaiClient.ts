@@ -1,19 +1,20 @@
 // Builds the SDK client for one connection. Every option is passed explicitly (null rather than
 // undefined) so the SDK never falls back to OPENAI_* environment variables of the user's shell.
 import * as l10n from '@vscode/l10n';
-import OpenAI, { AzureOpenAI } from 'openai';
+import type OpenAI from 'openai';
 import type { ConnectionSettings } from './backend';
-import { NoApiKeyError } from './errors';
+import { noApiKeyError } from './errors';
+import { openai } from './sdk';
 
 export function createOpenAIClient(settings: ConnectionSettings): OpenAI {
   // A function, so the key is read from the secret store per request and a new key applies at once.
   const readKey = async () => {
     const key = (await settings.getApiKey())?.trim();
-    if (!key) throw new NoApiKeyError();
+    if (!key) throw noApiKeyError();
     return key;
   };
   if (settings.azureDeployment) return createAzureClient(settings, settings.azureDeployment, readKey);
-  return new OpenAI({
+  return new (openai().OpenAI)({
     baseURL: settings.baseUrl,
     apiKey: readKey,
     organization: settings.organization || null,
@@ -36,7 +37,7 @@ function createAzureClient(settings: ConnectionSettings, azure: NonNullable<Conn
   if (missing.length) {
     throw new Error(l10n.t("Azure OpenAI's deployments path needs {0} in your user settings.", missing.map((key) => `threadline.azure.${key}`).join(', ')));
   }
-  return new AzureOpenAI({
+  return new (openai().AzureOpenAI)({
     // Explicit, so the SDK does not fall back to OPENAI_BASE_URL / AZURE_OPENAI_API_KEY from the
     // environment (which would also make it refuse the endpoint or the token provider).
     baseURL: null,

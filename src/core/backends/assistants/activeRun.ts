@@ -2,9 +2,9 @@
 // still going, so the backend waits for that run to end and then tries again.
 import * as l10n from '@vscode/l10n';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { APIError } from 'openai';
 import type OpenAI from 'openai';
 import type { Run } from 'openai/resources/beta/threads/runs/runs';
+import { openai } from '../sdk';
 
 const FIRST_POLL_MS = 100;
 const MAX_POLL_MS = 2_000;
@@ -15,7 +15,7 @@ const ACTIVE_STATUSES: readonly Run['status'][] = ['queued', 'in_progress', 'req
 
 /** "Can't add messages to thread_… while a run run_… is active." or "… already has an active run …" (400, or 409 on some servers). */
 function isActiveRunError(err: unknown): boolean {
-  return err instanceof APIError && (err.status === 400 || err.status === 409) && /while a run .* is active|already has an active run/i.test(err.message);
+  return err instanceof openai().APIError && (err.status === 400 || err.status === 409) && /while a run .* is active|already has an active run/i.test(err.message);
 }
 
 /** Runs `operation`, waiting for the thread's active run to end whenever the server says one is in the way. */

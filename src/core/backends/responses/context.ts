@@ -2,7 +2,6 @@
 // Assistants' `last_messages`, so for those Threadline picks the newest history that fits and
 // sends it as explicit input. Sizes come from the server's `POST /responses/input_tokens` where
 // it exists, so the budget matches what the server will bill; elsewhere from a local estimate.
-import { NotFoundError } from 'openai';
 import type OpenAI from 'openai';
 import type { HistorySource } from '../backend';
 import { messageText } from '../../model';
@@ -10,6 +9,7 @@ import type { ContextLimits, Message } from '../../model';
 import { countTextTokens, IMAGE_TOKENS, REPLY_PRIMING_TOKENS, TOKENS_PER_MESSAGE } from '../../context/tokens';
 import { keepOlderFor, selectWithin } from '../contextSelection';
 import type { SelectionPlan } from '../contextSelection';
+import { openai } from '../sdk';
 import { toHistoryItem, toInputItems } from './input';
 
 /** Prompt tokens of a request carrying `history` (oldest first) and then `input`. */
@@ -69,7 +69,7 @@ export function serverPromptCounter(client: OpenAI, model: string, signal: Abort
         return counted.input_tokens;
       } catch (err) {
         // An unknown model is a 404 too, but one that create would hit as well: report it.
-        if (!(err instanceof NotFoundError) || err.code === 'model_not_found') throw err;
+        if (!(err instanceof openai().NotFoundError) || err.code === 'model_not_found') throw err;
         local = true;
       }
     }

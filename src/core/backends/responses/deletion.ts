@@ -4,8 +4,8 @@
 // deleting again carries on with what is left.
 import * as l10n from '@vscode/l10n';
 import type OpenAI from 'openai';
-import { NotFoundError } from 'openai';
 import { describeError } from '../errors';
+import { openai } from '../sdk';
 
 /** The API's largest page: fewest round trips to read a long conversation's item ids. */
 const PAGE_SIZE = 100;
@@ -44,7 +44,7 @@ export async function deleteConversation(client: OpenAI, conversationId: string,
   try {
     await client.conversations.delete(conversationId, { signal });
   } catch (err) {
-    if (err instanceof NotFoundError) throw err;
+    if (err instanceof openai().NotFoundError) throw err;
     const detail = describeError(err).message;
     const message = ids.length
       ? l10n.t('All {0} were deleted, but the conversation itself could not be deleted: {1}', count(ids.length), detail)
@@ -64,7 +64,7 @@ async function deleteItems(client: OpenAI, conversationId: string, ids: readonly
       try {
         await client.conversations.items.delete(id, { conversation_id: conversationId }, { signal });
       } catch (err) {
-        if (!(err instanceof NotFoundError)) {
+        if (!(err instanceof openai().NotFoundError)) {
           failure ??= { error: err };
           return;
         }

@@ -1,9 +1,9 @@
 // Reads one streamed response: yields its text deltas, returns how it ended. Shared by the
 // conversation turn and the turn Threadline sends with trimmed, explicit context.
-import { APIUserAbortError } from 'openai';
 import type { Response, ResponseStreamEvent } from 'openai/resources/responses/responses';
 import type { ReplyEvent } from '../backend';
 import { ResponseFailedError, StreamEndedError } from '../errors';
+import { openai } from '../sdk';
 import { finalText, StreamedAnnotations } from './annotations';
 
 export type DoneEvent = Extract<ReplyEvent, { type: 'done' }>;
@@ -38,7 +38,7 @@ export async function* readResponse(stream: AsyncIterable<ResponseStreamEvent>, 
   }
   if (!finished) {
     // The SDK ends iteration quietly when the request is aborted, so tell the two endings apart here.
-    if (signal.aborted) throw new APIUserAbortError();
+    if (signal.aborted) throw new (openai().APIUserAbortError)();
     throw new StreamEndedError();
   }
   return finished;
