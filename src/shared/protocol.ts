@@ -1,8 +1,12 @@
-// Every message between the extension host and the webview, as discriminated unions. Both sides
-// switch over `type` exhaustively (see `assertNever`). This file imports core types only.
+// Every message between the extension host and the webview, as discriminated unions whose types
+// are listed in `as const` arrays (the compiler keeps each list and its union the same). Both sides
+// switch over `type` exhaustively (see `assertNever`); the host checks every field of what the
+// webview sends (`isWebviewMessage`). This file imports core types only.
 import type { ContextGauge } from '../core/context/contextGauge';
 import type { ContextLimits, Message, ThreadMeta } from '../core/model';
 import type { SearchHit } from '../core/library/search';
+import type { Holds, Schema, SameTypes } from './messageGuard';
+import { arrayOf, isBoolean, isIndex, isRecord, isString, messageGuard, oneOf, optional, shape } from './messageGuard';
 
 /** How full the next run's context is, and what it leaves out (see core/contextGauge.ts). */
 export type ContextGaugeView = ContextGauge;
@@ -97,9 +101,11 @@ export interface StreamingReply {
 }
 
 /** Commands the panel may ask the host to run. An allow-list: never an arbitrary command id. */
-export type PanelCommand = 'setApiKey' | 'newThread' | 'attachFile' | 'attachImage' | 'chooseBackend' | 'chooseModel' | 'setContextLimits' | 'setRunLimits' | 'openThreadInEditor';
+export const PANEL_COMMANDS = ['setApiKey', 'newThread', 'attachFile', 'attachImage', 'chooseBackend', 'chooseModel', 'setContextLimits', 'setRunLimits', 'openThreadInEditor'] as const;
+export type PanelCommand = (typeof PANEL_COMMANDS)[number];
 
-export const PANEL_COMMANDS: readonly PanelCommand[] = ['setApiKey', 'newThread', 'attachFile', 'attachImage', 'chooseBackend', 'chooseModel', 'setContextLimits', 'setRunLimits', 'openThreadInEditor'];
+export const HOST_MESSAGE_TYPES = ['state', 'threads', 'message', 'streamStart', 'streamDelta', 'streamEnd', 'sendFailed', 'pending', 'queue', 'problem', 'insertDraft', 'revealMessage', 'focusComposer', 'submitDraft', 'searchResults', 'findResults', 'contextGauge', 'imageReady', 'page'] as const;
+export type HostMessageType = (typeof HOST_MESSAGE_TYPES)[number];
 
 /** Host -> webview. */
 export type HostMessage =
@@ -154,6 +160,9 @@ export type HostMessage =
 /** Where a `page` goes: before what is shown, after it, or instead of it. */
 export type PageAnchor = 'older' | 'newer' | 'around';
 
+export const WEBVIEW_MESSAGE_TYPES = ['ready', 'focus', 'send', 'stop', 'unqueue', 'switchThread', 'command', 'removeAttachment', 'openReference', 'continue', 'clearRunLimits', 'find', 'searchThreads', 'openSearchHit', 'toggleBookmark', 'messageAction', 'codeAction', 'attachUris', 'attachData', 'setListFilter', 'rendered', 'loadOlder', 'loadNewer', 'revealMessage', 'loadLatest'] as const;
+export type WebviewMessageType = (typeof WEBVIEW_MESSAGE_TYPES)[number];
+
 /** Webview -> host. */
 export type WebviewMessage =
   /** The script is running and listening; the host answers with `state`. */
@@ -207,16 +216,16 @@ export type WebviewMessage =
   /** Jump to latest while the newest messages are not loaded: answered with `page` 'around' holding the newest page. */
   | { type: 'loadLatest' };
 
-export type CodeAction = 'copy' | 'insert' | 'newFile';
+const CODE_ACTIONS = ['copy', 'insert', 'newFile'] as const;
+export type CodeAction = (typeof CODE_ACTIONS)[number];
 
 /**
  * A message's own buttons: copy its text; put a message of yours back in the composer to edit
  * and send again; ask again for the last reply (shown as Retry after a failed, stopped or cut-short
  * reply, Regenerate after a finished one).
  */
-export type MessageAction = 'copy' | 'edit' | 'askAgain';
-const MESSAGE_ACTIONS: readonly MessageAction[] = ['copy', 'edit', 'askAgain'];
-const CODE_ACTIONS: readonly CodeAction[] = ['copy', 'insert', 'newFile'];
+const MESSAGE_ACTIONS = ['copy', 'edit', 'askAgain'] as const;
+export type MessageAction = (typeof MESSAGE_ACTIONS)[number];
 
 export interface RenderReport {
   threadId: string | undefined;
@@ -262,56 +271,45 @@ export function assertNever(value: never): never {
   throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
 }
 
-const webviewTypes = new Set<WebviewMessage['type']>(['ready', 'focus', 'send', 'stop', 'unqueue', 'switchThread', 'command', 'removeAttachment', 'openReference', 'continue', 'clearRunLimits', 'find', 'searchThreads', 'openSearchHit', 'toggleBookmark', 'codeAction', 'messageAction', 'attachUris', 'attachData', 'setListFilter', 'rendered', 'loadOlder', 'loadNewer', 'revealMessage', 'loadLatest']);
+/** Compiles only while HOST_MESSAGE_TYPES lists exactly the host's messages (the panel checks against it). */
+type HostTypesListed = Holds<SameTypes<HostMessageType, HostMessage['type']>>;
+
+/**
+ * What arrives in the panel's window is the host's, unless its type is not one the host sends
+ * (the host is trusted: its fields are not checked).
+ */
+export function isHostMessage(value: unknown): value is HostMessage {
+  return isRecord(value) && HOST_MESSAGE_TYPES.includes(value.type as HostMessageType);
+}
+
+/** A check for every field of every message the webview sends. */
+const WEBVIEW_SCHEMA: Schema<WebviewMessage, WebviewMessageType> = {
+  ready: {},
+  focus: { focused: isBoolean },
+  send: { text: isString },
+  stop: {},
+  unqueue: { id: isString, edit: isBoolean },
+  switchThread: { threadId: isString },
+  command: { command: oneOf(PANEL_COMMANDS) },
+  removeAttachment: { id: isString },
+  openReference: { messageId: isString, index: isIndex },
+  continue: {},
+  clearRunLimits: {},
+  find: { query: isString },
+  searchThreads: { query: isString },
+  openSearchHit: { threadId: isString, messageId: optional(isString) },
+  toggleBookmark: { messageId: isString },
+  messageAction: { action: oneOf(MESSAGE_ACTIONS), messageId: isString },
+  codeAction: { action: oneOf(CODE_ACTIONS), code: isString, language: optional(isString) },
+  attachUris: { uris: arrayOf(isString) },
+  attachData: { name: isString, base64: isString },
+  setListFilter: { filter: shape({ showArchived: isBoolean, allWorkspaces: isBoolean } satisfies Record<keyof ListFilter, unknown>) },
+  rendered: { report: isRecord },
+  loadOlder: { beforeId: isString },
+  loadNewer: { afterId: isString },
+  revealMessage: { messageId: isString },
+  loadLatest: {},
+};
 
 /** Runtime guard for what arrives from the webview: it is untrusted input. */
-export function isWebviewMessage(value: unknown): value is WebviewMessage {
-  if (typeof value !== 'object' || value === null) return false;
-  const m = value as { type?: unknown } & Record<string, unknown>;
-  if (typeof m.type !== 'string' || !webviewTypes.has(m.type as WebviewMessage['type'])) return false;
-  switch (m.type) {
-    case 'send':
-      return typeof m.text === 'string';
-    case 'focus':
-      return typeof m.focused === 'boolean';
-    case 'switchThread':
-      return typeof m.threadId === 'string';
-    case 'command':
-      return PANEL_COMMANDS.includes(m.command as PanelCommand);
-    case 'removeAttachment':
-      return typeof m.id === 'string';
-    case 'unqueue':
-      return typeof m.id === 'string' && typeof m.edit === 'boolean';
-    case 'find':
-    case 'searchThreads':
-      return typeof m.query === 'string';
-    case 'openSearchHit':
-      return typeof m.threadId === 'string' && (m.messageId === undefined || typeof m.messageId === 'string');
-    case 'toggleBookmark':
-      return typeof m.messageId === 'string';
-    case 'openReference':
-      return typeof m.messageId === 'string' && Number.isInteger(m.index) && (m.index as number) >= 0;
-    case 'codeAction':
-      return CODE_ACTIONS.includes(m.action as CodeAction) && typeof m.code === 'string' && (m.language === undefined || typeof m.language === 'string');
-    case 'messageAction':
-      return MESSAGE_ACTIONS.includes(m.action as MessageAction) && typeof m.messageId === 'string';
-    case 'attachUris':
-      return Array.isArray(m.uris) && m.uris.every((u) => typeof u === 'string');
-    case 'attachData':
-      return typeof m.name === 'string' && typeof m.base64 === 'string';
-    case 'setListFilter': {
-      const f = m.filter as Partial<Record<keyof ListFilter, unknown>> | null | undefined;
-      return typeof f === 'object' && f !== null && typeof f.showArchived === 'boolean' && typeof f.allWorkspaces === 'boolean';
-    }
-    case 'rendered':
-      return typeof m.report === 'object' && m.report !== null;
-    case 'loadOlder':
-      return typeof m.beforeId === 'string';
-    case 'loadNewer':
-      return typeof m.afterId === 'string';
-    case 'revealMessage':
-      return typeof m.messageId === 'string';
-    default:
-      return true;
-  }
-}
+export const isWebviewMessage = messageGuard<WebviewMessage>(WEBVIEW_MESSAGE_TYPES, WEBVIEW_SCHEMA);
