@@ -1,7 +1,8 @@
 // Every message between the extension host and the webview, as discriminated unions whose types
 // are listed in `as const` arrays (the compiler keeps each list and its union the same). Both sides
 // switch over `type` exhaustively (see `assertNever`); the host checks every field of what the
-// webview sends (`isWebviewMessage`). This file imports core types only.
+// webview sends (`isWebviewMessage`). Test-only messages are not here: see testChannel.ts. This
+// file imports core types only.
 import type { ContextGauge } from '../core/context/contextGauge';
 import type { ContextLimits, Message, ThreadMeta } from '../core/model';
 import type { SearchHit } from '../core/library/search';
@@ -49,8 +50,9 @@ export interface ViewState {
    */
   l10nBundle?: Record<string, string>;
   /**
-   * Post a `rendered` report after each burst of updates (integration tests read them). Off in
-   * normal use: a report copies the last message's text, which costs on a long streaming reply.
+   * The host runs tests: the panel posts a render report after each burst of updates, on the test
+   * channel (testChannel.ts). Off in normal use: a report copies the last message's text, which
+   * costs on a long streaming reply, and the host refuses test messages then.
    */
   reportRenders?: boolean;
 }
@@ -160,7 +162,7 @@ export type HostMessage =
 /** Where a `page` goes: before what is shown, after it, or instead of it. */
 export type PageAnchor = 'older' | 'newer' | 'around';
 
-export const WEBVIEW_MESSAGE_TYPES = ['ready', 'focus', 'send', 'stop', 'unqueue', 'switchThread', 'command', 'removeAttachment', 'openReference', 'continue', 'clearRunLimits', 'find', 'searchThreads', 'openSearchHit', 'toggleBookmark', 'messageAction', 'codeAction', 'attachUris', 'attachData', 'setListFilter', 'rendered', 'loadOlder', 'loadNewer', 'revealMessage', 'loadLatest'] as const;
+export const WEBVIEW_MESSAGE_TYPES = ['ready', 'focus', 'send', 'stop', 'unqueue', 'switchThread', 'command', 'removeAttachment', 'openReference', 'continue', 'clearRunLimits', 'find', 'searchThreads', 'openSearchHit', 'toggleBookmark', 'messageAction', 'codeAction', 'attachUris', 'attachData', 'setListFilter', 'loadOlder', 'loadNewer', 'revealMessage', 'loadLatest'] as const;
 export type WebviewMessageType = (typeof WEBVIEW_MESSAGE_TYPES)[number];
 
 /** Webview -> host. */
@@ -205,8 +207,6 @@ export type WebviewMessage =
   | { type: 'attachData'; name: string; base64: string }
   /** Change what the thread list shows (remembered for this workspace). */
   | { type: 'setListFilter'; filter: ListFilter }
-  /** What the panel shows now, after each render (tests and diagnostics read it via the host). */
-  | { type: 'rendered'; report: RenderReport }
   /** The user scrolled near the oldest message shown (`beforeId`): answered with `page` 'older'. */
   | { type: 'loadOlder'; beforeId: string }
   /** The user scrolled near the newest message shown (`afterId`), and newer ones were let go: answered with `page` 'newer'. */
@@ -226,46 +226,6 @@ export type CodeAction = (typeof CODE_ACTIONS)[number];
  */
 const MESSAGE_ACTIONS = ['copy', 'edit', 'askAgain'] as const;
 export type MessageAction = (typeof MESSAGE_ACTIONS)[number];
-
-export interface RenderReport {
-  threadId: string | undefined;
-  /** Ids of the messages loaded in the transcript (drawn or not), in order. */
-  messageIds: string[];
-  /** Message elements in the DOM now (the transcript draws only those near the viewport). */
-  mounted: number;
-  /** Text of the last loaded message, as displayed. */
-  lastText: string;
-  /** Why the last loaded message failed or stopped, as shown under it; undefined when it did not. */
-  lastError?: string | undefined;
-  /** The last message's note on earlier messages left out of its context, as shown under it. */
-  lastLeftOutNote?: string | undefined;
-  streaming: boolean;
-  notice: string | undefined;
-  /** Names on the composer's attachment chips. */
-  pending: string[];
-  /** The messages shown as queued (id and text), oldest first. */
-  queued?: { id: string; text: string }[];
-  /** Footnote count of the last message. */
-  references: number;
-  /** What is in the composer. */
-  draft: string;
-  /** The find bar: "2 of 5", or undefined when closed. */
-  find: string | undefined;
-  /** The message marked by find or search. */
-  revealed: string | undefined;
-  /** Ids of the messages shown as bookmarked. */
-  bookmarked: string[];
-  /** Ids of the threads in the switcher, in order. */
-  listed: string[];
-  /** The switcher's rows as shown (flags, title, activity…), in the same order as `listed`. */
-  listedLabels?: string[];
-  /** Attachment chips in the transcript marked as changed or missing since they were attached. */
-  attachmentMarks: { messageId: string; name: string; state: string }[];
-  /** The context gauge's line as shown ("12.3k / 128k tokens · …"); undefined while hidden. */
-  gauge?: string | undefined;
-  /** Images fetched by file id in drawn messages: `src` (and whether it has loaded) of a shown one, `failed` (its title) for a placeholder. */
-  images?: { name: string; src?: string; loaded?: boolean; failed?: string }[];
-}
 
 export function assertNever(value: never): never {
   throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
@@ -304,7 +264,6 @@ const WEBVIEW_SCHEMA: Schema<WebviewMessage, WebviewMessageType> = {
   attachUris: { uris: arrayOf(isString) },
   attachData: { name: isString, base64: isString },
   setListFilter: { filter: shape({ showArchived: isBoolean, allWorkspaces: isBoolean } satisfies Record<keyof ListFilter, unknown>) },
-  rendered: { report: isRecord },
   loadOlder: { beforeId: isString },
   loadNewer: { afterId: isString },
   revealMessage: { messageId: isString },

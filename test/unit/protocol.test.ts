@@ -1,9 +1,10 @@
 // What arrives from the webview is untrusted: the host acts only on messages of a known type whose
-// every field has the expected shape.
+// every field has the expected shape, and test-only messages pass only their own guard.
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { WebviewMessage, WebviewMessageType } from '../../src/shared/protocol';
 import { HOST_MESSAGE_TYPES, WEBVIEW_MESSAGE_TYPES, isHostMessage, isWebviewMessage } from '../../src/shared/protocol';
+import { TEST_MESSAGE_TYPES, isTestMessage } from '../../src/shared/testChannel';
 
 /** A well-formed message of every type, optional fields included (the compiler wants every type). */
 const SAMPLES: { [K in WebviewMessageType]: Extract<WebviewMessage, { type: K }> } = {
@@ -27,7 +28,6 @@ const SAMPLES: { [K in WebviewMessageType]: Extract<WebviewMessage, { type: K }>
   attachUris: { type: 'attachUris', uris: ['file:///a.txt'] },
   attachData: { type: 'attachData', name: 'pasted.png', base64: 'AAAA' },
   setListFilter: { type: 'setListFilter', filter: { showArchived: true, allWorkspaces: false } },
-  rendered: { type: 'rendered', report: { threadId: undefined, messageIds: [], mounted: 0, lastText: '', streaming: false, notice: undefined, pending: [], references: 0, draft: '', find: undefined, revealed: undefined, bookmarked: [], listed: [], attachmentMarks: [] } },
   loadOlder: { type: 'loadOlder', beforeId: 'msg_1' },
   loadNewer: { type: 'loadNewer', afterId: 'msg_1' },
   revealMessage: { type: 'revealMessage', messageId: 'msg_1' },
@@ -77,8 +77,20 @@ describe('isWebviewMessage', () => {
   });
 
   test('refuses what is not a message, and unknown types', () => {
-    for (const value of [null, undefined, 'ready', 42, [], {}, { type: 42 }, { type: 'eval', code: 'x' }, { type: 'constructor' }, { type: '__proto__' }]) {
+    for (const value of [null, undefined, 'ready', 42, [], {}, { type: 42 }, { type: 'eval', code: 'x' }, { type: 'constructor' }, { type: '__proto__' }, { type: 'rendered', report: {} }]) {
       assert.equal(isWebviewMessage(value), false, JSON.stringify(value));
+    }
+  });
+});
+
+describe('the test channel', () => {
+  test('render reports pass their own guard, never the production one', () => {
+    const report = { type: 'rendered', report: { threadId: undefined, messageIds: [], lastText: '', streaming: false, notice: undefined } };
+    assert.deepEqual([...TEST_MESSAGE_TYPES], ['rendered']);
+    assert.equal(isTestMessage(report), true);
+    assert.equal(isWebviewMessage(report), false);
+    for (const bad of [{ type: 'rendered' }, { type: 'rendered', report: null }, { type: 'rendered', report: 'x' }, { ...report, extra: 1 }, SAMPLES.send]) {
+      assert.equal(isTestMessage(bad), false, JSON.stringify(bad));
     }
   });
 });

@@ -34,7 +34,7 @@ export interface PanelContext extends PanelTarget {
   attachPasted(name: string, base64: string): Promise<void>;
 }
 
-type Request = Exclude<WebviewMessage, { type: 'ready' | 'focus' | 'rendered' }>;
+type Request = Exclude<WebviewMessage, { type: 'ready' | 'focus' }>;
 
 /** The panel's search of every thread still running, by panel: a newer query stops it. */
 const searches = new WeakMap<PanelContext, AbortController>();

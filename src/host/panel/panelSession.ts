@@ -2,14 +2,16 @@
 // post until the webview says `ready`, then answers with the whole state; afterwards it follows
 // the services it subscribes to (chat events, the next message's chips and limits, the thread
 // list, attachment files) and forwards what concerns its thread. Requests from the webview are
-// answered in panelRequests.ts.
+// answered in panelRequests.ts; test-only messages go to renderReports.ts.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChatEvent } from '../../core/chat/chatEvents';
 import { detectImageMime } from '../../core/attachments/imageTypes';
 import type { ContextLimits, Message, ThreadMeta } from '../../core/model';
-import type { HostMessage, RenderReport, Surface, WebviewMessage } from '../../shared/protocol';
+import type { HostMessage, Surface, WebviewMessage } from '../../shared/protocol';
 import { assertNever, isWebviewMessage } from '../../shared/protocol';
+import type { RenderReport } from '../../shared/testChannel';
+import { isTestMessage } from '../../shared/testChannel';
 import { connectionFor } from '../connection/backends';
 import { readSettings } from '../connection/settings';
 import { Disposable } from '../disposable';
@@ -20,6 +22,7 @@ import { filesApiFetcher } from './imageCache';
 import type { PanelServices } from './panelServices';
 import { handleWebviewMessage } from './panelRequests';
 import { buildState, queuedView } from './panelState';
+import { RenderReports } from './renderReports';
 import type { ShownSource } from './sourceMarks';
 import { checkSources, markSources, sourcesOf } from './sourceMarks';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
@@ -34,8 +37,8 @@ export abstract class PanelSession extends Disposable {
   private ready = false;
   /** focusComposer() came before the webview was ready. */
   private composerFocusOnReady = false;
-  private lastReport: RenderReport | undefined;
-  private readonly reportWaiters = new Set<(report: RenderReport) => void>();
+  /** What the panel reports it shows, in test runs (the test channel). */
+  private readonly reports: RenderReports;
   /** Attachment sources in the state last posted, by source (see sourceKey). */
   private shownSources = new Map<string, ShownSource>();
   /** Keeps the context gauge of the shown thread current. */
@@ -45,6 +48,7 @@ export abstract class PanelSession extends Disposable {
 
   constructor(readonly services: PanelServices, readonly surface: Surface, options: { sidePanel?: boolean } = {}) {
     super();
+    this.reports = new RenderReports(surface === 'view' ? 'panel' : 'editor tab');
     const { sessions, events, nextMessage, threadList, sources, store } = services;
     this.register(sessions.add(this, options));
     this.gauge = this.register(
@@ -110,6 +114,8 @@ export abstract class PanelSession extends Disposable {
     const listeners = [
       webview.onDidReceiveMessage((raw: unknown) => {
         if (isWebviewMessage(raw)) void this.receive(raw);
+        // Never through the production protocol, and only from a panel told that tests run.
+        else if (this.services.reportRenders && isTestMessage(raw)) this.reports.receive(raw);
       }),
       onDidDispose(() => {
         if (this.webview === webview) {
@@ -243,27 +249,14 @@ export abstract class PanelSession extends Disposable {
     this.post({ type: 'threads', threads: this.threads(), currentThreadId: this.currentThreadId, listFilter: this.services.threadList.filter });
   }
 
-  /** What the panel last reported it shows; for tests and diagnostics. */
+  /** What the panel last reported it shows (test runs only). */
   get renderReport(): RenderReport | undefined {
-    return this.lastReport;
+    return this.reports.current;
   }
 
-  /** Resolves with the first render report (the current one included) that satisfies `predicate`. */
+  /** Resolves with the first render report (the current one included) that satisfies `predicate` (test runs only). */
   waitForRender(predicate: (report: RenderReport) => boolean, timeoutMs = 10_000): Promise<RenderReport> {
-    if (this.lastReport && predicate(this.lastReport)) return Promise.resolve(this.lastReport);
-    return new Promise((resolve, reject) => {
-      const waiter = (report: RenderReport) => {
-        if (!predicate(report)) return;
-        clearTimeout(timer);
-        this.reportWaiters.delete(waiter);
-        resolve(report);
-      };
-      const timer = setTimeout(() => {
-        this.reportWaiters.delete(waiter);
-        reject(new Error(`The ${this.surface === 'view' ? 'panel' : 'editor tab'} did not render the expected state within ${timeoutMs} ms; last report: ${JSON.stringify(this.lastReport)}`));
-      }, timeoutMs);
-      this.reportWaiters.add(waiter);
-    });
+    return this.reports.waitFor(predicate, timeoutMs);
   }
 
   /** Handles one message from the webview (integration tests call it to act as the panel). */
@@ -281,10 +274,6 @@ export abstract class PanelSession extends Disposable {
         return;
       case 'focus':
         this.services.sessions.setFocused(this, message.focused);
-        return;
-      case 'rendered':
-        this.lastReport = message.report;
-        for (const waiter of [...this.reportWaiters]) waiter(message.report);
         return;
       default:
         await handleWebviewMessage(this, message);

@@ -95,16 +95,6 @@ function fillImageFrame(frame: HTMLElement, result: FetchedImage, settled?: () =
   settled?.();
 }
 
-/** Images fetched by file id in `root`, as the render report lists them. */
-export function fetchedImages(root: ParentNode): { name: string; src?: string; loaded?: boolean; failed?: string }[] {
-  return [...root.querySelectorAll<HTMLElement>('.message-image-frame')].map((frame) => {
-    const name = frame.dataset.name ?? '';
-    const img = frame.querySelector('img');
-    if (img) return { name, src: img.getAttribute('src') ?? '', loaded: img.complete && img.naturalWidth > 0 };
-    return frame.classList.contains('message-image-missing') ? { name, failed: frame.title } : { name };
-  });
-}
-
 /** A chip for an attached file: name, size and type. */
 export function attachmentChip(name: string, detail: string): HTMLElement {
   const chip = el('span', 'chip');
