@@ -31,6 +31,8 @@ export const isString: Check = (value) => typeof value === 'string';
 export const isBoolean: Check = (value) => typeof value === 'boolean';
 /** A 0-based position. */
 export const isIndex: Check = (value) => Number.isSafeInteger(value) && (value as number) >= 0;
+/** The id a request carries and its answer echoes (see webview-ui/src/requests.ts). */
+export const isRequestId: Check = (value) => Number.isSafeInteger(value) && (value as number) > 0;
 export const optional = (check: Check): Check => (value) => value === undefined || check(value);
 export const oneOf = (values: readonly unknown[]): Check => (value) => values.includes(value);
 export const arrayOf = (check: Check): Check => (value) => Array.isArray(value) && value.every(check);

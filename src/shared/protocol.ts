@@ -1,13 +1,14 @@
 // Every message between the extension host and the webview, as discriminated unions whose types
 // are listed in `as const` arrays (the compiler keeps each list and its union the same). Both sides
 // switch over `type` exhaustively (see `assertNever`); the host checks every field of what the
-// webview sends (`isWebviewMessage`). Test-only messages are not here: see testChannel.ts. This
+// webview sends (`isWebviewMessage`). Requests that expect an answer carry a `requestId`, which the
+// answer echoes (see REQUEST_ANSWERS). Test-only messages are not here: see testChannel.ts. This
 // file imports core types only.
 import type { ContextGauge } from '../core/context/contextGauge';
 import type { ContextLimits, Message, ThreadMeta } from '../core/model';
 import type { SearchHit } from '../core/library/search';
 import type { Holds, Schema, SameTypes } from './messageGuard';
-import { arrayOf, isBoolean, isIndex, isRecord, isString, messageGuard, oneOf, optional, shape } from './messageGuard';
+import { arrayOf, isBoolean, isIndex, isRecord, isRequestId, isString, messageGuard, oneOf, optional, shape } from './messageGuard';
 
 /** How full the next run's context is, and what it leaves out (see core/contextGauge.ts). */
 export type ContextGaugeView = ContextGauge;
@@ -139,11 +140,11 @@ export type HostMessage =
   | { type: 'focusComposer' }
   /** Send what is in the composer, as its Send button does (the Send Message command). */
   | { type: 'submitDraft' }
-  /** Hits for `query` across every thread, answering `searchThreads` (stale answers are dropped by query). */
-  | { type: 'searchResults'; query: string; hits: SearchHit[] }
-  /** The messages of the open thread that match `query`, in order (searched in the store, so
-   * messages the panel has not rendered are found too). */
-  | { type: 'findResults'; query: string; messageIds: string[] }
+  /** Hits across every thread, answering `searchThreads`. */
+  | { type: 'searchResults'; requestId: number; hits: SearchHit[] }
+  /** The messages of the open thread that match `find`'s query, in order (searched in the store,
+   * so messages the panel has not rendered are found too). */
+  | { type: 'findResults'; requestId: number; messageIds: string[] }
   /** The open thread's context gauge, after its state was sent and after each reply ends. */
   | { type: 'contextGauge'; threadId: string; gauge: ContextGaugeView }
   /**
@@ -152,15 +153,12 @@ export type HostMessage =
    */
   | { type: 'imageReady'; fileId: string; src?: string; error?: string }
   /**
-   * A page of the open thread, oldest first. 'older' answers `loadOlder` (the messages just before
-   * `beforeId`; `hasOlder` says whether more are above them), 'newer' answers `loadNewer` (just
-   * after `afterId`; `hasNewer`), 'around' answers `revealMessage` or `loadLatest` and replaces
-   * what the panel shows: `revealId` is scrolled to and marked, or with none the panel shows the end.
+   * A page of the open thread, oldest first, answering a page request: the messages just before
+   * `loadOlder`'s `beforeId`, just after `loadNewer`'s `afterId`, around `revealMessage`'s message,
+   * or the newest (`loadLatest`). `hasOlder` and `hasNewer` say whether the thread goes on beyond
+   * them; a page of another thread than the panel shows (it switched meanwhile) is dropped.
    */
-  | { type: 'page'; threadId: string; messages: Message[]; hasOlder: boolean; hasNewer: boolean; anchor: PageAnchor; revealId?: string };
-
-/** Where a `page` goes: before what is shown, after it, or instead of it. */
-export type PageAnchor = 'older' | 'newer' | 'around';
+  | { type: 'page'; requestId: number; threadId: string; messages: Message[]; hasOlder: boolean; hasNewer: boolean };
 
 export const WEBVIEW_MESSAGE_TYPES = ['ready', 'focus', 'send', 'stop', 'unqueue', 'switchThread', 'command', 'removeAttachment', 'openReference', 'continue', 'clearRunLimits', 'find', 'searchThreads', 'openSearchHit', 'toggleBookmark', 'messageAction', 'codeAction', 'attachUris', 'attachData', 'setListFilter', 'loadOlder', 'loadNewer', 'revealMessage', 'loadLatest'] as const;
 export type WebviewMessageType = (typeof WEBVIEW_MESSAGE_TYPES)[number];
@@ -190,9 +188,9 @@ export type WebviewMessage =
   /** Drop the limits set for the next message. */
   | { type: 'clearRunLimits' }
   /** Find `query` in the open thread (answered with findResults). */
-  | { type: 'find'; query: string }
+  | { type: 'find'; requestId: number; query: string }
   /** Search every thread's title, messages and attachment names for `query` (answered with searchResults). */
-  | { type: 'searchThreads'; query: string }
+  | { type: 'searchThreads'; requestId: number; query: string }
   /** Open a search hit: show its thread, scrolled to its message when it has one. */
   | { type: 'openSearchHit'; threadId: string; messageId?: string }
   /** Bookmark a message of the open thread, or remove its bookmark. */
@@ -207,14 +205,14 @@ export type WebviewMessage =
   | { type: 'attachData'; name: string; base64: string }
   /** Change what the thread list shows (remembered for this workspace). */
   | { type: 'setListFilter'; filter: ListFilter }
-  /** The user scrolled near the oldest message shown (`beforeId`): answered with `page` 'older'. */
-  | { type: 'loadOlder'; beforeId: string }
-  /** The user scrolled near the newest message shown (`afterId`), and newer ones were let go: answered with `page` 'newer'. */
-  | { type: 'loadNewer'; afterId: string }
-  /** Show a message the panel has not loaded (find, jump to message): answered with `page` 'around' and `revealId`. */
-  | { type: 'revealMessage'; messageId: string }
-  /** Jump to latest while the newest messages are not loaded: answered with `page` 'around' holding the newest page. */
-  | { type: 'loadLatest' };
+  /** The user scrolled near the oldest message shown (`beforeId`): answered with the `page` before it. */
+  | { type: 'loadOlder'; requestId: number; beforeId: string }
+  /** The user scrolled near the newest message shown (`afterId`), and newer ones were let go: answered with the `page` after it. */
+  | { type: 'loadNewer'; requestId: number; afterId: string }
+  /** Show a message the panel has not loaded (find, jump to message): answered with a `page` around it. */
+  | { type: 'revealMessage'; requestId: number; messageId: string }
+  /** Jump to latest while the newest messages are not loaded: answered with the newest `page`. */
+  | { type: 'loadLatest'; requestId: number };
 
 const CODE_ACTIONS = ['copy', 'insert', 'newFile'] as const;
 export type CodeAction = (typeof CODE_ACTIONS)[number];
@@ -226,6 +224,26 @@ export type CodeAction = (typeof CODE_ACTIONS)[number];
  */
 const MESSAGE_ACTIONS = ['copy', 'edit', 'askAgain'] as const;
 export type MessageAction = (typeof MESSAGE_ACTIONS)[number];
+
+/**
+ * The requests that expect an answer, each with its answer's type. A request carries a
+ * `requestId` (fresh for each request from a panel) and its answer echoes it: the panel matches
+ * answers to what it still waits for and drops the rest (webview-ui/src/requests.ts).
+ */
+export const REQUEST_ANSWERS = {
+  find: 'findResults',
+  searchThreads: 'searchResults',
+  loadOlder: 'page',
+  loadNewer: 'page',
+  revealMessage: 'page',
+  loadLatest: 'page',
+} as const satisfies Partial<Record<WebviewMessageType, HostMessageType>>;
+export type RequestType = keyof typeof REQUEST_ANSWERS;
+export type Request<K extends RequestType = RequestType> = Extract<WebviewMessage, { type: K }>;
+export type AnswerTo<K extends RequestType> = Extract<HostMessage, { type: (typeof REQUEST_ANSWERS)[K] }>;
+export type Answer = AnswerTo<RequestType>;
+/** Compiles only while every request and every answer carries its `requestId`. */
+type RequestsCarryIds = Holds<[Request | Answer] extends [{ requestId: number }] ? true : false>;
 
 export function assertNever(value: never): never {
   throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
@@ -255,8 +273,8 @@ const WEBVIEW_SCHEMA: Schema<WebviewMessage, WebviewMessageType> = {
   openReference: { messageId: isString, index: isIndex },
   continue: {},
   clearRunLimits: {},
-  find: { query: isString },
-  searchThreads: { query: isString },
+  find: { requestId: isRequestId, query: isString },
+  searchThreads: { requestId: isRequestId, query: isString },
   openSearchHit: { threadId: isString, messageId: optional(isString) },
   toggleBookmark: { messageId: isString },
   messageAction: { action: oneOf(MESSAGE_ACTIONS), messageId: isString },
@@ -264,10 +282,10 @@ const WEBVIEW_SCHEMA: Schema<WebviewMessage, WebviewMessageType> = {
   attachUris: { uris: arrayOf(isString) },
   attachData: { name: isString, base64: isString },
   setListFilter: { filter: shape({ showArchived: isBoolean, allWorkspaces: isBoolean } satisfies Record<keyof ListFilter, unknown>) },
-  loadOlder: { beforeId: isString },
-  loadNewer: { afterId: isString },
-  revealMessage: { messageId: isString },
-  loadLatest: {},
+  loadOlder: { requestId: isRequestId, beforeId: isString },
+  loadNewer: { requestId: isRequestId, afterId: isString },
+  revealMessage: { requestId: isRequestId, messageId: isString },
+  loadLatest: { requestId: isRequestId },
 };
 
 /** Runtime guard for what arrives from the webview: it is untrusted input. */

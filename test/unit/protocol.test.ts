@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { WebviewMessage, WebviewMessageType } from '../../src/shared/protocol';
-import { HOST_MESSAGE_TYPES, WEBVIEW_MESSAGE_TYPES, isHostMessage, isWebviewMessage } from '../../src/shared/protocol';
+import { HOST_MESSAGE_TYPES, REQUEST_ANSWERS, WEBVIEW_MESSAGE_TYPES, isHostMessage, isWebviewMessage } from '../../src/shared/protocol';
 import { TEST_MESSAGE_TYPES, isTestMessage } from '../../src/shared/testChannel';
 
 /** A well-formed message of every type, optional fields included (the compiler wants every type). */
@@ -19,8 +19,8 @@ const SAMPLES: { [K in WebviewMessageType]: Extract<WebviewMessage, { type: K }>
   openReference: { type: 'openReference', messageId: 'msg_1', index: 0 },
   continue: { type: 'continue' },
   clearRunLimits: { type: 'clearRunLimits' },
-  find: { type: 'find', query: 'zebra' },
-  searchThreads: { type: 'searchThreads', query: 'zebra' },
+  find: { type: 'find', requestId: 1, query: 'zebra' },
+  searchThreads: { type: 'searchThreads', requestId: 2, query: 'zebra' },
   openSearchHit: { type: 'openSearchHit', threadId: 'th_1', messageId: 'msg_1' },
   toggleBookmark: { type: 'toggleBookmark', messageId: 'msg_1' },
   messageAction: { type: 'messageAction', action: 'askAgain', messageId: 'msg_1' },
@@ -28,10 +28,10 @@ const SAMPLES: { [K in WebviewMessageType]: Extract<WebviewMessage, { type: K }>
   attachUris: { type: 'attachUris', uris: ['file:///a.txt'] },
   attachData: { type: 'attachData', name: 'pasted.png', base64: 'AAAA' },
   setListFilter: { type: 'setListFilter', filter: { showArchived: true, allWorkspaces: false } },
-  loadOlder: { type: 'loadOlder', beforeId: 'msg_1' },
-  loadNewer: { type: 'loadNewer', afterId: 'msg_1' },
-  revealMessage: { type: 'revealMessage', messageId: 'msg_1' },
-  loadLatest: { type: 'loadLatest' },
+  loadOlder: { type: 'loadOlder', requestId: 3, beforeId: 'msg_1' },
+  loadNewer: { type: 'loadNewer', requestId: 4, afterId: 'msg_1' },
+  revealMessage: { type: 'revealMessage', requestId: 5, messageId: 'msg_1' },
+  loadLatest: { type: 'loadLatest', requestId: 6 },
 };
 
 /** Fields a message may leave out. */
@@ -70,6 +70,9 @@ describe('isWebviewMessage', () => {
       { type: 'codeAction', action: 'run', code: 'rm -rf /', language: 'sh' },
       { type: 'openReference', messageId: 'msg_1', index: -1 },
       { type: 'openReference', messageId: 'msg_1', index: 1.5 },
+      { type: 'find', requestId: 0, query: 'x' },
+      { type: 'loadLatest', requestId: -3 },
+      { type: 'revealMessage', requestId: 1.5, messageId: 'msg_1' },
       { type: 'attachUris', uris: ['file:///a.txt', 7] },
     ]) {
       assert.equal(isWebviewMessage(message), false, JSON.stringify(message));
@@ -79,6 +82,13 @@ describe('isWebviewMessage', () => {
   test('refuses what is not a message, and unknown types', () => {
     for (const value of [null, undefined, 'ready', 42, [], {}, { type: 42 }, { type: 'eval', code: 'x' }, { type: 'constructor' }, { type: '__proto__' }, { type: 'rendered', report: {} }]) {
       assert.equal(isWebviewMessage(value), false, JSON.stringify(value));
+    }
+  });
+
+  test('every request that expects an answer carries an id', () => {
+    for (const type of Object.keys(REQUEST_ANSWERS) as (keyof typeof REQUEST_ANSWERS)[]) {
+      assert.ok(WEBVIEW_MESSAGE_TYPES.includes(type), type);
+      assert.equal(isWebviewMessage(without(SAMPLES[type], 'requestId')), false, type);
     }
   });
 });

@@ -5,6 +5,7 @@ import { assertNever } from '../../src/shared/protocol';
 import type { RenderReport } from '../../src/shared/testChannel';
 import { BACKEND_LABELS } from '../../src/core/backends/providers';
 import { RenderReports, fetchedImages } from './renderReports';
+import { Requests } from './requests';
 import { el } from './ui/toolkit';
 import { Composer } from './views/composer';
 import { ContextGauge } from './views/contextGauge';
@@ -24,6 +25,8 @@ const FOCUS_ARRIVAL_MS = 2_000;
 
 /** The panel: owns its views and applies each host message to them. */
 export class App {
+  /** Requests the host answers (find, search, pages), matched to their answers by id. */
+  private readonly requests = new Requests(postToHost);
   private readonly threadBar = new ThreadBar({
     switchThread: (threadId) => postToHost({ type: 'switchThread', threadId }),
     newThread: () => postToHost({ type: 'command', command: 'newThread' }),
@@ -38,12 +41,8 @@ export class App {
     toggleBookmark: (messageId) => postToHost({ type: 'toggleBookmark', messageId }),
     codeAction: (action, code, language) => postToHost({ type: 'codeAction', action, code, language }),
     rendered: () => this.reports.schedule(),
-    loadOlder: (beforeId) => postToHost({ type: 'loadOlder', beforeId }),
-    loadNewer: (afterId) => postToHost({ type: 'loadNewer', afterId }),
-    loadAround: (messageId) => postToHost({ type: 'revealMessage', messageId }),
-    loadLatest: () => postToHost({ type: 'loadLatest' }),
     messageAction: (action, messageId) => postToHost({ type: 'messageAction', action, messageId }),
-  });
+  }, this.requests);
   private readonly notice = new Notice(() => postToHost({ type: 'command', command: 'setApiKey' }));
   private readonly composer = new Composer(
     {
@@ -63,17 +62,11 @@ export class App {
   );
   private readonly footer = el('div', 'footer');
   private readonly gauge = new ContextGauge();
-  private readonly findBar = new FindBar({
-    find: (query) => postToHost({ type: 'find', query }),
-    reveal: (messageId) => {
-      this.transcript.reveal(messageId);
-      this.reports.schedule();
-    },
+  private readonly findBar = new FindBar(this.requests, (messageId) => {
+    this.transcript.reveal(messageId);
+    this.reports.schedule();
   });
-  private readonly searchPanel = new SearchPanel({
-    search: (query) => postToHost({ type: 'searchThreads', query }),
-    open: (hit) => postToHost({ type: 'openSearchHit', threadId: hit.threadId, ...(hit.messageId ? { messageId: hit.messageId } : {}) }),
-  });
+  private readonly searchPanel = new SearchPanel(this.requests, (hit) => postToHost({ type: 'openSearchHit', threadId: hit.threadId, ...(hit.messageId ? { messageId: hit.messageId } : {}) }));
   private readonly reports = new RenderReports(
     () => this.report(),
     () => this.transcript.isStreaming,
@@ -137,10 +130,8 @@ export class App {
         this.transcript.reveal(message.messageId);
         break;
       case 'findResults':
-        this.findBar.results(message.query, message.messageIds);
-        break;
       case 'searchResults':
-        this.searchPanel.results(message.query, message.hits);
+        this.requests.answer(message);
         break;
       case 'focusComposer':
         this.composer.focus();
@@ -153,7 +144,8 @@ export class App {
         this.composer.submit();
         break;
       case 'page':
-        if (message.threadId === this.currentThreadId) this.transcript.page(message);
+        // Asked for while the host was already switching threads: not a page of this one.
+        if (message.threadId === this.currentThreadId) this.requests.answer(message);
         break;
       case 'contextGauge':
         if (message.threadId === this.currentThreadId) {
