@@ -148,10 +148,10 @@ export type HostMessage =
   /** The open thread's context gauge, after its state was sent and after each reply ends. */
   | { type: 'contextGauge'; threadId: string; gauge: ContextGaugeView }
   /**
-   * An image part that has a `fileId` but no `dataUrl`: the host downloaded it (`src`, a webview
-   * URI of its cached copy) or could not (`error`, why; the panel shows a placeholder).
+   * Answers `fetchImage`: the host downloaded the image (`src`, a webview URI of its cached copy)
+   * or could not (`error`, why; the panel shows a placeholder).
    */
-  | { type: 'imageReady'; fileId: string; src?: string; error?: string }
+  | { type: 'imageReady'; requestId: number; src?: string; error?: string }
   /**
    * A page of the open thread, oldest first, answering a page request: the messages just before
    * `loadOlder`'s `beforeId`, just after `loadNewer`'s `afterId`, around `revealMessage`'s message,
@@ -160,7 +160,7 @@ export type HostMessage =
    */
   | { type: 'page'; requestId: number; threadId: string; messages: Message[]; hasOlder: boolean; hasNewer: boolean };
 
-export const WEBVIEW_MESSAGE_TYPES = ['ready', 'focus', 'send', 'stop', 'unqueue', 'switchThread', 'command', 'removeAttachment', 'openReference', 'continue', 'clearRunLimits', 'find', 'searchThreads', 'openSearchHit', 'toggleBookmark', 'messageAction', 'codeAction', 'attachUris', 'attachData', 'setListFilter', 'loadOlder', 'loadNewer', 'revealMessage', 'loadLatest'] as const;
+export const WEBVIEW_MESSAGE_TYPES = ['ready', 'focus', 'send', 'stop', 'unqueue', 'switchThread', 'command', 'removeAttachment', 'openReference', 'continue', 'clearRunLimits', 'find', 'searchThreads', 'openSearchHit', 'toggleBookmark', 'messageAction', 'codeAction', 'attachUris', 'attachData', 'setListFilter', 'loadOlder', 'loadNewer', 'revealMessage', 'loadLatest', 'fetchImage'] as const;
 export type WebviewMessageType = (typeof WEBVIEW_MESSAGE_TYPES)[number];
 
 /** Webview -> host. */
@@ -212,7 +212,9 @@ export type WebviewMessage =
   /** Show a message the panel has not loaded (find, jump to message): answered with a `page` around it. */
   | { type: 'revealMessage'; requestId: number; messageId: string }
   /** Jump to latest while the newest messages are not loaded: answered with the newest `page`. */
-  | { type: 'loadLatest'; requestId: number };
+  | { type: 'loadLatest'; requestId: number }
+  /** An image part that has a `fileId` but no `dataUrl` is drawn: answered with `imageReady`. */
+  | { type: 'fetchImage'; requestId: number; fileId: string };
 
 const CODE_ACTIONS = ['copy', 'insert', 'newFile'] as const;
 export type CodeAction = (typeof CODE_ACTIONS)[number];
@@ -237,6 +239,7 @@ export const REQUEST_ANSWERS = {
   loadNewer: 'page',
   revealMessage: 'page',
   loadLatest: 'page',
+  fetchImage: 'imageReady',
 } as const satisfies Partial<Record<WebviewMessageType, HostMessageType>>;
 export type RequestType = keyof typeof REQUEST_ANSWERS;
 export type Request<K extends RequestType = RequestType> = Extract<WebviewMessage, { type: K }>;
@@ -286,6 +289,7 @@ const WEBVIEW_SCHEMA: Schema<WebviewMessage, WebviewMessageType> = {
   loadNewer: { requestId: isRequestId, afterId: isString },
   revealMessage: { requestId: isRequestId, messageId: isString },
   loadLatest: { requestId: isRequestId },
+  fetchImage: { requestId: isRequestId, fileId: isString },
 };
 
 /** Runtime guard for what arrives from the webview: it is untrusted input. */

@@ -32,6 +32,7 @@ const SAMPLES: { [K in WebviewMessageType]: Extract<WebviewMessage, { type: K }>
   loadNewer: { type: 'loadNewer', requestId: 4, afterId: 'msg_1' },
   revealMessage: { type: 'revealMessage', requestId: 5, messageId: 'msg_1' },
   loadLatest: { type: 'loadLatest', requestId: 6 },
+  fetchImage: { type: 'fetchImage', requestId: 7, fileId: 'file_1' },
 };
 
 /** Fields a message may leave out. */
@@ -72,7 +73,7 @@ describe('isWebviewMessage', () => {
       { type: 'openReference', messageId: 'msg_1', index: 1.5 },
       { type: 'find', requestId: 0, query: 'x' },
       { type: 'loadLatest', requestId: -3 },
-      { type: 'revealMessage', requestId: 1.5, messageId: 'msg_1' },
+      { type: 'fetchImage', requestId: 1.5, fileId: 'file_1' },
       { type: 'attachUris', uris: ['file:///a.txt', 7] },
     ]) {
       assert.equal(isWebviewMessage(message), false, JSON.stringify(message));

@@ -22,15 +22,15 @@ describe('Requests', () => {
   test('each request goes out with a fresh id, and each answer reaches the request with its id', () => {
     const { requests, posted } = table();
     const got: string[] = [];
-    requests.send({ type: 'find', query: 'a' }, { answered: ({ messageIds }) => got.push(`a:${messageIds}`) });
-    requests.send({ type: 'find', query: 'b' }, { answered: ({ messageIds }) => got.push(`b:${messageIds}`) });
+    requests.send({ type: 'fetchImage', fileId: 'a' }, { answered: ({ src }) => got.push(`a:${src}`) });
+    requests.send({ type: 'fetchImage', fileId: 'b' }, { answered: ({ src }) => got.push(`b:${src}`) });
     assert.deepEqual(posted, [
-      { type: 'find', query: 'a', requestId: 1 },
-      { type: 'find', query: 'b', requestId: 2 },
+      { type: 'fetchImage', fileId: 'a', requestId: 1 },
+      { type: 'fetchImage', fileId: 'b', requestId: 2 },
     ]);
-    requests.answer({ type: 'findResults', requestId: 2, messageIds: ['B'] });
-    requests.answer({ type: 'findResults', requestId: 1, messageIds: ['A'] });
-    requests.answer({ type: 'findResults', requestId: 1, messageIds: ['again'] });
+    requests.answer({ type: 'imageReady', requestId: 2, src: 'B' });
+    requests.answer({ type: 'imageReady', requestId: 1, src: 'A' });
+    requests.answer({ type: 'imageReady', requestId: 1, src: 'again' });
     assert.deepEqual(got, ['b:B', 'a:A'], 'in the order the answers came, each once');
   });
 
@@ -66,6 +66,18 @@ describe('Requests', () => {
     requests.answer(page(lastId()));
     mock.timers.tick(REQUEST_TIMEOUT_MS.loadLatest * 2);
     assert.deepEqual(events, ['answered']);
+  });
+
+  test('each kind waits as long as it is given (an image may have to be downloaded first)', () => {
+    const { requests } = table();
+    const timedOut: string[] = [];
+    requests.send({ type: 'find', query: 'x' }, { answered: () => {}, timedOut: () => timedOut.push('find') });
+    requests.send({ type: 'fetchImage', fileId: 'f' }, { answered: () => {}, timedOut: () => timedOut.push('image') });
+    assert.ok(REQUEST_TIMEOUT_MS.fetchImage > REQUEST_TIMEOUT_MS.find);
+    mock.timers.tick(REQUEST_TIMEOUT_MS.find);
+    assert.deepEqual(timedOut, ['find']);
+    mock.timers.tick(REQUEST_TIMEOUT_MS.fetchImage - REQUEST_TIMEOUT_MS.find);
+    assert.deepEqual(timedOut, ['find', 'image']);
   });
 });
 

@@ -9,7 +9,7 @@ import { Requests } from './requests';
 import { el } from './ui/toolkit';
 import { Composer } from './views/composer';
 import { ContextGauge } from './views/contextGauge';
-import { showFetchedImage } from './views/messageBody';
+import { FetchedImages } from './views/fetchedImages';
 import { Notice } from './views/notice';
 import { ThreadBar } from './views/threadBar';
 import { limitsText } from './views/limitsText';
@@ -25,7 +25,7 @@ const FOCUS_ARRIVAL_MS = 2_000;
 
 /** The panel: owns its views and applies each host message to them. */
 export class App {
-  /** Requests the host answers (find, search, pages), matched to their answers by id. */
+  /** Requests the host answers (find, search, pages, images), matched to their answers by id. */
   private readonly requests = new Requests(postToHost);
   private readonly threadBar = new ThreadBar({
     switchThread: (threadId) => postToHost({ type: 'switchThread', threadId }),
@@ -42,6 +42,7 @@ export class App {
     codeAction: (action, code, language) => postToHost({ type: 'codeAction', action, code, language }),
     rendered: () => this.reports.schedule(),
     messageAction: (action, messageId) => postToHost({ type: 'messageAction', action, messageId }),
+    images: new FetchedImages(this.requests, () => this.reports.schedule()),
   }, this.requests);
   private readonly notice = new Notice(() => postToHost({ type: 'command', command: 'setApiKey' }));
   private readonly composer = new Composer(
@@ -131,6 +132,7 @@ export class App {
         break;
       case 'findResults':
       case 'searchResults':
+      case 'imageReady':
         this.requests.answer(message);
         break;
       case 'focusComposer':
@@ -152,9 +154,6 @@ export class App {
           this.gauge.update(message.gauge);
           this.transcript.setLeftOut(message.gauge.leftOutIds);
         }
-        break;
-      case 'imageReady':
-        showFetchedImage(message.fileId, message, () => this.reports.schedule());
         break;
       case 'insertDraft':
         this.composer.restore(message.text);

@@ -1,4 +1,4 @@
-// The panel's requests that the host answers (find, search, pages): each goes out with a
+// The panel's requests that the host answers (find, search, pages, images): each goes out with a
 // fresh id, which its answer echoes. An answer whose id nothing waits for any more is dropped: its
 // request was replaced by a newer one, dropped because the panel moved on, or it came too late. A
 // request without an answer within its time-out is given up, and its waiter told, rather than
@@ -8,7 +8,8 @@ import { REQUEST_ANSWERS } from '../../src/shared/protocol';
 
 /**
  * How long a request waits for its answer. Long enough for a slow answer (a search of a big
- * library, a page of a huge thread), short enough to say so when the host dropped the request.
+ * library, a page of a huge thread), short enough to say so when the host dropped the request; an
+ * image may first have to be downloaded.
  */
 export const REQUEST_TIMEOUT_MS: Readonly<Record<RequestType, number>> = {
   find: 10_000,
@@ -17,6 +18,7 @@ export const REQUEST_TIMEOUT_MS: Readonly<Record<RequestType, number>> = {
   loadNewer: 10_000,
   revealMessage: 10_000,
   loadLatest: 10_000,
+  fetchImage: 30_000,
 };
 
 /** A request before it is sent: the table gives it its id. */

@@ -1,8 +1,8 @@
 // What a panel's webview asks of the host, answered for that panel: a send (its chips and run
 // limits taken with it, and given back with the draft when nothing was stored), the queue,
 // Continue, message and code actions, references, bookmarks, find and search, pages of a long
-// thread, attachments dropped or pasted, and the list's filters. An answer to a request echoes its
-// id (see `answer`).
+// thread, images by file id, attachments dropped or pasted, and the list's filters. An answer to a
+// request echoes its id (see `answer`).
 import * as vscode from 'vscode';
 import { SendError, UnqueuedError } from '../../core/chat/chatEvents';
 import { findInStoredThread, searchThreads } from '../../core/library/search';
@@ -30,7 +30,10 @@ export interface PanelContext extends PanelTarget {
   post(message: HostMessage): void;
   /** File attachments of `messages` marked as changed or missing, their sources watched. */
   markAttachments(messages: Message[]): Promise<Message[]>;
-  fetchImages(messages: readonly Message[]): void;
+  /** Lets the webview fetch the images of `messages` held by file id. */
+  offerImages(messages: readonly Message[]): void;
+  /** Where the webview loads an image it was offered; undefined when the webview is gone. */
+  imageSource(fileId: string): Promise<{ src: string } | { error: string } | undefined>;
   attachDropped(uris: readonly string[]): Promise<void>;
   attachPasted(name: string, base64: string): Promise<void>;
 }
@@ -120,6 +123,11 @@ export async function handleWebviewMessage(panel: PanelContext, message: PanelRe
     case 'loadLatest':
       await postPage(panel, message);
       return;
+    case 'fetchImage': {
+      const source = await panel.imageSource(message.fileId);
+      if (source) answer(panel, message, { type: 'imageReady', ...source });
+      return;
+    }
     default:
       assertNever(message);
   }
@@ -234,8 +242,8 @@ async function postPage(panel: PanelContext, request: Request<'loadOlder' | 'loa
     }
     // The thread may have changed while the page was read: a page of another thread is dropped.
     if (panel.currentThreadId === threadId) {
+      panel.offerImages(page.messages);
       answer(panel, request, { type: 'page', threadId, messages: await panel.markAttachments(page.messages), hasOlder: page.hasOlder, hasNewer: page.hasNewer });
-      panel.fetchImages(page.messages);
     }
   } catch (err) {
     // A message id the thread no longer has (deleted, or a stale panel): nothing to page to.

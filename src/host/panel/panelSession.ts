@@ -39,6 +39,8 @@ export abstract class PanelSession extends Disposable {
   private composerFocusOnReady = false;
   /** What the panel reports it shows, in test runs (the test channel). */
   private readonly reports: RenderReports;
+  /** File ids of the images in messages posted to the webview: the only ones it may have fetched. */
+  private readonly offeredImages = new Set<string>();
   /** Attachment sources in the state last posted, by source (see sourceKey). */
   private shownSources = new Map<string, ShownSource>();
   /** Keeps the context gauge of the shown thread current. */
@@ -235,9 +237,9 @@ export abstract class PanelSession extends Disposable {
     this.shownSources = sources;
     // The state holds the reply as far as it has come: deltas waiting for the next frame are in it.
     this.deltas.clear();
+    this.offerImages(state.messages);
     this.post({ type: 'state', state });
     this.gauge.schedule(true);
-    this.fetchImages(state.messages);
     // A reply that ended between building and posting had its streamEnd posted before this
     // state, which still shows it streaming: send the settled state after it.
     const { currentThreadId, streaming } = state;
@@ -289,22 +291,24 @@ export abstract class PanelSession extends Disposable {
     return markSources(messages, sources);
   }
 
+  /** Lets the webview fetch the images `messages` hold only by file id (it asks as it draws them). */
+  offerImages(messages: readonly Message[]): void {
+    for (const m of messages) for (const p of m.content) if (p.type === 'image' && p.fileId && !p.dataUrl) this.offeredImages.add(p.fileId);
+  }
+
   /**
-   * Images the messages hold only by file id are downloaded once (see imageCache.ts) and shown
-   * from the cache through a webview URI; a failure shows a placeholder that says why.
+   * An image offered to the webview, downloaded once (see imageCache.ts) and shown from the cache
+   * through a webview URI; `error` says why not (the panel shows a placeholder). Undefined when
+   * the webview is gone.
    */
-  fetchImages(messages: readonly Message[]): void {
-    const fileIds = new Set(messages.flatMap((m) => m.content.flatMap((p) => (p.type === 'image' && p.fileId && !p.dataUrl ? [p.fileId] : []))));
-    if (fileIds.size === 0) return;
+  async imageSource(fileId: string): Promise<{ src: string } | { error: string } | undefined> {
+    // The webview is untrusted: it may not have any file of the account downloaded, only those it shows.
+    if (!this.offeredImages.has(fileId)) return { error: vscode.l10n.t('this panel was never shown this image.') };
     const settings = readSettings();
-    const fetchImage = filesApiFetcher(connectionFor(settings, this.services.apiKey));
-    for (const fileId of fileIds) {
-      void this.services.images.get(settings.baseUrl, fileId, fetchImage).then((image) => {
-        const webview = this.webview;
-        if (!webview) return;
-        this.post('path' in image ? { type: 'imageReady', fileId, src: webview.asWebviewUri(vscode.Uri.file(image.path)).toString() } : { type: 'imageReady', fileId, error: image.error });
-      });
-    }
+    const image = await this.services.images.get(settings.baseUrl, fileId, filesApiFetcher(connectionFor(settings, this.services.apiKey)));
+    const webview = this.webview;
+    if (!webview) return undefined;
+    return 'path' in image ? { src: webview.asWebviewUri(vscode.Uri.file(image.path)).toString() } : image;
   }
 
   /** Posts only to a webview that said `ready`; earlier state arrives whole with the `ready` answer. */
@@ -331,8 +335,8 @@ export abstract class PanelSession extends Disposable {
         if (e.message.threadId !== this.currentThreadId) return;
         // Its attachments were read just now; from here on a change to their files shows.
         for (const [key, shown] of sourcesOf([e.message])) this.shownSources.set(key, shown);
+        this.offerImages([e.message]);
         this.post(e);
-        this.fetchImages([e.message]);
         return;
       case 'streamStart':
         if (e.threadId === this.currentThreadId) this.post(e);
@@ -347,8 +351,8 @@ export abstract class PanelSession extends Disposable {
         if (e.threadId !== this.currentThreadId) return;
         // The reply's last text goes before its end.
         this.deltas.flush();
+        this.offerImages([e.message]);
         this.post(e);
-        this.fetchImages([e.message]);
         this.gauge.schedule();
         return;
       default:
