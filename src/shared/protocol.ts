@@ -242,11 +242,11 @@ export const REQUEST_ANSWERS = {
   fetchImage: 'imageReady',
 } as const satisfies Partial<Record<WebviewMessageType, HostMessageType>>;
 export type RequestType = keyof typeof REQUEST_ANSWERS;
-export type Request<K extends RequestType = RequestType> = Extract<WebviewMessage, { type: K }>;
+export type RequestMessage<K extends RequestType = RequestType> = Extract<WebviewMessage, { type: K }>;
 export type AnswerTo<K extends RequestType> = Extract<HostMessage, { type: (typeof REQUEST_ANSWERS)[K] }>;
 export type Answer = AnswerTo<RequestType>;
 /** Compiles only while every request and every answer carries its `requestId`. */
-type RequestsCarryIds = Holds<[Request | Answer] extends [{ requestId: number }] ? true : false>;
+type RequestsCarryIds = Holds<[RequestMessage | Answer] extends [{ requestId: number }] ? true : false>;
 
 export function assertNever(value: never): never {
   throw new Error(`Unhandled message: ${JSON.stringify(value)}`);

@@ -3,12 +3,12 @@
 // Timers are mocked: time moves only when a test says so.
 import * as assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, mock, test } from 'node:test';
-import type { Request } from '../../src/shared/protocol';
+import type { RequestMessage } from '../../src/shared/protocol';
 import { REQUEST_TIMEOUT_MS, Requests } from '../../webview-ui/src/requests';
 
 /** A table whose posts are kept, with the id of the last one. */
 function table() {
-  const posted: Request[] = [];
+  const posted: RequestMessage[] = [];
   const requests = new Requests((request) => posted.push(request));
   return { requests, posted, lastId: () => posted.at(-1)!.requestId };
 }

@@ -3,7 +3,7 @@
 // request was replaced by a newer one, dropped because the panel moved on, or it came too late. A
 // request without an answer within its time-out is given up, and its waiter told, rather than
 // waited for forever.
-import type { Answer, AnswerTo, Request, RequestType } from '../../src/shared/protocol';
+import type { Answer, AnswerTo, RequestMessage, RequestType } from '../../src/shared/protocol';
 import { REQUEST_ANSWERS } from '../../src/shared/protocol';
 
 /**
@@ -22,7 +22,7 @@ export const REQUEST_TIMEOUT_MS: Readonly<Record<RequestType, number>> = {
 };
 
 /** A request before it is sent: the table gives it its id. */
-export type Unsent<K extends RequestType> = K extends RequestType ? Omit<Request<K>, 'requestId'> : never;
+export type Unsent<K extends RequestType> = K extends RequestType ? Omit<RequestMessage<K>, 'requestId'> : never;
 
 export interface Waiter<K extends RequestType> {
   answered(answer: AnswerTo<K>): void;
@@ -40,7 +40,7 @@ export class Requests {
   private lastId = 0;
   private readonly waiting = new Map<number, Waiting>();
 
-  constructor(private readonly post: (request: Request) => void) {}
+  constructor(private readonly post: (request: RequestMessage) => void) {}
 
   /** Posts `request` with a new id; `waiter` gets its answer, or hears that none came in time. Returns the id. */
   send<K extends RequestType>(request: Unsent<K> & { type: K }, waiter: Waiter<K>): number {
@@ -50,7 +50,7 @@ export class Requests {
       waiter.timedOut?.();
     }, REQUEST_TIMEOUT_MS[request.type]);
     this.waiting.set(requestId, { type: request.type, timer, answered: waiter.answered as (answer: Answer) => void });
-    this.post({ ...request, requestId } as Request);
+    this.post({ ...request, requestId } as RequestMessage);
     return requestId;
   }
 

@@ -8,7 +8,7 @@ import { SendError, UnqueuedError } from '../../core/chat/chatEvents';
 import { findInStoredThread, searchThreads } from '../../core/library/search';
 import { messageText } from '../../core/model';
 import type { Message } from '../../core/model';
-import type { AnswerTo, HostMessage, MessageAction, Request, RequestType, WebviewMessage } from '../../shared/protocol';
+import type { AnswerTo, HostMessage, MessageAction, RequestMessage, RequestType, WebviewMessage } from '../../shared/protocol';
 import { assertNever } from '../../shared/protocol';
 import type { TakenMessage } from '../chat/nextMessage';
 import { runPanelCommand } from '../commands/sessionCommands';
@@ -220,7 +220,7 @@ function answer<K extends RequestType>(panel: PanelContext, request: { type: K; 
 }
 
 /** Answers the panel's request for another page of the open thread (see `page` in protocol.ts). */
-async function postPage(panel: PanelContext, request: Request<'loadOlder' | 'loadNewer' | 'revealMessage' | 'loadLatest'>): Promise<void> {
+async function postPage(panel: PanelContext, request: RequestMessage<'loadOlder' | 'loadNewer' | 'revealMessage' | 'loadLatest'>): Promise<void> {
   const threadId = panel.currentThreadId;
   if (!threadId) return;
   const { store } = panel.services;
