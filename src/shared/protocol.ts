@@ -1,8 +1,14 @@
-// Every message between the extension host and the webview, as discriminated unions. Both sides
-// switch over `type` exhaustively (see `assertNever`). This file imports core types only.
+// Every message between the extension host and the webview, as discriminated unions whose types
+// are listed in `as const` arrays (the compiler keeps each list and its union the same). Both sides
+// switch over `type` exhaustively (see `assertNever`); the host checks every field of what the
+// webview sends (`isWebviewMessage`). Requests that expect an answer carry a `requestId`, which the
+// answer echoes (see REQUEST_ANSWERS). Test-only messages are not here: see testChannel.ts. This
+// file imports core types only.
 import type { ContextGauge } from '../core/context/contextGauge';
 import type { ContextLimits, Message, ThreadMeta } from '../core/model';
 import type { SearchHit } from '../core/library/search';
+import type { Holds, Schema, SameTypes } from './messageGuard';
+import { arrayOf, isBoolean, isIndex, isRecord, isRequestId, isString, messageGuard, oneOf, optional, shape } from './messageGuard';
 
 /** How full the next run's context is, and what it leaves out (see core/contextGauge.ts). */
 export type ContextGaugeView = ContextGauge;
@@ -45,8 +51,9 @@ export interface ViewState {
    */
   l10nBundle?: Record<string, string>;
   /**
-   * Post a `rendered` report after each burst of updates (integration tests read them). Off in
-   * normal use: a report copies the last message's text, which costs on a long streaming reply.
+   * The host runs tests: the panel posts a render report after each burst of updates, on the test
+   * channel (testChannel.ts). Off in normal use: a report copies the last message's text, which
+   * costs on a long streaming reply, and the host refuses test messages then.
    */
   reportRenders?: boolean;
 }
@@ -97,9 +104,11 @@ export interface StreamingReply {
 }
 
 /** Commands the panel may ask the host to run. An allow-list: never an arbitrary command id. */
-export type PanelCommand = 'setApiKey' | 'newThread' | 'attachFile' | 'attachImage' | 'chooseBackend' | 'chooseModel' | 'setContextLimits' | 'setRunLimits' | 'openThreadInEditor';
+export const PANEL_COMMANDS = ['setApiKey', 'newThread', 'attachFile', 'attachImage', 'chooseBackend', 'chooseModel', 'setContextLimits', 'setRunLimits', 'openThreadInEditor'] as const;
+export type PanelCommand = (typeof PANEL_COMMANDS)[number];
 
-export const PANEL_COMMANDS: readonly PanelCommand[] = ['setApiKey', 'newThread', 'attachFile', 'attachImage', 'chooseBackend', 'chooseModel', 'setContextLimits', 'setRunLimits', 'openThreadInEditor'];
+export const HOST_MESSAGE_TYPES = ['state', 'threads', 'message', 'streamStart', 'streamDelta', 'streamEnd', 'sendFailed', 'pending', 'queue', 'problem', 'insertDraft', 'revealMessage', 'focusComposer', 'submitDraft', 'searchResults', 'findResults', 'contextGauge', 'imageReady', 'page'] as const;
+export type HostMessageType = (typeof HOST_MESSAGE_TYPES)[number];
 
 /** Host -> webview. */
 export type HostMessage =
@@ -131,28 +140,28 @@ export type HostMessage =
   | { type: 'focusComposer' }
   /** Send what is in the composer, as its Send button does (the Send Message command). */
   | { type: 'submitDraft' }
-  /** Hits for `query` across every thread, answering `searchThreads` (stale answers are dropped by query). */
-  | { type: 'searchResults'; query: string; hits: SearchHit[] }
-  /** The messages of the open thread that match `query`, in order (searched in the store, so
-   * messages the panel has not rendered are found too). */
-  | { type: 'findResults'; query: string; messageIds: string[] }
+  /** Hits across every thread, answering `searchThreads`. */
+  | { type: 'searchResults'; requestId: number; hits: SearchHit[] }
+  /** The messages of the open thread that match `find`'s query, in order (searched in the store,
+   * so messages the panel has not rendered are found too). */
+  | { type: 'findResults'; requestId: number; messageIds: string[] }
   /** The open thread's context gauge, after its state was sent and after each reply ends. */
   | { type: 'contextGauge'; threadId: string; gauge: ContextGaugeView }
   /**
-   * An image part that has a `fileId` but no `dataUrl`: the host downloaded it (`src`, a webview
-   * URI of its cached copy) or could not (`error`, why; the panel shows a placeholder).
+   * Answers `fetchImage`: the host downloaded the image (`src`, a webview URI of its cached copy)
+   * or could not (`error`, why; the panel shows a placeholder).
    */
-  | { type: 'imageReady'; fileId: string; src?: string; error?: string }
+  | { type: 'imageReady'; requestId: number; src?: string; error?: string }
   /**
-   * A page of the open thread, oldest first. 'older' answers `loadOlder` (the messages just before
-   * `beforeId`; `hasOlder` says whether more are above them), 'newer' answers `loadNewer` (just
-   * after `afterId`; `hasNewer`), 'around' answers `revealMessage` or `loadLatest` and replaces
-   * what the panel shows: `revealId` is scrolled to and marked, or with none the panel shows the end.
+   * A page of the open thread, oldest first, answering a page request: the messages just before
+   * `loadOlder`'s `beforeId`, just after `loadNewer`'s `afterId`, around `revealMessage`'s message,
+   * or the newest (`loadLatest`). `hasOlder` and `hasNewer` say whether the thread goes on beyond
+   * them; a page of another thread than the panel shows (it switched meanwhile) is dropped.
    */
-  | { type: 'page'; threadId: string; messages: Message[]; hasOlder: boolean; hasNewer: boolean; anchor: PageAnchor; revealId?: string };
+  | { type: 'page'; requestId: number; threadId: string; messages: Message[]; hasOlder: boolean; hasNewer: boolean };
 
-/** Where a `page` goes: before what is shown, after it, or instead of it. */
-export type PageAnchor = 'older' | 'newer' | 'around';
+export const WEBVIEW_MESSAGE_TYPES = ['ready', 'focus', 'send', 'stop', 'unqueue', 'switchThread', 'command', 'removeAttachment', 'openReference', 'continue', 'clearRunLimits', 'find', 'searchThreads', 'openSearchHit', 'toggleBookmark', 'messageAction', 'codeAction', 'attachUris', 'attachData', 'setListFilter', 'loadOlder', 'loadNewer', 'revealMessage', 'loadLatest', 'fetchImage'] as const;
+export type WebviewMessageType = (typeof WEBVIEW_MESSAGE_TYPES)[number];
 
 /** Webview -> host. */
 export type WebviewMessage =
@@ -179,9 +188,9 @@ export type WebviewMessage =
   /** Drop the limits set for the next message. */
   | { type: 'clearRunLimits' }
   /** Find `query` in the open thread (answered with findResults). */
-  | { type: 'find'; query: string }
+  | { type: 'find'; requestId: number; query: string }
   /** Search every thread's title, messages and attachment names for `query` (answered with searchResults). */
-  | { type: 'searchThreads'; query: string }
+  | { type: 'searchThreads'; requestId: number; query: string }
   /** Open a search hit: show its thread, scrolled to its message when it has one. */
   | { type: 'openSearchHit'; threadId: string; messageId?: string }
   /** Bookmark a message of the open thread, or remove its bookmark. */
@@ -196,122 +205,92 @@ export type WebviewMessage =
   | { type: 'attachData'; name: string; base64: string }
   /** Change what the thread list shows (remembered for this workspace). */
   | { type: 'setListFilter'; filter: ListFilter }
-  /** What the panel shows now, after each render (tests and diagnostics read it via the host). */
-  | { type: 'rendered'; report: RenderReport }
-  /** The user scrolled near the oldest message shown (`beforeId`): answered with `page` 'older'. */
-  | { type: 'loadOlder'; beforeId: string }
-  /** The user scrolled near the newest message shown (`afterId`), and newer ones were let go: answered with `page` 'newer'. */
-  | { type: 'loadNewer'; afterId: string }
-  /** Show a message the panel has not loaded (find, jump to message): answered with `page` 'around' and `revealId`. */
-  | { type: 'revealMessage'; messageId: string }
-  /** Jump to latest while the newest messages are not loaded: answered with `page` 'around' holding the newest page. */
-  | { type: 'loadLatest' };
+  /** The user scrolled near the oldest message shown (`beforeId`): answered with the `page` before it. */
+  | { type: 'loadOlder'; requestId: number; beforeId: string }
+  /** The user scrolled near the newest message shown (`afterId`), and newer ones were let go: answered with the `page` after it. */
+  | { type: 'loadNewer'; requestId: number; afterId: string }
+  /** Show a message the panel has not loaded (find, jump to message): answered with a `page` around it. */
+  | { type: 'revealMessage'; requestId: number; messageId: string }
+  /** Jump to latest while the newest messages are not loaded: answered with the newest `page`. */
+  | { type: 'loadLatest'; requestId: number }
+  /** An image part that has a `fileId` but no `dataUrl` is drawn: answered with `imageReady`. */
+  | { type: 'fetchImage'; requestId: number; fileId: string };
 
-export type CodeAction = 'copy' | 'insert' | 'newFile';
+const CODE_ACTIONS = ['copy', 'insert', 'newFile'] as const;
+export type CodeAction = (typeof CODE_ACTIONS)[number];
 
 /**
  * A message's own buttons: copy its text; put a message of yours back in the composer to edit
  * and send again; ask again for the last reply (shown as Retry after a failed, stopped or cut-short
  * reply, Regenerate after a finished one).
  */
-export type MessageAction = 'copy' | 'edit' | 'askAgain';
-const MESSAGE_ACTIONS: readonly MessageAction[] = ['copy', 'edit', 'askAgain'];
-const CODE_ACTIONS: readonly CodeAction[] = ['copy', 'insert', 'newFile'];
+const MESSAGE_ACTIONS = ['copy', 'edit', 'askAgain'] as const;
+export type MessageAction = (typeof MESSAGE_ACTIONS)[number];
 
-export interface RenderReport {
-  threadId: string | undefined;
-  /** Ids of the messages loaded in the transcript (drawn or not), in order. */
-  messageIds: string[];
-  /** Message elements in the DOM now (the transcript draws only those near the viewport). */
-  mounted: number;
-  /** Text of the last loaded message, as displayed. */
-  lastText: string;
-  /** Why the last loaded message failed or stopped, as shown under it; undefined when it did not. */
-  lastError?: string | undefined;
-  /** The last message's note on earlier messages left out of its context, as shown under it. */
-  lastLeftOutNote?: string | undefined;
-  streaming: boolean;
-  notice: string | undefined;
-  /** Names on the composer's attachment chips. */
-  pending: string[];
-  /** The messages shown as queued (id and text), oldest first. */
-  queued?: { id: string; text: string }[];
-  /** Footnote count of the last message. */
-  references: number;
-  /** What is in the composer. */
-  draft: string;
-  /** The find bar: "2 of 5", or undefined when closed. */
-  find: string | undefined;
-  /** The message marked by find or search. */
-  revealed: string | undefined;
-  /** Ids of the messages shown as bookmarked. */
-  bookmarked: string[];
-  /** Ids of the threads in the switcher, in order. */
-  listed: string[];
-  /** The switcher's rows as shown (flags, title, activity…), in the same order as `listed`. */
-  listedLabels?: string[];
-  /** Attachment chips in the transcript marked as changed or missing since they were attached. */
-  attachmentMarks: { messageId: string; name: string; state: string }[];
-  /** The context gauge's line as shown ("12.3k / 128k tokens · …"); undefined while hidden. */
-  gauge?: string | undefined;
-  /** Images fetched by file id in drawn messages: `src` (and whether it has loaded) of a shown one, `failed` (its title) for a placeholder. */
-  images?: { name: string; src?: string; loaded?: boolean; failed?: string }[];
-}
+/**
+ * The requests that expect an answer, each with its answer's type. A request carries a
+ * `requestId` (fresh for each request from a panel) and its answer echoes it: the panel matches
+ * answers to what it still waits for and drops the rest (webview-ui/src/requests.ts).
+ */
+export const REQUEST_ANSWERS = {
+  find: 'findResults',
+  searchThreads: 'searchResults',
+  loadOlder: 'page',
+  loadNewer: 'page',
+  revealMessage: 'page',
+  loadLatest: 'page',
+  fetchImage: 'imageReady',
+} as const satisfies Partial<Record<WebviewMessageType, HostMessageType>>;
+export type RequestType = keyof typeof REQUEST_ANSWERS;
+export type RequestMessage<K extends RequestType = RequestType> = Extract<WebviewMessage, { type: K }>;
+export type AnswerTo<K extends RequestType> = Extract<HostMessage, { type: (typeof REQUEST_ANSWERS)[K] }>;
+export type Answer = AnswerTo<RequestType>;
+/** Compiles only while every request and every answer carries its `requestId`. */
+type RequestsCarryIds = Holds<[RequestMessage | Answer] extends [{ requestId: number }] ? true : false>;
 
 export function assertNever(value: never): never {
   throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
 }
 
-const webviewTypes = new Set<WebviewMessage['type']>(['ready', 'focus', 'send', 'stop', 'unqueue', 'switchThread', 'command', 'removeAttachment', 'openReference', 'continue', 'clearRunLimits', 'find', 'searchThreads', 'openSearchHit', 'toggleBookmark', 'codeAction', 'messageAction', 'attachUris', 'attachData', 'setListFilter', 'rendered', 'loadOlder', 'loadNewer', 'revealMessage', 'loadLatest']);
+/** Compiles only while HOST_MESSAGE_TYPES lists exactly the host's messages (the panel checks against it). */
+type HostTypesListed = Holds<SameTypes<HostMessageType, HostMessage['type']>>;
+
+/**
+ * What arrives in the panel's window is the host's, unless its type is not one the host sends
+ * (the host is trusted: its fields are not checked).
+ */
+export function isHostMessage(value: unknown): value is HostMessage {
+  return isRecord(value) && HOST_MESSAGE_TYPES.includes(value.type as HostMessageType);
+}
+
+/** A check for every field of every message the webview sends. */
+const WEBVIEW_SCHEMA: Schema<WebviewMessage, WebviewMessageType> = {
+  ready: {},
+  focus: { focused: isBoolean },
+  send: { text: isString },
+  stop: {},
+  unqueue: { id: isString, edit: isBoolean },
+  switchThread: { threadId: isString },
+  command: { command: oneOf(PANEL_COMMANDS) },
+  removeAttachment: { id: isString },
+  openReference: { messageId: isString, index: isIndex },
+  continue: {},
+  clearRunLimits: {},
+  find: { requestId: isRequestId, query: isString },
+  searchThreads: { requestId: isRequestId, query: isString },
+  openSearchHit: { threadId: isString, messageId: optional(isString) },
+  toggleBookmark: { messageId: isString },
+  messageAction: { action: oneOf(MESSAGE_ACTIONS), messageId: isString },
+  codeAction: { action: oneOf(CODE_ACTIONS), code: isString, language: optional(isString) },
+  attachUris: { uris: arrayOf(isString) },
+  attachData: { name: isString, base64: isString },
+  setListFilter: { filter: shape({ showArchived: isBoolean, allWorkspaces: isBoolean } satisfies Record<keyof ListFilter, unknown>) },
+  loadOlder: { requestId: isRequestId, beforeId: isString },
+  loadNewer: { requestId: isRequestId, afterId: isString },
+  revealMessage: { requestId: isRequestId, messageId: isString },
+  loadLatest: { requestId: isRequestId },
+  fetchImage: { requestId: isRequestId, fileId: isString },
+};
 
 /** Runtime guard for what arrives from the webview: it is untrusted input. */
-export function isWebviewMessage(value: unknown): value is WebviewMessage {
-  if (typeof value !== 'object' || value === null) return false;
-  const m = value as { type?: unknown } & Record<string, unknown>;
-  if (typeof m.type !== 'string' || !webviewTypes.has(m.type as WebviewMessage['type'])) return false;
-  switch (m.type) {
-    case 'send':
-      return typeof m.text === 'string';
-    case 'focus':
-      return typeof m.focused === 'boolean';
-    case 'switchThread':
-      return typeof m.threadId === 'string';
-    case 'command':
-      return PANEL_COMMANDS.includes(m.command as PanelCommand);
-    case 'removeAttachment':
-      return typeof m.id === 'string';
-    case 'unqueue':
-      return typeof m.id === 'string' && typeof m.edit === 'boolean';
-    case 'find':
-    case 'searchThreads':
-      return typeof m.query === 'string';
-    case 'openSearchHit':
-      return typeof m.threadId === 'string' && (m.messageId === undefined || typeof m.messageId === 'string');
-    case 'toggleBookmark':
-      return typeof m.messageId === 'string';
-    case 'openReference':
-      return typeof m.messageId === 'string' && Number.isInteger(m.index) && (m.index as number) >= 0;
-    case 'codeAction':
-      return CODE_ACTIONS.includes(m.action as CodeAction) && typeof m.code === 'string' && (m.language === undefined || typeof m.language === 'string');
-    case 'messageAction':
-      return MESSAGE_ACTIONS.includes(m.action as MessageAction) && typeof m.messageId === 'string';
-    case 'attachUris':
-      return Array.isArray(m.uris) && m.uris.every((u) => typeof u === 'string');
-    case 'attachData':
-      return typeof m.name === 'string' && typeof m.base64 === 'string';
-    case 'setListFilter': {
-      const f = m.filter as Partial<Record<keyof ListFilter, unknown>> | null | undefined;
-      return typeof f === 'object' && f !== null && typeof f.showArchived === 'boolean' && typeof f.allWorkspaces === 'boolean';
-    }
-    case 'rendered':
-      return typeof m.report === 'object' && m.report !== null;
-    case 'loadOlder':
-      return typeof m.beforeId === 'string';
-    case 'loadNewer':
-      return typeof m.afterId === 'string';
-    case 'revealMessage':
-      return typeof m.messageId === 'string';
-    default:
-      return true;
-  }
-}
+export const isWebviewMessage = messageGuard<WebviewMessage>(WEBVIEW_MESSAGE_TYPES, WEBVIEW_SCHEMA);

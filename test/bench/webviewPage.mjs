@@ -1,8 +1,8 @@
 // The panel's webview on its own, in a real browser page: dist/webview/webview.js and media/webview/*.css served
 // as VS Code serves them (the same CSP, a nonce), with a stand-in for `acquireVsCodeApi` that plays
 // the host. The stand-in answers `ready` with the newest page of a generated thread (`hasOlder`),
-// answers loadOlder / loadNewer / revealMessage / loadLatest / find with pages, streams replies on
-// demand, and keeps the last render report. The thread is generated per message from its index
+// answers loadOlder / loadNewer / revealMessage / loadLatest with pages and find with its hits (each
+// answer echoing its request's id), streams replies on demand, and keeps the last render report. The thread is generated per message from its index
 // (nothing of it is held in the page), so the page's heap is the panel's own.
 //
 // Used by the page tests (test/ui/*.ui.mjs, run by test/harness/ui.mjs) and the webview benchmark
@@ -136,7 +136,7 @@ function fakeHost(config) {
         const from = Math.max(0, before - pageSize);
         later(() => {
           host.pagesServed++;
-          post({ type: 'page', threadId, messages: range(from, before), hasOlder: from > 0, hasNewer: true, anchor: 'older' });
+          post({ type: 'page', requestId: message.requestId, threadId, messages: range(from, before), hasOlder: from > 0, hasNewer: true });
         });
         return;
       }
@@ -144,7 +144,7 @@ function fakeHost(config) {
         const after = indexOf(message.afterId) + 1;
         later(() => {
           host.pagesServed++;
-          post({ type: 'page', threadId, messages: range(after, after + pageSize), hasOlder: true, hasNewer: after + pageSize < total, anchor: 'newer' });
+          post({ type: 'page', requestId: message.requestId, threadId, messages: range(after, after + pageSize), hasOlder: true, hasNewer: after + pageSize < total });
         });
         return;
       }
@@ -153,7 +153,7 @@ function fakeHost(config) {
         const from = Math.max(0, Math.min(at - pageSize / 2, total - pageSize));
         later(() => {
           host.pagesServed++;
-          post({ type: 'page', threadId, messages: range(from, from + pageSize), hasOlder: from > 0, hasNewer: from + pageSize < total, anchor: 'around', revealId: message.messageId });
+          post({ type: 'page', requestId: message.requestId, threadId, messages: range(from, from + pageSize), hasOlder: from > 0, hasNewer: from + pageSize < total });
         });
         return;
       }
@@ -161,7 +161,7 @@ function fakeHost(config) {
         const from = Math.max(0, total - pageSize);
         later(() => {
           host.pagesServed++;
-          post({ type: 'page', threadId, messages: range(from, total), hasOlder: from > 0, hasNewer: false, anchor: 'around' });
+          post({ type: 'page', requestId: message.requestId, threadId, messages: range(from, total), hasOlder: from > 0, hasNewer: false });
         });
         return;
       }
@@ -169,7 +169,7 @@ function fakeHost(config) {
         const query = message.query.toLowerCase();
         const messageIds = [];
         if (query.trim()) for (let i = 0; i < total && messageIds.length < 200; i++) if (messageAt(i).content[0].text.toLowerCase().includes(query)) messageIds.push(`msg_${i}`);
-        later(() => post({ type: 'findResults', query: message.query, messageIds }));
+        later(() => post({ type: 'findResults', requestId: message.requestId, messageIds }));
         return;
       }
       case 'rendered':

@@ -1,13 +1,12 @@
-// What the panel holds of a long thread (webview-ui/src/virtual/loadedWindow.ts): one request per
-// end at a time, pages that still apply, the far end let go past the bound; plus the height
-// estimate, the cache of drawn elements, and the paging messages' guard.
+// What the panel holds of a long thread (webview-ui/src/virtual/loadedWindow.ts): where to ask for
+// the next page at each end, pages that still fit, the far end let go past the bound; plus the
+// height estimate and the cache of drawn elements.
 import * as assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { JSDOM } from 'jsdom';
 import type { Message } from '../../src/core/model';
-import { isWebviewMessage } from '../../src/shared/protocol';
 import { estimateHeight } from '../../webview-ui/src/virtual/estimate';
-import { LoadedWindow, REQUEST_TIMEOUT_MS } from '../../webview-ui/src/virtual/loadedWindow';
+import { LoadedWindow } from '../../webview-ui/src/virtual/loadedWindow';
 import { NodeCache } from '../../webview-ui/src/virtual/nodeCache';
 
 const message = (n: number, text = `message ${n}`): Message => ({
@@ -17,54 +16,48 @@ const range = (from: number, to: number) => Array.from({ length: to - from }, (_
 const ids = (w: LoadedWindow<Message>) => w.items.map((m) => m.id);
 
 describe('LoadedWindow', () => {
-  test('holds the newest page, and asks for the page before it once until it comes or times out', () => {
-    let now = 0;
-    const w = new LoadedWindow<Message>(1000, () => now);
+  test('holds the newest page, and takes the page before it', () => {
+    const w = new LoadedWindow<Message>(1000);
     w.reset(range(900, 1000), true);
-    assert.equal(w.requestOlder(), 'msg_900');
-    assert.equal(w.requestOlder(), undefined, 'a second request while the first is out');
-    now += REQUEST_TIMEOUT_MS;
-    assert.equal(w.requestOlder(), 'msg_900', 'a request unanswered this long may go again');
-    assert.equal(w.requestNewer(), undefined, 'nothing newer exists');
-    const page = w.prepend(range(800, 900), true);
+    assert.equal(w.olderBoundary, 'msg_900');
+    assert.equal(w.newerBoundary, undefined, 'nothing newer exists');
+    const page = w.prepend(range(800, 900), true, 'msg_900');
     assert.deepEqual(page, { accepted: true, dropped: [] });
     assert.equal(w.length, 200);
     assert.equal(w.indexOf('msg_900'), 100);
-    assert.equal(w.requestOlder(), 'msg_800');
+    assert.equal(w.olderBoundary, 'msg_800');
   });
 
   test('a whole thread asks for nothing', () => {
     const w = new LoadedWindow<Message>();
     w.reset(range(0, 10), false);
-    assert.equal(w.requestOlder(), undefined);
-    assert.equal(w.requestNewer(), undefined);
+    assert.equal(w.olderBoundary, undefined);
+    assert.equal(w.newerBoundary, undefined);
   });
 
-  test('a page that no longer applies (the panel moved on) is refused', () => {
+  test('a page that no longer fits (the panel moved on) is refused', () => {
     const w = new LoadedWindow<Message>();
     w.reset(range(900, 1000), true);
-    assert.equal(w.requestOlder(), 'msg_900');
     w.reset(range(500, 600), true, true);
-    assert.equal(w.prepend(range(800, 900), true).accepted, false);
+    assert.equal(w.prepend(range(800, 900), true, 'msg_900').accepted, false);
     assert.deepEqual(ids(w), range(500, 600).map((m) => m.id));
-    assert.equal(w.append(range(600, 700), true).accepted, false, 'never asked for');
+    assert.equal(w.append(range(1000, 1100), true, 'msg_999').accepted, false);
+    assert.equal(w.append(range(600, 700), true, 'msg_599').accepted, true, 'after the last one held');
   });
 
   test('past the bound, an older page lets the newest go (and they can be asked for again)', () => {
     const w = new LoadedWindow<Message>(250);
     w.reset(range(900, 1000), true);
-    w.requestOlder();
-    w.prepend(range(800, 900), true);
-    w.requestOlder();
-    const { dropped } = w.prepend(range(700, 800), true);
+    w.prepend(range(800, 900), true, 'msg_900');
+    const { dropped } = w.prepend(range(700, 800), true, 'msg_800');
     assert.equal(w.length, 250);
     assert.deepEqual(dropped.map((m) => m.id), range(950, 1000).map((m) => m.id));
     assert.equal(w.items[0]!.id, 'msg_700');
     assert.equal(w.items.at(-1)!.id, 'msg_949');
     assert.equal(w.hasNewer, true);
     assert.equal(w.has('msg_999'), false);
-    assert.equal(w.requestNewer(), 'msg_949');
-    const back = w.append(range(950, 1000), false);
+    assert.equal(w.newerBoundary, 'msg_949');
+    const back = w.append(range(950, 1000), false, 'msg_949');
     assert.equal(back.accepted, true);
     assert.deepEqual(back.dropped.map((m) => m.id), range(700, 750).map((m) => m.id), 'the oldest go to make room');
     assert.equal(w.hasNewer, false);
@@ -97,8 +90,7 @@ describe('LoadedWindow', () => {
   test('a page never holds a message twice', () => {
     const w = new LoadedWindow<Message>();
     w.reset(range(10, 20), true);
-    w.requestOlder();
-    w.prepend(range(5, 12), true);
+    w.prepend(range(5, 12), true, 'msg_10');
     assert.deepEqual(ids(w), range(5, 20).map((m) => m.id));
   });
 });
@@ -130,16 +122,5 @@ describe('NodeCache', () => {
     assert.equal(cache.take('a'), a);
     assert.equal(cache.take('a'), undefined);
     assert.equal(cache.size, 1);
-  });
-});
-
-describe('paging messages from the panel', () => {
-  test('are accepted with their ids and refused without', () => {
-    for (const m of [{ type: 'loadOlder', beforeId: 'm1' }, { type: 'loadNewer', afterId: 'm1' }, { type: 'revealMessage', messageId: 'm1' }, { type: 'loadLatest' }]) {
-      assert.equal(isWebviewMessage(m), true, JSON.stringify(m));
-    }
-    for (const m of [{ type: 'loadOlder' }, { type: 'loadOlder', beforeId: 3 }, { type: 'loadNewer', before: 'm1' }, { type: 'revealMessage', id: 'm1' }]) {
-      assert.equal(isWebviewMessage(m), false, JSON.stringify(m));
-    }
   });
 });

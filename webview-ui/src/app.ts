@@ -2,11 +2,14 @@ import * as l10n from '@vscode/l10n';
 import type { ThreadMeta } from '../../src/core/model';
 import type { HostMessage, ViewState } from '../../src/shared/protocol';
 import { assertNever } from '../../src/shared/protocol';
+import type { RenderReport } from '../../src/shared/testChannel';
 import { BACKEND_LABELS } from '../../src/core/backends/providers';
+import { RenderReports, fetchedImages } from './renderReports';
+import { Requests } from './requests';
 import { el } from './ui/toolkit';
 import { Composer } from './views/composer';
 import { ContextGauge } from './views/contextGauge';
-import { fetchedImages, showFetchedImage } from './views/messageBody';
+import { FetchedImages } from './views/fetchedImages';
 import { Notice } from './views/notice';
 import { ThreadBar } from './views/threadBar';
 import { limitsText } from './views/limitsText';
@@ -17,12 +20,13 @@ import { loadMemory, postToHost, saveMemory } from './vscode';
 
 const noKey = () => l10n.t('No API key is set. Threadline keeps it in VS Code SecretStorage.');
 
-const STREAMING_REPORT_MS = 200;
 /** How long a focus request waits for the frame to get the keyboard focus (a webview still loading). */
 const FOCUS_ARRIVAL_MS = 2_000;
 
 /** The panel: owns its views and applies each host message to them. */
 export class App {
+  /** Requests the host answers (find, search, pages, images), matched to their answers by id. */
+  private readonly requests = new Requests(postToHost);
   private readonly threadBar = new ThreadBar({
     switchThread: (threadId) => postToHost({ type: 'switchThread', threadId }),
     newThread: () => postToHost({ type: 'command', command: 'newThread' }),
@@ -36,13 +40,10 @@ export class App {
     continueReply: () => postToHost({ type: 'continue' }),
     toggleBookmark: (messageId) => postToHost({ type: 'toggleBookmark', messageId }),
     codeAction: (action, code, language) => postToHost({ type: 'codeAction', action, code, language }),
-    rendered: () => this.scheduleReport(),
-    loadOlder: (beforeId) => postToHost({ type: 'loadOlder', beforeId }),
-    loadNewer: (afterId) => postToHost({ type: 'loadNewer', afterId }),
-    loadAround: (messageId) => postToHost({ type: 'revealMessage', messageId }),
-    loadLatest: () => postToHost({ type: 'loadLatest' }),
+    rendered: () => this.reports.schedule(),
     messageAction: (action, messageId) => postToHost({ type: 'messageAction', action, messageId }),
-  });
+    images: new FetchedImages(this.requests, () => this.reports.schedule()),
+  }, this.requests);
   private readonly notice = new Notice(() => postToHost({ type: 'command', command: 'setApiKey' }));
   private readonly composer = new Composer(
     {
@@ -62,22 +63,17 @@ export class App {
   );
   private readonly footer = el('div', 'footer');
   private readonly gauge = new ContextGauge();
-  private readonly findBar = new FindBar({
-    find: (query) => postToHost({ type: 'find', query }),
-    reveal: (messageId) => {
-      this.transcript.reveal(messageId);
-      this.scheduleReport();
-    },
+  private readonly findBar = new FindBar(this.requests, (messageId) => {
+    this.transcript.reveal(messageId);
+    this.reports.schedule();
   });
-  private readonly searchPanel = new SearchPanel({
-    search: (query) => postToHost({ type: 'searchThreads', query }),
-    open: (hit) => postToHost({ type: 'openSearchHit', threadId: hit.threadId, ...(hit.messageId ? { messageId: hit.messageId } : {}) }),
-  });
+  private readonly searchPanel = new SearchPanel(this.requests, (hit) => postToHost({ type: 'openSearchHit', threadId: hit.threadId, ...(hit.messageId ? { messageId: hit.messageId } : {}) }));
+  private readonly reports = new RenderReports(
+    () => this.report(),
+    () => this.transcript.isStreaming,
+  );
   private currentThreadId: string | undefined;
   private needsApiKey = false;
-  private reportScheduled = false;
-  /** Whether the host wants render reports (test runs only; see ViewState.reportRenders). */
-  private reportRenders = false;
   /** A focus request waiting for the frame to get the keyboard focus (see focusComposerOnArrival). */
   private pendingFocus: (() => void) | undefined;
 
@@ -135,10 +131,9 @@ export class App {
         this.transcript.reveal(message.messageId);
         break;
       case 'findResults':
-        this.findBar.results(message.query, message.messageIds);
-        break;
       case 'searchResults':
-        this.searchPanel.results(message.query, message.hits);
+      case 'imageReady':
+        this.requests.answer(message);
         break;
       case 'focusComposer':
         this.composer.focus();
@@ -151,16 +146,14 @@ export class App {
         this.composer.submit();
         break;
       case 'page':
-        if (message.threadId === this.currentThreadId) this.transcript.page(message);
+        // Asked for while the host was already switching threads: not a page of this one.
+        if (message.threadId === this.currentThreadId) this.requests.answer(message);
         break;
       case 'contextGauge':
         if (message.threadId === this.currentThreadId) {
           this.gauge.update(message.gauge);
           this.transcript.setLeftOut(message.gauge.leftOutIds);
         }
-        break;
-      case 'imageReady':
-        showFetchedImage(message.fileId, message, () => this.scheduleReport());
         break;
       case 'insertDraft':
         this.composer.restore(message.text);
@@ -169,12 +162,12 @@ export class App {
       default:
         assertNever(message);
     }
-    this.scheduleReport();
+    this.reports.schedule();
   }
 
   private applyState(state: ViewState): void {
     this.needsApiKey = state.needsApiKey;
-    this.reportRenders = state.reportRenders === true;
+    this.reports.enabled = state.reportRenders === true;
     const sameThread = state.currentThreadId === this.currentThreadId;
     if (!sameThread) this.findBar.close();
     this.currentThreadId = state.currentThreadId;
@@ -221,39 +214,29 @@ export class App {
     }, FOCUS_ARRIVAL_MS);
   }
 
-  /** Tells the host what is on screen, once per burst of updates. */
-  private scheduleReport(): void {
-    if (!this.reportRenders || this.reportScheduled) return;
-    this.reportScheduled = true;
-    setTimeout(() => {
-      this.reportScheduled = false;
-      postToHost({
-        type: 'rendered',
-        report: {
-          threadId: this.currentThreadId,
-          messageIds: this.transcript.messageIds(),
-          mounted: this.transcript.mounted,
-          lastText: this.transcript.lastText(),
-          lastError: this.transcript.lastError(),
-          lastLeftOutNote: this.transcript.lastLeftOutNote(),
-          streaming: this.transcript.isStreaming,
-          notice: this.notice.current,
-          pending: this.composer.pendingNames,
-          queued: this.composer.queuedShown,
-          references: this.transcript.lastReferenceCount(),
-          draft: this.composer.draft,
-          find: this.findBar.summary,
-          revealed: this.transcript.revealedId,
-          bookmarked: this.transcript.bookmarkedIds(),
-          listed: this.threadBar.listedIds(),
-          listedLabels: this.threadBar.listedLabels(),
-          attachmentMarks: this.transcript.attachmentMarks(),
-          gauge: this.gauge.text,
-          images: fetchedImages(this.transcript.element),
-        },
-      });
-      // While a reply streams, a report (it copies the reply's text) goes at most every
-      // STREAMING_REPORT_MS: per frame, a long reply's copy would cost more than drawing it.
-    }, this.transcript.isStreaming ? STREAMING_REPORT_MS : 0);
+  /** What is on screen, for the test channel. */
+  private report(): RenderReport {
+    return {
+      threadId: this.currentThreadId,
+      messageIds: this.transcript.messageIds(),
+      mounted: this.transcript.mounted,
+      lastText: this.transcript.lastText(),
+      lastError: this.transcript.lastError(),
+      lastLeftOutNote: this.transcript.lastLeftOutNote(),
+      streaming: this.transcript.isStreaming,
+      notice: this.notice.current,
+      pending: this.composer.pendingNames,
+      queued: this.composer.queuedShown,
+      references: this.transcript.lastReferenceCount(),
+      draft: this.composer.draft,
+      find: this.findBar.summary,
+      revealed: this.transcript.revealedId,
+      bookmarked: this.transcript.bookmarkedIds(),
+      listed: this.threadBar.listedIds(),
+      listedLabels: this.threadBar.listedLabels(),
+      attachmentMarks: this.transcript.attachmentMarks(),
+      gauge: this.gauge.text,
+      images: fetchedImages(this.transcript.element),
+    };
   }
 }

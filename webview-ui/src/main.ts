@@ -4,6 +4,7 @@
 // translations (`l10nBundle`; none in English), which must be loaded before any `l10n.t`.
 import * as l10n from '@vscode/l10n';
 import type { HostMessage } from '../../src/shared/protocol';
+import { isHostMessage } from '../../src/shared/protocol';
 import { App } from './app';
 import { acceptAttachments } from './views/dropTarget';
 import { postToHost } from './vscode';
@@ -12,8 +13,10 @@ let app: App | undefined;
 /** Text for the composer that came before the state (the state holds everything else). */
 const earlyDrafts: HostMessage[] = [];
 
-window.addEventListener('message', (event: MessageEvent<HostMessage>) => {
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = event.data;
+  // Only the host's messages are handled: anything else posted to the window is not ours.
+  if (!isHostMessage(message)) return;
   if (!app) {
     if (message.type === 'insertDraft') earlyDrafts.push(message);
     if (message.type !== 'state') return;

@@ -1,5 +1,6 @@
 // The one place that calls acquireVsCodeApi (it may be called only once per page).
 import type { WebviewMemory, WebviewMessage } from '../../src/shared/protocol';
+import type { TestMessage } from '../../src/shared/testChannel';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -12,6 +13,11 @@ declare function acquireVsCodeApi(): VsCodeApi;
 const api = acquireVsCodeApi();
 
 export function postToHost(message: WebviewMessage): void {
+  api.postMessage(message);
+}
+
+/** The test channel (see renderReports.ts): only when the host said it runs tests. */
+export function postTestMessage(message: TestMessage): void {
   api.postMessage(message);
 }
 

@@ -1,13 +1,14 @@
 // What a panel's webview asks of the host, answered for that panel: a send (its chips and run
 // limits taken with it, and given back with the draft when nothing was stored), the queue,
 // Continue, message and code actions, references, bookmarks, find and search, pages of a long
-// thread, attachments dropped or pasted, and the list's filters.
+// thread, images by file id, attachments dropped or pasted, and the list's filters. An answer to a
+// request echoes its id (see `answer`).
 import * as vscode from 'vscode';
 import { SendError, UnqueuedError } from '../../core/chat/chatEvents';
 import { findInStoredThread, searchThreads } from '../../core/library/search';
 import { messageText } from '../../core/model';
 import type { Message } from '../../core/model';
-import type { HostMessage, MessageAction, WebviewMessage } from '../../shared/protocol';
+import type { AnswerTo, HostMessage, MessageAction, RequestMessage, RequestType, WebviewMessage } from '../../shared/protocol';
 import { assertNever } from '../../shared/protocol';
 import type { TakenMessage } from '../chat/nextMessage';
 import { runPanelCommand } from '../commands/sessionCommands';
@@ -29,17 +30,20 @@ export interface PanelContext extends PanelTarget {
   post(message: HostMessage): void;
   /** File attachments of `messages` marked as changed or missing, their sources watched. */
   markAttachments(messages: Message[]): Promise<Message[]>;
-  fetchImages(messages: readonly Message[]): void;
+  /** Lets the webview fetch the images of `messages` held by file id. */
+  offerImages(messages: readonly Message[]): void;
+  /** Where the webview loads an image it was offered; undefined when the webview is gone. */
+  imageSource(fileId: string): Promise<{ src: string } | { error: string } | undefined>;
   attachDropped(uris: readonly string[]): Promise<void>;
   attachPasted(name: string, base64: string): Promise<void>;
 }
 
-type Request = Exclude<WebviewMessage, { type: 'ready' | 'focus' | 'rendered' }>;
+type PanelRequest = Exclude<WebviewMessage, { type: 'ready' | 'focus' }>;
 
 /** The panel's search of every thread still running, by panel: a newer query stops it. */
 const searches = new WeakMap<PanelContext, AbortController>();
 
-export async function handleWebviewMessage(panel: PanelContext, message: Request): Promise<void> {
+export async function handleWebviewMessage(panel: PanelContext, message: PanelRequest): Promise<void> {
   const { services } = panel;
   switch (message.type) {
     case 'send':
@@ -83,7 +87,7 @@ export async function handleWebviewMessage(panel: PanelContext, message: Request
     case 'find': {
       const threadId = panel.currentThreadId;
       const messageIds = threadId ? await findInStoredThread(services.store, threadId, message.query) : [];
-      panel.post({ type: 'findResults', query: message.query, messageIds });
+      answer(panel, message, { type: 'findResults', messageIds });
       return;
     }
     case 'searchThreads': {
@@ -92,7 +96,7 @@ export async function handleWebviewMessage(panel: PanelContext, message: Request
       const search = new AbortController();
       searches.set(panel, search);
       const hits = await searchThreads(services.store, message.query, { limit: PANEL_SEARCH_LIMIT, signal: search.signal });
-      if (!search.signal.aborted) panel.post({ type: 'searchResults', query: message.query, hits });
+      if (!search.signal.aborted) answer(panel, message, { type: 'searchResults', hits });
       return;
     }
     case 'openSearchHit':
@@ -119,6 +123,11 @@ export async function handleWebviewMessage(panel: PanelContext, message: Request
     case 'loadLatest':
       await postPage(panel, message);
       return;
+    case 'fetchImage': {
+      const source = await panel.imageSource(message.fileId);
+      if (source) answer(panel, message, { type: 'imageReady', ...source });
+      return;
+    }
     default:
       assertNever(message);
   }
@@ -205,39 +214,36 @@ async function openReferenceOf(panel: PanelContext, messageId: string, index: nu
   }
 }
 
+/** Posts the answer to `request`, with the request's id: the panel matches it, or drops it as stale. */
+function answer<K extends RequestType>(panel: PanelContext, request: { type: K; requestId: number }, body: Omit<AnswerTo<K>, 'requestId'>): void {
+  panel.post({ ...body, requestId: request.requestId } as AnswerTo<K>);
+}
+
 /** Answers the panel's request for another page of the open thread (see `page` in protocol.ts). */
-async function postPage(panel: PanelContext, request: Extract<WebviewMessage, { type: 'loadOlder' | 'loadNewer' | 'revealMessage' | 'loadLatest' }>): Promise<void> {
+async function postPage(panel: PanelContext, request: RequestMessage<'loadOlder' | 'loadNewer' | 'revealMessage' | 'loadLatest'>): Promise<void> {
   const threadId = panel.currentThreadId;
   if (!threadId) return;
   const { store } = panel.services;
   try {
-    let page: Extract<HostMessage, { type: 'page' }>;
+    let page: { messages: Message[]; hasOlder: boolean; hasNewer: boolean };
     switch (request.type) {
-      case 'loadOlder': {
-        const older = await store.page(threadId, { before: request.beforeId, limit: PAGE_SIZE });
-        page = { type: 'page', threadId, messages: older.messages, hasOlder: older.hasOlder, hasNewer: true, anchor: 'older' };
+      case 'loadOlder':
+        page = { ...(await store.page(threadId, { before: request.beforeId, limit: PAGE_SIZE })), hasNewer: true };
         break;
-      }
-      case 'loadNewer': {
-        const newer = await store.pageAfter(threadId, { after: request.afterId, limit: PAGE_SIZE });
-        page = { type: 'page', threadId, messages: newer.messages, hasOlder: true, hasNewer: newer.hasNewer, anchor: 'newer' };
+      case 'loadNewer':
+        page = { ...(await store.pageAfter(threadId, { after: request.afterId, limit: PAGE_SIZE })), hasOlder: true };
         break;
-      }
-      case 'revealMessage': {
-        const around = await store.pageAround(threadId, request.messageId, PAGE_SIZE);
-        page = { type: 'page', threadId, messages: around.messages, hasOlder: around.hasOlder, hasNewer: around.hasNewer, anchor: 'around', revealId: request.messageId };
+      case 'revealMessage':
+        page = await store.pageAround(threadId, request.messageId, PAGE_SIZE);
         break;
-      }
-      case 'loadLatest': {
-        const latest = await store.page(threadId, { limit: PAGE_SIZE });
-        page = { type: 'page', threadId, messages: latest.messages, hasOlder: latest.hasOlder, hasNewer: false, anchor: 'around' };
+      case 'loadLatest':
+        page = { ...(await store.page(threadId, { limit: PAGE_SIZE })), hasNewer: false };
         break;
-      }
     }
     // The thread may have changed while the page was read: a page of another thread is dropped.
     if (panel.currentThreadId === threadId) {
-      panel.post({ ...page, messages: await panel.markAttachments(page.messages) });
-      panel.fetchImages(page.messages);
+      panel.offerImages(page.messages);
+      answer(panel, request, { type: 'page', threadId, messages: await panel.markAttachments(page.messages), hasOlder: page.hasOlder, hasNewer: page.hasNewer });
     }
   } catch (err) {
     // A message id the thread no longer has (deleted, or a stale panel): nothing to page to.

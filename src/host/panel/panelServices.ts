@@ -34,7 +34,7 @@ export interface PanelServices {
   retired: Pick<RetiredDialect, 'offerSwitch'>;
   /** How web links in references open; `vscode.env.openExternal` unless a test records them. */
   openLink: LinkOpener;
-  /** The panels report what they show (test runs: see `rendered` in protocol.ts). */
+  /** The panels report what they show (test runs only: see shared/testChannel.ts). */
   reportRenders: boolean;
   /** The benchmark's record of a send's steps (see sendTraceFile.ts); undefined outside it. */
   trace?: HostTrace;

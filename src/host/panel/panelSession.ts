@@ -2,14 +2,16 @@
 // post until the webview says `ready`, then answers with the whole state; afterwards it follows
 // the services it subscribes to (chat events, the next message's chips and limits, the thread
 // list, attachment files) and forwards what concerns its thread. Requests from the webview are
-// answered in panelRequests.ts.
+// answered in panelRequests.ts; test-only messages go to renderReports.ts.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChatEvent } from '../../core/chat/chatEvents';
 import { detectImageMime } from '../../core/attachments/imageTypes';
 import type { ContextLimits, Message, ThreadMeta } from '../../core/model';
-import type { HostMessage, RenderReport, Surface, WebviewMessage } from '../../shared/protocol';
+import type { HostMessage, Surface, WebviewMessage } from '../../shared/protocol';
 import { assertNever, isWebviewMessage } from '../../shared/protocol';
+import type { RenderReport } from '../../shared/testChannel';
+import { isTestMessage } from '../../shared/testChannel';
 import { connectionFor } from '../connection/backends';
 import { readSettings } from '../connection/settings';
 import { Disposable } from '../disposable';
@@ -20,6 +22,7 @@ import { filesApiFetcher } from './imageCache';
 import type { PanelServices } from './panelServices';
 import { handleWebviewMessage } from './panelRequests';
 import { buildState, queuedView } from './panelState';
+import { RenderReports } from './renderReports';
 import type { ShownSource } from './sourceMarks';
 import { checkSources, markSources, sourcesOf } from './sourceMarks';
 import { renderWebviewHtml, webviewOptions } from './webviewHtml';
@@ -34,8 +37,10 @@ export abstract class PanelSession extends Disposable {
   private ready = false;
   /** focusComposer() came before the webview was ready. */
   private composerFocusOnReady = false;
-  private lastReport: RenderReport | undefined;
-  private readonly reportWaiters = new Set<(report: RenderReport) => void>();
+  /** What the panel reports it shows, in test runs (the test channel). */
+  private readonly reports: RenderReports;
+  /** File ids of the images in messages posted to the webview: the only ones it may have fetched. */
+  private readonly offeredImages = new Set<string>();
   /** Attachment sources in the state last posted, by source (see sourceKey). */
   private shownSources = new Map<string, ShownSource>();
   /** Keeps the context gauge of the shown thread current. */
@@ -53,6 +58,7 @@ export abstract class PanelSession extends Disposable {
 
   constructor(readonly services: PanelServices, readonly surface: Surface, options: { sidePanel?: boolean } = {}) {
     super();
+    this.reports = new RenderReports(surface === 'view' ? 'panel' : 'editor tab');
     const { sessions, events, nextMessage, threadList, sources, store } = services;
     this.register(sessions.add(this, options));
     this.gauge = this.register(
@@ -118,6 +124,8 @@ export abstract class PanelSession extends Disposable {
     const listeners = [
       webview.onDidReceiveMessage((raw: unknown) => {
         if (isWebviewMessage(raw)) void this.receive(raw);
+        // Never through the production protocol, and only from a panel told that tests run.
+        else if (this.services.reportRenders && isTestMessage(raw)) this.reports.receive(raw);
       }),
       onDidDispose(() => {
         if (this.webview === webview) {
@@ -237,9 +245,9 @@ export abstract class PanelSession extends Disposable {
     this.shownSources = sources;
     // The state holds the reply as far as it has come: deltas waiting for the next frame are in it.
     this.deltas.clear();
+    this.offerImages(state.messages);
     this.post({ type: 'state', state });
     this.gauge.schedule(true);
-    this.fetchImages(state.messages);
     // A reply that ended between building and posting had its streamEnd posted before this
     // state, which still shows it streaming: send the settled state after it.
     const { currentThreadId, streaming } = state;
@@ -251,27 +259,14 @@ export abstract class PanelSession extends Disposable {
     this.post({ type: 'threads', threads: this.threads(), currentThreadId: this.currentThreadId, listFilter: this.services.threadList.filter });
   }
 
-  /** What the panel last reported it shows; for tests and diagnostics. */
+  /** What the panel last reported it shows (test runs only). */
   get renderReport(): RenderReport | undefined {
-    return this.lastReport;
+    return this.reports.current;
   }
 
-  /** Resolves with the first render report (the current one included) that satisfies `predicate`. */
+  /** Resolves with the first render report (the current one included) that satisfies `predicate` (test runs only). */
   waitForRender(predicate: (report: RenderReport) => boolean, timeoutMs = 10_000): Promise<RenderReport> {
-    if (this.lastReport && predicate(this.lastReport)) return Promise.resolve(this.lastReport);
-    return new Promise((resolve, reject) => {
-      const waiter = (report: RenderReport) => {
-        if (!predicate(report)) return;
-        clearTimeout(timer);
-        this.reportWaiters.delete(waiter);
-        resolve(report);
-      };
-      const timer = setTimeout(() => {
-        this.reportWaiters.delete(waiter);
-        reject(new Error(`The ${this.surface === 'view' ? 'panel' : 'editor tab'} did not render the expected state within ${timeoutMs} ms; last report: ${JSON.stringify(this.lastReport)}`));
-      }, timeoutMs);
-      this.reportWaiters.add(waiter);
-    });
+    return this.reports.waitFor(predicate, timeoutMs);
   }
 
   /** Handles one message from the webview (integration tests call it to act as the panel). */
@@ -294,10 +289,6 @@ export abstract class PanelSession extends Disposable {
         this.services.trace?.('panelReceived', this.currentThreadId ?? '');
         await handleWebviewMessage(this, message);
         return;
-      case 'rendered':
-        this.lastReport = message.report;
-        for (const waiter of [...this.reportWaiters]) waiter(message.report);
-        return;
       default:
         await handleWebviewMessage(this, message);
     }
@@ -312,22 +303,24 @@ export abstract class PanelSession extends Disposable {
     return markSources(messages, sources);
   }
 
+  /** Lets the webview fetch the images `messages` hold only by file id (it asks as it draws them). */
+  offerImages(messages: readonly Message[]): void {
+    for (const m of messages) for (const p of m.content) if (p.type === 'image' && p.fileId && !p.dataUrl) this.offeredImages.add(p.fileId);
+  }
+
   /**
-   * Images the messages hold only by file id are downloaded once (see imageCache.ts) and shown
-   * from the cache through a webview URI; a failure shows a placeholder that says why.
+   * An image offered to the webview, downloaded once (see imageCache.ts) and shown from the cache
+   * through a webview URI; `error` says why not (the panel shows a placeholder). Undefined when
+   * the webview is gone.
    */
-  fetchImages(messages: readonly Message[]): void {
-    const fileIds = new Set(messages.flatMap((m) => m.content.flatMap((p) => (p.type === 'image' && p.fileId && !p.dataUrl ? [p.fileId] : []))));
-    if (fileIds.size === 0) return;
+  async imageSource(fileId: string): Promise<{ src: string } | { error: string } | undefined> {
+    // The webview is untrusted: it may not have any file of the account downloaded, only those it shows.
+    if (!this.offeredImages.has(fileId)) return { error: vscode.l10n.t('this panel was never shown this image.') };
     const settings = readSettings();
-    const fetchImage = filesApiFetcher(connectionFor(settings, this.services.apiKey));
-    for (const fileId of fileIds) {
-      void this.services.images.get(settings.baseUrl, fileId, fetchImage).then((image) => {
-        const webview = this.webview;
-        if (!webview) return;
-        this.post('path' in image ? { type: 'imageReady', fileId, src: webview.asWebviewUri(vscode.Uri.file(image.path)).toString() } : { type: 'imageReady', fileId, error: image.error });
-      });
-    }
+    const image = await this.services.images.get(settings.baseUrl, fileId, filesApiFetcher(connectionFor(settings, this.services.apiKey)));
+    const webview = this.webview;
+    if (!webview) return undefined;
+    return 'path' in image ? { src: webview.asWebviewUri(vscode.Uri.file(image.path)).toString() } : image;
   }
 
   /** Posts only to a webview that said `ready`; earlier state arrives whole with the `ready` answer. */
@@ -354,8 +347,8 @@ export abstract class PanelSession extends Disposable {
         if (e.message.threadId !== this.currentThreadId) return;
         // Its attachments were read just now; from here on a change to their files shows.
         for (const [key, shown] of sourcesOf([e.message])) this.shownSources.set(key, shown);
+        this.offerImages([e.message]);
         this.post(e);
-        this.fetchImages([e.message]);
         return;
       case 'streamStart':
         if (e.threadId === this.currentThreadId) this.post(e);
@@ -370,8 +363,8 @@ export abstract class PanelSession extends Disposable {
         if (e.threadId !== this.currentThreadId) return;
         // The reply's last text goes before its end.
         this.deltas.flush();
+        this.offerImages([e.message]);
         this.post(e);
-        this.fetchImages([e.message]);
         this.gauge.schedule();
         return;
       default:

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { toJson } from '../../../src/core/library/exportThread';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
-import type { RenderReport } from '../../../src/shared/protocol';
+import type { RenderReport } from '../../../src/shared/testChannel';
 import { readyPanel, recordedRequests, scratchFolder, standInUrl } from './helpers';
 
 suite('Thread library', () => {

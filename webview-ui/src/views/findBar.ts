@@ -1,11 +1,7 @@
 import * as l10n from '@vscode/l10n';
+import type { RequestSlot, Requests } from '../requests';
 import { el, iconButton } from '../ui/toolkit';
 import { DismissableBox } from './dismissableBox';
-
-export interface FindBarActions {
-  find(query: string): void;
-  reveal(messageId: string): void;
-}
 
 /**
  * Find in the open thread. The host searches the stored thread, so matches the panel has not
@@ -20,8 +16,14 @@ export class FindBar {
   private index = -1;
   private query = '';
   private readonly box = new DismissableBox(this.element, this.input, () => this.close());
+  private readonly finds: RequestSlot<'find'>;
 
-  constructor(private readonly actions: FindBarActions) {
+  /** `reveal` shows a hit (the transcript asks for its page when it is not held). */
+  constructor(
+    requests: Requests,
+    private readonly reveal: (messageId: string) => void,
+  ) {
+    this.finds = requests.slot<'find'>();
     this.element.dataset.testid = 'find';
     this.element.setAttribute('role', 'search');
     this.input.type = 'search';
@@ -48,8 +50,9 @@ export class FindBar {
     this.box.open();
   }
 
-  /** Hides the bar (the thread changed, or the user closed it). */
+  /** Hides the bar (the thread changed, or the user closed it); an answer still to come is dropped. */
   close(): void {
+    this.finds.drop();
     this.element.hidden = true;
     this.hits = [];
     this.index = -1;
@@ -57,25 +60,34 @@ export class FindBar {
     this.status.textContent = '';
   }
 
-  /** Results from the host for `query` (stale answers are dropped). */
-  results(query: string, messageIds: string[]): void {
-    if (query !== this.query) return;
+  /** A new query is searched (replacing one still waiting); the same one steps to the next (or previous) match. */
+  private next(direction: 1 | -1): void {
+    if (this.input.value === this.query) {
+      this.step(direction);
+      return;
+    }
+    this.query = this.input.value;
+    this.hits = [];
+    this.finds.send({ type: 'find', query: this.query }, { answered: ({ messageIds }) => this.results(messageIds), timedOut: () => this.unanswered() });
+  }
+
+  private results(messageIds: string[]): void {
     this.hits = messageIds;
     this.index = -1;
     if (messageIds.length === 0) this.status.textContent = l10n.t('No results');
     else this.step(1);
   }
 
-  /** A new query is searched; the same one steps to the next (or previous) match. */
-  private next(direction: 1 | -1): void {
-    if (this.input.value !== this.query) this.actions.find((this.query = this.input.value));
-    else this.step(direction);
+  /** The host did not answer: Enter asks again. */
+  private unanswered(): void {
+    this.query = '';
+    this.status.textContent = l10n.t('Find did not answer. Press Enter to try again.');
   }
 
   private step(direction: 1 | -1): void {
     if (!this.hits.length) return;
     this.index = (this.index + direction + this.hits.length) % this.hits.length;
     this.status.textContent = l10n.t('{0} of {1}', this.index + 1, this.hits.length);
-    this.actions.reveal(this.hits[this.index]!);
+    this.reveal(this.hits[this.index]!);
   }
 }

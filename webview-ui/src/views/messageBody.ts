@@ -6,8 +6,11 @@ import { markFootnotes, unmarkFootnotes } from '../render/footnoteMarks';
 import { renderMarkdown } from '../render/markdown';
 import type { MarkdownActions } from '../render/markdown';
 import { el } from '../ui/toolkit';
+import type { FetchedImages } from './fetchedImages';
 
 export interface MessageBodyActions {
+  /** Images held by file id, fetched through the host. */
+  readonly images: FetchedImages;
   openReference(messageId: string, index: number): void;
   continueReply(): void;
   toggleBookmark(messageId: string): void;
@@ -30,81 +33,6 @@ function typeLabel(part: Exclude<ContentPart, { type: 'text' }>): string {
   return part.type === 'image' ? l10n.t('image') : l10n.t('file');
 }
 
-/** What the host said about an image it fetches by file id (see `imageReady` in protocol.ts). */
-export interface FetchedImage {
-  src?: string;
-  error?: string;
-}
-
-/** Images the host fetched or failed to fetch this session, by file id. */
-const fetched = new Map<string, FetchedImage>();
-/** Frames still waiting for their image, by file id (drawn or kept off-screen by the transcript). */
-const waiting = new Map<string, Set<HTMLElement>>();
-
-/**
- * The host's answer for an image by file id: every frame waiting for it shows it (or the
- * placeholder), and messages drawn later show it at once. `settled` is told when one of those
- * pictures has loaded or failed to (the render report then says so).
- */
-export function showFetchedImage(fileId: string, result: FetchedImage, settled?: () => void): void {
-  fetched.set(fileId, { ...(result.src ? { src: result.src } : {}), ...(result.error ? { error: result.error } : {}) });
-  const frames = waiting.get(fileId);
-  waiting.delete(fileId);
-  for (const frame of frames ?? []) fillImageFrame(frame, result, settled);
-}
-
-/** An image part with a file id and no preview: a frame the host's download fills. */
-function fetchedImageFrame(part: Extract<ContentPart, { type: 'image' }>, fileId: string): HTMLElement {
-  const frame = el('span', 'message-image-frame');
-  frame.dataset.fileId = fileId;
-  frame.dataset.name = part.name;
-  const known = fetched.get(fileId);
-  if (known) {
-    fillImageFrame(frame, known);
-  } else {
-    frame.classList.add('message-image-loading');
-    frame.append(el('span', 'codicon codicon-loading codicon-modifier-spin'), el('span', 'message-image-name', part.name));
-    frame.title = l10n.t('Loading {0}…', part.name);
-    const frames = waiting.get(fileId) ?? new Set<HTMLElement>();
-    frames.add(frame);
-    waiting.set(fileId, frames);
-  }
-  return frame;
-}
-
-function fillImageFrame(frame: HTMLElement, result: FetchedImage, settled?: () => void): void {
-  const name = frame.dataset.name ?? '';
-  frame.classList.remove('message-image-loading');
-  frame.replaceChildren();
-  if (result.src) {
-    const img = el('img', 'message-image');
-    img.src = result.src;
-    img.alt = name;
-    // A cached copy the webview cannot load after all (cleared cache) still says what it was.
-    img.addEventListener('error', () => fillImageFrame(frame, { error: l10n.t('The downloaded copy could not be shown.') }, settled), { once: true });
-    if (settled) img.addEventListener('load', settled, { once: true });
-    frame.removeAttribute('title');
-    frame.append(img);
-    return;
-  }
-  frame.classList.add('message-image-missing');
-  frame.title = l10n.t('Image {0} could not be loaded: {1}', name, result.error ?? l10n.t('unknown error'));
-  frame.setAttribute('role', 'img');
-  frame.setAttribute('aria-label', frame.title);
-  frame.append(el('span', 'codicon codicon-file-media'), el('span', 'message-image-name', name), el('span', 'message-image-error', l10n.t('image unavailable')));
-  settled?.();
-}
-
-/** Images fetched by file id in `root`, as the render report lists them. */
-export function fetchedImages(root: ParentNode): { name: string; src?: string; loaded?: boolean; failed?: string }[] {
-  return [...root.querySelectorAll<HTMLElement>('.message-image-frame')].map((frame) => {
-    const name = frame.dataset.name ?? '';
-    const img = frame.querySelector('img');
-    if (img) return { name, src: img.getAttribute('src') ?? '', loaded: img.complete && img.naturalWidth > 0 };
-    return frame.classList.contains('message-image-missing') ? { name, failed: frame.title } : { name };
-  });
-}
-
 /** A chip for an attached file: name, size and type. */
 export function attachmentChip(name: string, detail: string): HTMLElement {
   const chip = el('span', 'chip');
@@ -113,14 +41,14 @@ export function attachmentChip(name: string, detail: string): HTMLElement {
   return chip;
 }
 
-function renderPart(part: Exclude<ContentPart, { type: 'text' }>): HTMLElement {
+function renderPart(part: Exclude<ContentPart, { type: 'text' }>, images: FetchedImages): HTMLElement {
   if (part.type === 'image' && part.dataUrl && /^data:image\/(png|jpeg|gif|webp);base64,/.test(part.dataUrl)) {
     const img = el('img', 'message-image');
     img.src = part.dataUrl;
     img.alt = part.name;
     return img;
   }
-  if (part.type === 'image' && part.fileId) return fetchedImageFrame(part, part.fileId);
+  if (part.type === 'image' && part.fileId) return images.frame(part.name, part.fileId);
   const detail = [typeLabel(part), part.type === 'file' ? formatBytes(part.bytes) : ''].filter(Boolean).join(' · ');
   const chip = attachmentChip(part.name, detail);
   chip.dataset.kind = part.type;
@@ -162,7 +90,7 @@ export function renderMessageBody(message: Message, actions: MessageBodyActions)
   const parts = message.content.filter((p): p is Exclude<ContentPart, { type: 'text' }> => p.type !== 'text');
   if (parts.length) {
     const row = el('div', 'message-attachments');
-    row.append(...parts.map(renderPart));
+    row.append(...parts.map((part) => renderPart(part, actions.images)));
     nodes.push(row);
   }
   const markdown = message.role === 'assistant';

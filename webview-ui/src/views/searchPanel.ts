@@ -1,12 +1,8 @@
 import * as l10n from '@vscode/l10n';
 import type { SearchHit } from '../../../src/core/library/search';
+import type { RequestSlot, Requests } from '../requests';
 import { el, iconButton } from '../ui/toolkit';
 import { DismissableBox } from './dismissableBox';
-
-export interface SearchPanelActions {
-  search(query: string): void;
-  open(hit: SearchHit): void;
-}
 
 /** Typing pauses this long before a search goes to the host (it reads every thread). */
 const SEARCH_DELAY_MS = 150;
@@ -24,8 +20,14 @@ export class SearchPanel {
   private query = '';
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly box = new DismissableBox(this.element, this.input, () => this.close());
+  private readonly searches: RequestSlot<'searchThreads'>;
 
-  constructor(private readonly actions: SearchPanelActions) {
+  /** `openHit` shows a picked hit. */
+  constructor(
+    requests: Requests,
+    private readonly openHit: (hit: SearchHit) => void,
+  ) {
+    this.searches = requests.slot<'searchThreads'>();
     this.element.dataset.testid = 'search';
     this.element.setAttribute('role', 'search');
     this.input.type = 'search';
@@ -54,11 +56,16 @@ export class SearchPanel {
     this.box.open();
   }
 
-  /** Hits from the host; an answer to an older query is dropped. */
-  results(query: string, hits: SearchHit[]): void {
-    if (query !== this.query || this.element.hidden) return;
+  private results(hits: SearchHit[]): void {
     this.status.textContent = hits.length ? l10n.t('{0} results', hits.length) : l10n.t('No results');
     this.list.replaceChildren(...hits.map((hit) => this.row(hit)));
+  }
+
+  /** The host did not answer: what is listed was for an earlier query, and Enter asks again. */
+  private unanswered(): void {
+    this.query = '';
+    this.status.textContent = l10n.t('The search did not answer. Press Enter to try again.');
+    this.list.replaceChildren();
   }
 
   private row(hit: SearchHit): HTMLLIElement {
@@ -69,7 +76,7 @@ export class SearchPanel {
     pick.append(el('span', 'search-hit-title', hit.title), el('span', 'search-hit-snippet', hit.snippet));
     pick.addEventListener('click', () => {
       this.close();
-      this.actions.open(hit);
+      this.openHit(hit);
     });
     pick.addEventListener('keydown', (e) => {
       const step = e.key === 'ArrowDown' ? item.nextElementSibling : e.key === 'ArrowUp' ? item.previousElementSibling : undefined;
@@ -92,15 +99,18 @@ export class SearchPanel {
     if (query === this.query) return;
     this.query = query;
     if (query.trim() === '') {
+      this.searches.drop();
       this.status.textContent = '';
       this.list.replaceChildren();
       return;
     }
-    this.actions.search(query);
+    // A newer query replaces the one waiting: the older answer is dropped.
+    this.searches.send({ type: 'searchThreads', query }, { answered: ({ hits }) => this.results(hits), timedOut: () => this.unanswered() });
   }
 
   private close(): void {
     clearTimeout(this.timer);
+    this.searches.drop();
     this.element.hidden = true;
     this.query = '';
     this.input.value = '';

@@ -1,8 +1,9 @@
 import * as l10n from '@vscode/l10n';
 import type { Message, MessageStatus } from '../../../src/core/model';
-import type { MessageAction, PageAnchor } from '../../../src/shared/protocol';
+import type { AnswerTo, MessageAction } from '../../../src/shared/protocol';
 import { renderMarkdown } from '../render/markdown';
 import { StreamingMarkdown, nextFrame } from '../render/streamingMarkdown';
+import type { RequestSlot, Requests } from '../requests';
 import { codicon, el } from '../ui/toolkit';
 import { estimateHeight } from '../virtual/estimate';
 import { LoadedWindow } from '../virtual/loadedWindow';
@@ -33,25 +34,11 @@ const AWAY_FROM_END_PX = 120;
 export interface TranscriptActions extends MessageBodyActions {
   /** The transcript drew something on its own (a streamed frame), outside any host message. */
   rendered?(): void;
-  /** The user scrolled near the oldest message held: ask for the page before `beforeId`. */
-  loadOlder?(beforeId: string): void;
-  /** The user scrolled near the newest message held while newer ones were let go. */
-  loadNewer?(afterId: string): void;
-  /** Reveal a message that is not held: ask for a page around it. */
-  loadAround?(messageId: string): void;
-  /** Jump to latest while the newest messages are not held. */
-  loadLatest?(): void;
   /** A message's own button (copy, edit, ask again). */
   messageAction?(action: MessageAction, messageId: string): void;
 }
 
-export interface PageMessage {
-  messages: Message[];
-  hasOlder: boolean;
-  hasNewer: boolean;
-  anchor: PageAnchor;
-  revealId?: string;
-}
+type Page = AnswerTo<'loadOlder'>;
 
 interface Stream {
   id: string;
@@ -65,6 +52,8 @@ interface Stream {
  * The conversation, as a virtualized list of messages. The panel holds a run of the thread's
  * messages (the newest page when a thread opens; older pages are asked for as the user scrolls
  * up, at most MAX_LOADED held) and draws only those near the viewport (virtual/virtualList.ts).
+ * One page request at a time goes out for each end, and one for a page around a message; a request
+ * the host does not answer in time goes again when the user scrolls (or jumps) again.
  * Replies are markdown, rendered and sanitized (render/markdown.ts). A streaming reply is drawn
  * at most once per frame, and only its open tail block is drawn again
  * (render/streamingMarkdown.ts), so a delta costs the same at the end of a long reply as at its
@@ -89,8 +78,18 @@ export class Transcript {
   private revealed: string | undefined;
   private focusedId: string | undefined;
   private scrollQueued = false;
+  private readonly olderPages: RequestSlot<'loadOlder'>;
+  private readonly newerPages: RequestSlot<'loadNewer'>;
+  /** A page replacing what is held: around a message to reveal, or the newest. */
+  private readonly aroundPages: RequestSlot<'revealMessage' | 'loadLatest'>;
 
-  constructor(private readonly actions: TranscriptActions) {
+  constructor(
+    private readonly actions: TranscriptActions,
+    requests: Requests,
+  ) {
+    this.olderPages = requests.slot();
+    this.newerPages = requests.slot();
+    this.aroundPages = requests.slot();
     this.element.dataset.testid = 'transcript';
     this.list.setAttribute('role', 'list');
     this.list.setAttribute('aria-label', l10n.t('Conversation'));
@@ -136,6 +135,10 @@ export class Transcript {
 
   /** The thread's messages (or, with `hasOlder`, its newest page), replacing what was shown. */
   reset(messages: Message[], hasOlder = false): void {
+    // Pages asked for at the ends of what was held no longer fit; a page around a message still
+    // shows it (one of another thread is not passed on: see App).
+    this.olderPages.drop();
+    this.newerPages.drop();
     this.stopStreaming();
     this.spoken.stop();
     this.kept.clear();
@@ -146,33 +149,27 @@ export class Transcript {
     this.updateEmpty();
   }
 
-  /** A page from the host: older or newer messages, or a new run around a message. */
-  page(page: PageMessage): void {
-    switch (page.anchor) {
-      case 'older': {
-        const { accepted, dropped } = this.held.prepend(page.messages, page.hasOlder);
-        if (!accepted) return;
-        this.let(dropped);
-        this.rows.refresh();
-        break;
-      }
-      case 'newer': {
-        const { accepted, dropped } = this.held.append(page.messages, page.hasNewer);
-        if (!accepted) return;
-        this.let(dropped);
-        this.rows.refresh();
-        break;
-      }
-      case 'around': {
-        this.kept.clear();
-        this.held.reset(page.messages, page.hasOlder, page.hasNewer);
-        this.forgetHeights();
-        const at = page.revealId === undefined ? -1 : this.held.indexOf(page.revealId);
-        if (at !== -1) this.revealed = page.revealId;
-        this.rows.refresh(at === -1 ? 'end' : at);
-        break;
-      }
+  /** The page before (or after) what is held, unless the held run moved meanwhile: then what is needed now is asked for. */
+  private edgePage({ accepted, dropped }: { accepted: boolean; dropped: Message[] }): void {
+    if (accepted) {
+      this.let(dropped);
+      this.rows.refresh();
+      this.updateEmpty();
+    } else {
+      this.loadIfNear();
     }
+  }
+
+  /** A run of messages replacing what is held: around `revealId`, or the newest with none. */
+  private aroundPage(page: Page, revealId: string | undefined): void {
+    this.olderPages.drop();
+    this.newerPages.drop();
+    this.kept.clear();
+    this.held.reset(page.messages, page.hasOlder, page.hasNewer);
+    this.forgetHeights();
+    const at = revealId === undefined ? -1 : this.held.indexOf(revealId);
+    if (at !== -1) this.revealed = revealId;
+    this.rows.refresh(at === -1 ? 'end' : at);
     this.updateEmpty();
   }
 
@@ -267,7 +264,7 @@ export class Transcript {
     this.revealed = id;
     const index = this.held.indexOf(id);
     if (index === -1) {
-      this.actions.loadAround?.(id);
+      this.aroundPages.send({ type: 'revealMessage', messageId: id }, { answered: (page) => this.aroundPage(page, id) });
       this.rows.update();
       return;
     }
@@ -276,7 +273,7 @@ export class Transcript {
 
   /** Scrolls to the newest message, asking for the newest page first when it is not held. */
   jumpToLatest(): void {
-    if (this.held.hasNewer) this.actions.loadLatest?.();
+    if (this.held.hasNewer) this.aroundPages.send({ type: 'loadLatest' }, { answered: (page) => this.aroundPage(page, undefined) });
     else this.rows.scrollToEnd();
   }
 
@@ -437,13 +434,13 @@ export class Transcript {
     const height = this.scroller.clientHeight;
     if (height === 0 || this.held.length === 0) return;
     const margin = height * 1.5;
-    if (this.held.hasOlder && this.scroller.scrollTop < margin) {
-      const beforeId = this.held.requestOlder();
-      if (beforeId !== undefined) this.actions.loadOlder?.(beforeId);
+    const beforeId = this.held.olderBoundary;
+    if (beforeId !== undefined && !this.olderPages.waiting && this.scroller.scrollTop < margin) {
+      this.olderPages.send({ type: 'loadOlder', beforeId }, { answered: (page) => this.edgePage(this.held.prepend(page.messages, page.hasOlder, beforeId)) });
     }
-    if (this.held.hasNewer && this.rows.distanceFromEnd() < margin) {
-      const afterId = this.held.requestNewer();
-      if (afterId !== undefined) this.actions.loadNewer?.(afterId);
+    const afterId = this.held.newerBoundary;
+    if (afterId !== undefined && !this.newerPages.waiting && this.rows.distanceFromEnd() < margin) {
+      this.newerPages.send({ type: 'loadNewer', afterId }, { answered: (page) => this.edgePage(this.held.append(page.messages, page.hasNewer, afterId)) });
     }
   }
 

@@ -1,17 +1,14 @@
-// Which part of a thread the panel holds: a run of consecutive messages, whether older and newer
-// ones exist beyond it, and the page requests in flight. At most `max` messages are held: a page
-// that would go over lets go of the far end (the end away from the page), which then reloads
-// when the user scrolls back to it. Plain data, no DOM: the transcript draws what this holds.
+// Which part of a thread the panel holds: a run of consecutive messages, and whether older and
+// newer ones exist beyond it. At most `max` messages are held: a page that would go over lets go
+// of the far end (the end away from the page), which then reloads when the user scrolls back to
+// it. Plain data, no DOM: the transcript draws what this holds (and asks for the pages).
 
 export interface Identified {
   id: string;
 }
 
-/** A request may be sent again after this long without an answer (the host may have dropped it). */
-export const REQUEST_TIMEOUT_MS = 10_000;
-
 export interface PageResult<T> {
-  /** False when the page answered a request that no longer applies (the window moved since). */
+  /** False when the page no longer fits (the window moved since it was asked for). */
   accepted: boolean;
   /** Messages let go to stay within `max`. */
   dropped: T[];
@@ -24,10 +21,8 @@ export class LoadedWindow<T extends Identified> {
   hasOlder = false;
   /** Newer messages exist after the last one held (they were let go). */
   hasNewer = false;
-  private older: { beforeId: string; at: number } | undefined;
-  private newer: { afterId: string; at: number } | undefined;
 
-  constructor(readonly max = 2000, private readonly now: () => number = () => Date.now()) {}
+  constructor(readonly max = 2000) {}
 
   get items(): readonly T[] {
     return this.list;
@@ -51,47 +46,23 @@ export class LoadedWindow<T extends Identified> {
     this.list = items.slice(dropped.length);
     this.hasOlder = hasOlder || dropped.length > 0;
     this.hasNewer = hasNewer;
-    this.older = undefined;
-    this.newer = undefined;
     this.reindex();
     return dropped;
   }
 
-  /**
-   * The id to ask older messages before, once: undefined when there are none, when a request
-   * is already out (until it times out), or when nothing is held.
-   */
-  requestOlder(): string | undefined {
-    const first = this.list[0];
-    if (!this.hasOlder || !first) return undefined;
-    if (this.older && this.older.beforeId === first.id && this.now() - this.older.at < REQUEST_TIMEOUT_MS) return undefined;
-    this.older = { beforeId: first.id, at: this.now() };
-    return first.id;
+  /** The id to ask older messages before: undefined when there are none, or nothing is held. */
+  get olderBoundary(): string | undefined {
+    return this.hasOlder ? this.list[0]?.id : undefined;
   }
 
-  /** Like `requestOlder`, at the newest end. */
-  requestNewer(): string | undefined {
-    const last = this.list.at(-1);
-    if (!this.hasNewer || !last) return undefined;
-    if (this.newer && this.newer.afterId === last.id && this.now() - this.newer.at < REQUEST_TIMEOUT_MS) return undefined;
-    this.newer = { afterId: last.id, at: this.now() };
-    return last.id;
+  /** Like `olderBoundary`, at the newest end. */
+  get newerBoundary(): string | undefined {
+    return this.hasNewer ? this.list.at(-1)?.id : undefined;
   }
 
-  /** Whether a request for older (or newer) messages is out. */
-  get loadingOlder(): boolean {
-    return this.older !== undefined;
-  }
-
-  get loadingNewer(): boolean {
-    return this.newer !== undefined;
-  }
-
-  /** The page before the first held message, answering `requestOlder`. */
-  prepend(page: readonly T[], hasOlder: boolean): PageResult<T> {
-    const request = this.older;
-    if (!request || request.beforeId !== this.list[0]?.id) return { accepted: false, dropped: [] };
-    this.older = undefined;
+  /** The page asked for before `beforeId`, if that is still the first message held. */
+  prepend(page: readonly T[], hasOlder: boolean, beforeId: string): PageResult<T> {
+    if (beforeId !== this.list[0]?.id) return { accepted: false, dropped: [] };
     const fresh = page.filter((m) => !this.index.has(m.id));
     this.list = [...fresh, ...this.list];
     this.hasOlder = hasOlder;
@@ -99,17 +70,14 @@ export class LoadedWindow<T extends Identified> {
     if (this.list.length > this.max) {
       dropped = this.list.splice(this.max);
       this.hasNewer = true;
-      this.newer = undefined;
     }
     this.reindex();
     return { accepted: true, dropped };
   }
 
-  /** The page after the last held message, answering `requestNewer`. */
-  append(page: readonly T[], hasNewer: boolean): PageResult<T> {
-    const request = this.newer;
-    if (!request || request.afterId !== this.list.at(-1)?.id) return { accepted: false, dropped: [] };
-    this.newer = undefined;
+  /** The page asked for after `afterId`, if that is still the last message held. */
+  append(page: readonly T[], hasNewer: boolean, afterId: string): PageResult<T> {
+    if (afterId !== this.list.at(-1)?.id) return { accepted: false, dropped: [] };
     this.hasNewer = hasNewer;
     return { accepted: true, dropped: this.push(page.filter((m) => !this.index.has(m.id))) };
   }
@@ -134,7 +102,6 @@ export class LoadedWindow<T extends Identified> {
     if (this.list.length > this.max) {
       dropped = this.list.splice(0, this.list.length - this.max);
       this.hasOlder = true;
-      this.older = undefined;
     }
     this.reindex();
     return dropped;
