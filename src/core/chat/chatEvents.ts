@@ -3,7 +3,7 @@
 import * as l10n from '@vscode/l10n';
 import type { UploadRequest } from '../backends/backend';
 import type { ErrorKind } from '../backends/errors';
-import type { ContentPart, ContextLimits, Message, ThreadMeta } from '../model';
+import type { AttachmentPart, ContextLimits, Message, ThreadMeta } from '../model';
 
 export type ChatEvent =
   | { type: 'threadsChanged'; threads: ThreadMeta[] }
@@ -13,9 +13,6 @@ export type ChatEvent =
   | { type: 'streamEnd'; threadId: string; message: Message }
   /** The messages waiting in a thread for its reply in progress to end changed (see ChatService.send). */
   | { type: 'queueChanged'; threadId: string; queued: QueuedSend[] };
-
-/** A file or image part of a user message. */
-export type AttachmentPart = Extract<ContentPart, { type: 'file' | 'image' }>;
 
 export type AttachmentOptions = Pick<UploadRequest, 'signal' | 'onProgress'>;
 
