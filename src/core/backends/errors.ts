@@ -2,6 +2,7 @@
 // carry the HTTP status; the message says what happened and what to do about it.
 import * as l10n from '@vscode/l10n';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, OpenAIError } from 'openai';
+import { errorText } from '../errorText';
 
 export type ErrorKind = 'auth' | 'notFound' | 'rateLimit' | 'server' | 'network' | 'cancelled' | 'badRequest' | 'noKey' | 'retired' | 'unknown';
 
@@ -78,8 +79,7 @@ export function describeError(err: unknown): DescribedError {
     return { kind: 'server', message: `${message} ${retryLater()}` };
   }
   if (err instanceof APIError) return describeApiError(err);
-  if (err instanceof Error) return { kind: 'unknown', message: err.message };
-  return { kind: 'unknown', message: String(err) };
+  return { kind: 'unknown', message: errorText(err) };
 }
 
 function describeApiError(err: APIError): DescribedError {

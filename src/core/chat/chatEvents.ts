@@ -3,6 +3,7 @@
 import * as l10n from '@vscode/l10n';
 import type { UploadRequest } from '../backends/backend';
 import type { ErrorKind } from '../backends/errors';
+import { errorText } from '../errorText';
 import type { AttachmentPart, ContextLimits, Message, ThreadMeta } from '../model';
 
 export type ChatEvent =
@@ -68,7 +69,7 @@ export class ChatEvents {
       try {
         listener(event);
       } catch (err) {
-        this.onProblem(`A chat event listener failed: ${err instanceof Error ? err.message : String(err)}`);
+        this.onProblem(`A chat event listener failed: ${errorText(err)}`);
       }
     }
   }

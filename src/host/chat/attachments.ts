@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { sha256Hex } from '../../core/attachments/attachmentSource';
 import { detectImageMime } from '../../core/attachments/imageTypes';
+import { describeError } from '../../core/backends/errors';
 import type { AttachmentOptions } from '../../core/chat/chatEvents';
 import type { ThreadStore } from '../../core/library/threadStore';
 import type { AttachmentPart, AttachmentSource } from '../../core/model';
@@ -50,7 +51,7 @@ export class Attachments {
       stat = await vscode.workspace.fs.stat(uri);
       data = await vscode.workspace.fs.readFile(uri);
     } catch (err) {
-      report(vscode.l10n.t('Cannot read {0}: {1}', uri.scheme === 'file' ? uri.fsPath : uri.toString(), err instanceof Error ? err.message : String(err)));
+      report(vscode.l10n.t('Cannot read {0}: {1}', uri.scheme === 'file' ? uri.fsPath : uri.toString(), describeError(err).message));
       return false;
     }
     const as = kind === 'auto' ? (detectImageMime(data) ? 'image' : 'file') : kind;
@@ -111,7 +112,7 @@ export class Attachments {
       const cancelled = upload.signal.aborted;
       nextMessage.remove(upload.id);
       if (cancelled) return false;
-      const message = err instanceof Error ? err.message : String(err);
+      const message = describeError(err).message;
       report(message);
       void vscode.window.showErrorMessage(vscode.l10n.t('Threadline: {0}', message));
       return false;

@@ -2,6 +2,7 @@
 // or delete for good), and opening the folder the library lives in; plus the Undo offered after a
 // delete. Each takes an optional argument so tests can drive it without its pickers.
 import * as vscode from 'vscode';
+import { describeError } from '../../core/backends/errors';
 import type { CheckReport, ThreadStore, TrashEntry } from '../../core/library/threadStore';
 import { TRASH_DAYS } from '../../core/library/trash';
 import type { ThreadMeta } from '../../core/model';
@@ -53,7 +54,7 @@ async function restore({ threads, sessions }: LibraryCommandDeps, id: string): P
     await sessions.target().showThread(thread.id);
     return thread.id;
   } catch (err) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Threadline: {0}', err instanceof Error ? err.message : String(err)));
+    void vscode.window.showErrorMessage(vscode.l10n.t('Threadline: {0}', describeError(err).message));
     return undefined;
   }
 }

@@ -1,6 +1,7 @@
 // Palette commands that manage the library: rename, pin, archive, delete, search, export, import.
 // Each takes an optional argument so it can be driven without its pickers (tests, keybindings).
 import * as vscode from 'vscode';
+import { describeError } from '../../core/backends/errors';
 import { bookmarkedMessages } from '../../core/library/bookmarks';
 import { parseThreadJson, toJson, toMarkdown } from '../../core/library/exportThread';
 import { messageText, withoutSource } from '../../core/model';
@@ -28,7 +29,7 @@ export function registerThreadCommands(deps: CommandDeps): vscode.Disposable[] {
     try {
       return await run(...args);
     } catch (err) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Threadline: {0}', err instanceof Error ? err.message : String(err)));
+      void vscode.window.showErrorMessage(vscode.l10n.t('Threadline: {0}', describeError(err).message));
       return undefined;
     }
   };

@@ -3,6 +3,7 @@
 // are remembered per workspace. Opening a thread known from another machine loads it from its
 // server first.
 import * as vscode from 'vscode';
+import { describeError } from '../../core/backends/errors';
 import type { ThreadStore } from '../../core/library/threadStore';
 import { listThreads } from '../../core/library/threadQuery';
 import type { ThreadMeta } from '../../core/model';
@@ -82,7 +83,7 @@ export class ThreadList implements vscode.Disposable {
       );
       return true;
     } catch (err) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Threadline: {0}', err instanceof Error ? err.message : String(err)));
+      void vscode.window.showErrorMessage(vscode.l10n.t('Threadline: {0}', describeError(err).message));
       return false;
     }
   }

@@ -3,6 +3,7 @@
 // Continue, message and code actions, references, bookmarks, find and search, pages of a long
 // thread, attachments dropped or pasted, and the list's filters.
 import * as vscode from 'vscode';
+import { describeError } from '../../core/backends/errors';
 import { SendError, UnqueuedError } from '../../core/chat/chatEvents';
 import { findInStoredThread, searchThreads } from '../../core/library/search';
 import { messageText } from '../../core/model';
@@ -77,7 +78,7 @@ export async function handleWebviewMessage(panel: PanelContext, message: Request
       return;
     case 'toggleBookmark': {
       const threadId = panel.currentThreadId;
-      if (threadId) await services.threads.toggleBookmark(threadId, message.messageId).catch((err: unknown) => panel.post({ type: 'problem', message: errorText(err) }));
+      if (threadId) await services.threads.toggleBookmark(threadId, message.messageId).catch((err: unknown) => panel.post({ type: 'problem', message: describeError(err).message }));
       return;
     }
     case 'find': {
@@ -143,7 +144,7 @@ async function send(panel: PanelContext, text: string): Promise<void> {
     if (err instanceof UnqueuedError && !err.giveBack) return;
     if (taken) services.nextMessage.giveBack(taken);
     if (err instanceof UnqueuedError) return;
-    const error = err instanceof SendError ? err.message : vscode.l10n.t('Could not send: {0}', errorText(err));
+    const error = err instanceof SendError ? err.message : vscode.l10n.t('Could not send: {0}', describeError(err).message);
     panel.post({ type: 'sendFailed', threadId, error, draft: text });
     // A new thread on a server that dropped its dialect: the draft is back in the composer, so
     // after the switch the user sends it again as it was.
@@ -158,7 +159,7 @@ async function continueReply(panel: PanelContext): Promise<void> {
   try {
     await panel.services.chat.continueReply(threadId);
   } catch (err) {
-    panel.post({ type: 'problem', message: errorText(err) });
+    panel.post({ type: 'problem', message: describeError(err).message });
   }
 }
 
@@ -188,7 +189,7 @@ async function messageAction(panel: PanelContext, action: MessageAction, message
     if (action === 'copy') await runCodeAction('copy', messageText(message), undefined);
     else panel.post({ type: 'insertDraft', text: messageText(message) });
   } catch (err) {
-    panel.post({ type: 'problem', message: errorText(err) });
+    panel.post({ type: 'problem', message: describeError(err).message });
   }
 }
 
@@ -200,8 +201,8 @@ async function openReferenceOf(panel: PanelContext, messageId: string, index: nu
   try {
     await openReference(message, index, connectionFor(readSettings(), panel.services.apiKey), panel.services.openLink);
   } catch (err) {
-    panel.post({ type: 'problem', message: errorText(err) });
-    void vscode.window.showErrorMessage(vscode.l10n.t('Threadline: {0}', errorText(err)));
+    panel.post({ type: 'problem', message: describeError(err).message });
+    void vscode.window.showErrorMessage(vscode.l10n.t('Threadline: {0}', describeError(err).message));
   }
 }
 
@@ -243,8 +244,4 @@ async function postPage(panel: PanelContext, request: Extract<WebviewMessage, { 
     // A message id the thread no longer has (deleted, or a stale panel): nothing to page to.
     console.error('Threadline: could not read a page of the thread', err);
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
