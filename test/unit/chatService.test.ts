@@ -164,7 +164,7 @@ describe('ChatService', () => {
 
   test('a title that cannot be saved does not fail the send', async () => {
     const problems: string[] = [];
-    const { store, backend, chat, threads } = await harness();
+    const { store, backend, threads } = await harness();
     const { chat: withProblems } = createChat({ store, backendFor: () => backend, settings: () => ({ model: 'm', backend: 'responses' }), onProblem: (m) => problems.push(m) });
     const thread = await threads.createThread();
     const update = store.update.bind(store);
