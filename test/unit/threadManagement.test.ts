@@ -6,7 +6,7 @@ import { APIError } from 'openai';
 import { SendError, stillStreaming } from '../../src/core/chat/chatEvents';
 import type { ChatEvent } from '../../src/core/chat/chatEvents';
 import { parseThreadJson, toJson } from '../../src/core/library/exportThread';
-import { ThreadStore } from '../../src/core/library/threadStore';
+import type { ThreadStore } from '../../src/core/library/threadStore';
 import { chatHarness } from './fakes/chatHarness';
 import { dropIndex } from './fakes/fixtures';
 

@@ -204,7 +204,7 @@ function reconcileSummary(result: ReconcileResult): string {
 function defaultExportUri(title: string, extension: string): vscode.Uri | undefined {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   if (!folder) return undefined;
-  const name = title.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 80).trim() || 'thread';
+  const name = title.replace(/[\\/:*?"<>|\p{Cc}]+/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, 80).trim() || 'thread';
   return vscode.Uri.joinPath(folder, `${name}.${extension}`);
 }
 

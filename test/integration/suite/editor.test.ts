@@ -72,7 +72,7 @@ suite('Editor integration', () => {
     editor.selection = new vscode.Selection(1, 0, 3, 1);
     assert.equal(await vscode.commands.executeCommand<boolean>('threadline.askAboutSelection'), true);
     const report = await api.view.waitForRender((r) => r.draft.includes('return a + b;'));
-    assert.match(report.draft, /math\.ts:2-4\n```typescript\nexport function add\(a: number, b: number\) \{\n  return a \+ b;\n\}\n```/);
+    assert.match(report.draft, /math\.ts:2-4\n```typescript\nexport function add\(a: number, b: number\) \{\n {2}return a \+ b;\n\}\n```/);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 });
