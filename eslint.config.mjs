@@ -100,6 +100,23 @@ export default defineConfig(
   // The panel runs in the webview's browser sandbox: no VS Code API (it talks to the host by
   // postMessage) and no Node modules; it uses core's and shared's browser-safe modules.
   { files: ['webview-ui/**'], rules: boundaries('vscode', 'node', 'host') },
-  // The host only loads the panel's bundle into a webview; it never imports its code.
+  // The host only loads the panel's bundle into a webview; it never imports its code. What it puts
+  // before the user (questions, notifications, progress, web links) goes through one seam,
+  // src/host/prompts.ts, which the integration suite answers in place of a user: so no command
+  // needs an argument only a test would pass.
   { files: ['src/host/**', 'src/extension.ts'], rules: boundaries('panel') },
+  {
+    files: ['src/host/**', 'src/extension.ts'],
+    ignores: ['src/host/prompts.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[object.property.name='window'][property.name=/^(show(Information|Warning|Error)Message|showQuickPick|showInputBox|showOpenDialog|showSaveDialog|createQuickPick|createInputBox|withProgress)$/]",
+          message: 'Questions, notifications and progress go through Prompts (src/host/prompts.ts).',
+        },
+        { selector: "MemberExpression[object.property.name='env'][property.name='openExternal']", message: 'Web links open through Prompts.openLink (src/host/prompts.ts).' },
+      ],
+    },
+  },
 );

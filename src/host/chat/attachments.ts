@@ -13,7 +13,7 @@ import type { AttachmentPart, AttachmentSource } from '../../core/model';
 import { withoutSource } from '../../core/model';
 import type { ApiKeyStore } from '../connection/apiKey';
 import { readSettings } from '../connection/settings';
-import type { ProgressRunner } from '../progress';
+import type { Prompts } from '../prompts';
 import { mimeFromName } from './nextMessage';
 import type { NextMessage } from './nextMessage';
 
@@ -29,7 +29,7 @@ export interface AttachmentsDeps {
   apiKey: Pick<ApiKeyStore, 'get'>;
   /** Uploads or inlines a part for the thread's dialect (core/attachments/prepareAttachment). */
   prepare: (threadId: string, part: AttachmentPart, data: Uint8Array, options: AttachmentOptions) => Promise<AttachmentPart>;
-  withProgress: ProgressRunner;
+  prompts: () => Prompts;
 }
 
 export class Attachments {
@@ -89,7 +89,7 @@ export class Attachments {
       part.dataUrl = `data:${imageMime};base64,${Buffer.from(data).toString('base64')}`;
     }
     try {
-      const prepared = await this.deps.withProgress(
+      const prepared = await this.deps.prompts().progress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Threadline: attaching {0}', name), cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => nextMessage.remove(upload.id));
@@ -114,7 +114,7 @@ export class Attachments {
       if (cancelled) return false;
       const message = describeError(err).message;
       report(message);
-      void vscode.window.showErrorMessage(vscode.l10n.t('Threadline: {0}', message));
+      void this.deps.prompts().error(vscode.l10n.t('Threadline: {0}', message));
       return false;
     }
   }

@@ -100,7 +100,7 @@ export async function handleWebviewMessage(panel: PanelContext, message: Request
       if (services.store.get(message.threadId)) await panel.showHit(message.threadId, message.messageId);
       return;
     case 'codeAction':
-      await runCodeAction(message.action, message.code, message.language);
+      await runCodeAction(services.prompts(), message.action, message.code, message.language);
       return;
     case 'messageAction':
       await messageAction(panel, message.action, message.messageId);
@@ -186,7 +186,7 @@ async function messageAction(panel: PanelContext, action: MessageAction, message
     }
     const message = await oneMessage(panel, threadId, messageId);
     if (!message) return;
-    if (action === 'copy') await runCodeAction('copy', messageText(message), undefined);
+    if (action === 'copy') await runCodeAction(panel.services.prompts(), 'copy', messageText(message), undefined);
     else panel.post({ type: 'insertDraft', text: messageText(message) });
   } catch (err) {
     panel.post({ type: 'problem', message: describeError(err).message });
@@ -199,10 +199,10 @@ async function openReferenceOf(panel: PanelContext, messageId: string, index: nu
   const message = await oneMessage(panel, threadId, messageId);
   if (!message) return;
   try {
-    await openReference(message, index, connectionFor(readSettings(), panel.services.apiKey), panel.services.openLink);
+    await openReference(message, index, connectionFor(readSettings(), panel.services.apiKey), (uri) => panel.services.prompts().openLink(uri));
   } catch (err) {
     panel.post({ type: 'problem', message: describeError(err).message });
-    void vscode.window.showErrorMessage(vscode.l10n.t('Threadline: {0}', describeError(err).message));
+    void panel.services.prompts().error(vscode.l10n.t('Threadline: {0}', describeError(err).message));
   }
 }
 
