@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // `npm test`: every check, in order, with one combined count as the very last line:
 //   1. type-check      tsc --noEmit: tsconfig.host.json (no DOM), tsconfig.webview.json (no Node), tsconfig.json (all + tests), tsconfig.scripts.json (.mjs)
-//   2. build           node esbuild.mjs --tests   (extension, webview, tests, stand-in)
-//   3. unit + backend  node --test over out/test/{unit,backend,build}/**/*.test.js
-//   4. VS Code         npm run test:vscode -- --no-build   (integration suite + e2e UI tests)
+//   2. lint            eslint . (eslint.config.mjs: recommended rules, the layers' import boundaries)
+//   3. build           node esbuild.mjs --tests   (extension, webview, tests, stand-in)
+//   4. unit + backend  node --test over out/test/{unit,backend,build}/**/*.test.js
+//   5. VS Code         npm run test:vscode -- --no-build   (integration suite + e2e UI tests)
 // Last line: "N passed, N failed" (", N skipped" when any). A stage that fails without test counts
-// (type errors, build error, a crash, zero tests) adds one to "failed"; the exit code is then 1.
+// (type errors, lint findings, build error, a crash, zero tests) adds one to "failed"; the exit
+// code is then 1.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -67,7 +69,16 @@ const header = (s) => console.log(`\n===== ${s} =====`);
   results.push({ stage: 'type-check', passed: 0, failed: 0, skipped: 0, problem: failed.length === 0 ? undefined : `type errors in ${failed.join(', ')}` });
 }
 
-// 2. Build (the --tests build includes the extension and the webview).
+// 2. Lint: findings fail the stage as type errors do; the later stages still run.
+{
+  header('lint (eslint .)');
+  const t = Date.now();
+  const { code } = await run(process.execPath, [path.join(REPO, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.']);
+  console.log(`lint: ${code === 0 ? 'ok' : 'FAILED'} (${secs(t)})`);
+  results.push({ stage: 'lint', passed: 0, failed: 0, skipped: 0, problem: code === 0 ? undefined : 'lint findings (npm run lint)' });
+}
+
+// 3. Build (the --tests build includes the extension and the webview).
 let built = false;
 {
   header('build (node esbuild.mjs --tests)');
@@ -78,7 +89,7 @@ let built = false;
   results.push({ stage: 'build', passed: 0, failed: 0, skipped: 0, problem: built ? undefined : 'build failed' });
 }
 
-// 3. Unit + backend tests with node's test runner: spec on the console, TAP to a file for the counts.
+// 4. Unit + backend tests with node's test runner: spec on the console, TAP to a file for the counts.
 if (built) {
   header('unit + backend tests (node --test)');
   const t = Date.now();
@@ -110,7 +121,7 @@ if (built) {
   results.push(r);
 }
 
-// 4. The VS Code stages (integration suite in the extension host, then the e2e UI tests).
+// 5. The VS Code stages (integration suite in the extension host, then the e2e UI tests).
 if (built) {
   header('VS Code (npm run test:vscode)');
   const t = Date.now();
@@ -141,7 +152,7 @@ const total = { passed: 0, failed: 0, skipped: 0 };
 for (const r of results) {
   total.passed += r.passed; total.failed += r.failed; total.skipped += r.skipped;
   if (r.problem) total.failed += 1;
-  console.log(`${r.stage.padEnd(13)} ${r.problem ? `FAILED: ${r.problem}` : r.stage === 'type-check' || r.stage === 'build' ? 'ok' : fmt(r)}`);
+  console.log(`${r.stage.padEnd(13)} ${r.problem ? `FAILED: ${r.problem}` : ['type-check', 'lint', 'build'].includes(r.stage) ? 'ok' : fmt(r)}`);
 }
 if (!built) console.log('tests not run: the build failed');
 console.log(fmt(total));

@@ -33,14 +33,12 @@ import type { Prompts } from './host/prompts';
 import { windowPrompts } from './host/prompts';
 import { traceToFile } from './host/sendTraceFile';
 import type { ThreadlineTestApi } from './host/testApi';
-import { createTestSeams } from './host/testSeams';
 
 export async function activate(context: vscode.ExtensionContext): Promise<ThreadlineTestApi | undefined> {
   // The core (plain Node, no vscode) says things through @vscode/l10n: hand it VS Code's bundle
   // for the display language (none for English, whose strings are the source's own).
   if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   const testMode = context.extensionMode === vscode.ExtensionMode.Test;
-  const seams = testMode ? createTestSeams() : undefined;
   const output = vscode.window.createOutputChannel('Threadline', { log: true });
   context.subscriptions.push(output);
 
@@ -53,12 +51,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
   const backendFor = (kind: BackendKind): Backend => createBackend(kind, readSettings(), apiKey, testFetch);
   const trace = traceToFile();
   const { events, activity, threads, chat, dispose: disposeChat } = createChat({ store, backendFor, settings: () => readSettings(), onProblem: (m) => output.warn(m), ...(trace ? { trace } : {}) });
+  // The window's; a test run answers in place of the user (answerPrompts below).
   let prompts: Prompts = windowPrompts;
-  const withProgress = seams?.withProgress ?? ((options, task) => vscode.window.withProgress(options, task));
 
   const sessions = new Sessions<PanelSession>(activity, events);
   const nextMessage = new NextMessage();
-  const threadList = new ThreadList(store, context.workspaceState, withProgress);
+  const threadList = new ThreadList(store, context.workspaceState, () => prompts);
   const roaming = new RoamingSync(context.globalState, store, threads, activity, events, () => serverOrigin(readSettings().baseUrl));
   threadList.useRoaming(roaming);
   const sources = new AttachmentSources();
@@ -71,20 +69,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
     events,
     apiKey,
     nextMessage,
-    attachments: new Attachments({ store, nextMessage, apiKey, withProgress, prepare: (threadId, part, data, options) => prepareAttachment({ store, backendFor }, threadId, part, data, options) }),
+    attachments: new Attachments({ store, nextMessage, apiKey, prompts: () => prompts, prepare: (threadId, part, data, options) => prepareAttachment({ store, backendFor }, threadId, part, data, options) }),
     sessions,
     threadList,
     sources,
     // Images fetched by file id, shared by every webview (see imageCache.ts).
     images: new ImageCache(path.join(context.globalStorageUri.fsPath, 'image-cache')),
     retired,
-    openLink: seams?.openLink ?? ((uri) => vscode.env.openExternal(uri)),
+    prompts: () => prompts,
     reportRenders: testMode,
     ...(trace ? { trace } : {}),
   };
   const view = new ChatViewProvider(services, context.workspaceState);
   const editors = new EditorPanels(services);
-  const commandDeps: CommandDeps = { store, chat, threads, apiKey, sessions, view, editors, prompts: () => prompts, output, testMode };
+  const commandDeps: CommandDeps = { store, chat, threads, apiKey, sessions, view, editors, prompts: () => prompts, output };
   const libraryDeps = { ...commandDeps, status: () => status };
   const status: LibraryStatus = new LibraryStatus({
     store,
@@ -108,7 +106,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
     editors,
     vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, view, { webviewOptions: { retainContextWhenHidden: false } }),
     ...registerCommands(commandDeps),
-    registerChooseProvider(apiKey, testMode),
+    registerChooseProvider(apiKey, () => prompts),
     ...registerThreadCommands(commandDeps),
     ...registerLibraryCommands(libraryDeps),
     status,
@@ -119,7 +117,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
   );
 
   // Only a test run gets a handle on the internals; other extensions see nothing.
-  if (!seams) return undefined;
+  if (!testMode) return undefined;
   return {
     store,
     view,
@@ -129,10 +127,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
     globalState: context.globalState,
     workspaceState: context.workspaceState,
     logDir: context.logUri.fsPath,
-    openedLinks: seams.openedLinks,
-    cancelProgress: seams.cancelProgress,
     answerPrompts: (answers) => {
-      prompts = { ...windowPrompts, ...answers };
+      const before = prompts;
+      prompts = answers ? { ...prompts, ...answers } : windowPrompts;
+      return { dispose: () => void (prompts = before) };
     },
     routeRequests: (fetch) => {
       testFetch = fetch;

@@ -1,7 +1,6 @@
 // What the browser-side scripts of the page harness and the benchmarks put on `window`
 // (test/bench/webviewPage.mjs, test/ui/*.ui.mjs, test/bench/workbenchSteps.mjs), for checkJs.
 // Test helpers: loosely typed on purpose, they are set and read only by those scripts.
-/* eslint-disable @typescript-eslint/no-explicit-any */
 interface Window {
   __host: any;
   __bench: any;

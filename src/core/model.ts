@@ -67,6 +67,9 @@ export type ContentPart =
     }
   | { type: 'image'; fileId?: string; name: string; mime: string; dataUrl?: string };
 
+/** A file or image part of a user message. */
+export type AttachmentPart = Extract<ContentPart, { type: 'file' | 'image' }>;
+
 /** Where an attached file came from, and what it was when attached. */
 export interface AttachmentSource {
   /** The file's URI (`file:` or `vscode-remote:`), as `Uri.toString()` gives it. */

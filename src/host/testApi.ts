@@ -21,14 +21,11 @@ export interface ThreadlineTestApi {
   /** This extension's log folder (context.logUri). */
   logDir: string;
   /**
-   * Web links a reference asked to open, oldest first. In test mode they are recorded here
-   * instead of going to `vscode.env.openExternal`, which would need a real browser.
+   * Answers Threadline's questions in place of the user: those given, on top of the answers
+   * already in place (the window's for the rest). Disposing puts back the answers before;
+   * undefined puts back the window's own for all.
    */
-  openedLinks: readonly string[];
-  /** Presses Cancel on every Threadline progress notification showing now (uploads). */
-  cancelProgress(): void;
-  /** Answers Threadline's questions (those given) in place of the user; undefined restores the window's. */
-  answerPrompts(prompts: Partial<Prompts> | undefined): void;
+  answerPrompts(answers: Partial<Prompts> | undefined): vscode.Disposable;
   /** Sends the backends' requests through `fetch` (e.g. api.openai.com to the stand-in); undefined restores the global one. */
   routeRequests(fetch: typeof globalThis.fetch | undefined): void;
 }

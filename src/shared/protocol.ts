@@ -246,14 +246,14 @@ export type RequestMessage<K extends RequestType = RequestType> = Extract<Webvie
 export type AnswerTo<K extends RequestType> = Extract<HostMessage, { type: (typeof REQUEST_ANSWERS)[K] }>;
 export type Answer = AnswerTo<RequestType>;
 /** Compiles only while every request and every answer carries its `requestId`. */
-type RequestsCarryIds = Holds<[RequestMessage | Answer] extends [{ requestId: number }] ? true : false>;
+export type RequestsCarryIds = Holds<[RequestMessage | Answer] extends [{ requestId: number }] ? true : false>;
 
 export function assertNever(value: never): never {
   throw new Error(`Unhandled message: ${JSON.stringify(value)}`);
 }
 
 /** Compiles only while HOST_MESSAGE_TYPES lists exactly the host's messages (the panel checks against it). */
-type HostTypesListed = Holds<SameTypes<HostMessageType, HostMessage['type']>>;
+export type HostTypesListed = Holds<SameTypes<HostMessageType, HostMessage['type']>>;
 
 /**
  * What arrives in the panel's window is the host's, unless its type is not one the host sends

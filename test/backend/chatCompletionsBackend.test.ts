@@ -8,7 +8,7 @@ import { listModels } from '../../src/core/backends/models';
 import { historyFrom } from '../../src/core/backends/backend';
 import type { ConnectionSettings, ReplyRequest } from '../../src/core/backends/backend';
 import { messageText } from '../../src/core/model';
-import type { ContentPart, ContextLimits, Message, MessageStatus, ThreadMeta } from '../../src/core/model';
+import type { AttachmentPart, ContentPart, ContextLimits, Message, MessageStatus, ThreadMeta } from '../../src/core/model';
 import { estimateMessageTokens, REPLY_PRIMING_TOKENS } from '../../src/core/context/tokens';
 import { expectedReply, MODELS, splitDeltas } from '../stand-in/index';
 import type { Json } from '../stand-in/store';
@@ -58,7 +58,7 @@ function chatRequestCount(): number {
   return standIn.current.requests.filter((r) => r.path === '/v1/chat/completions').length;
 }
 
-async function prepare(b: ChatCompletionsBackend, part: Extract<ContentPart, { type: 'file' | 'image' }>, data: Uint8Array): Promise<ContentPart> {
+async function prepare(b: ChatCompletionsBackend, part: AttachmentPart, data: Uint8Array): Promise<ContentPart> {
   return b.prepareAttachment(part, data, {});
 }
 

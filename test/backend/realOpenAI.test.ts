@@ -13,7 +13,7 @@ import type { ConnectionSettings, ReplyRequest } from '../../src/core/backends/b
 import { createOpenAIClient } from '../../src/core/backends/openaiClient';
 import { ResponsesBackend } from '../../src/core/backends/responsesBackend';
 import { footnote } from '../../src/core/chat/footnotes';
-import type { ContentPart, Message, ThreadMeta } from '../../src/core/model';
+import type { AttachmentPart, ContentPart, Message, ThreadMeta } from '../../src/core/model';
 import { onePagePdf, solidPng } from './realFixtures';
 import { splitReply } from './replies';
 import { alternating, message, newThread, textOf } from './seedFixtures';
@@ -45,7 +45,7 @@ function recordingFetch(): { fetch: typeof fetch; seen: string[] } {
 }
 
 /** Uploads through the backend and deletes the file when the test ends. */
-async function uploaded(t: TestContext, key: string, backend: ResponsesBackend, part: Extract<ContentPart, { type: 'file' | 'image' }>, data: Uint8Array) {
+async function uploaded(t: TestContext, key: string, backend: ResponsesBackend, part: AttachmentPart, data: Uint8Array) {
   const prepared = await backend.prepareAttachment(part, data, {});
   assert.ok(prepared.fileId, 'the upload has a file id');
   t.after(() => createOpenAIClient(realSettings(key)).files.delete(prepared.fileId!));

@@ -54,7 +54,7 @@ function answering(status: number, baseUrl: string): ConnectionSettings {
 
 describe('reconcile against the stand-in', () => {
   test('exactly the conversations and Assistants threads deleted on the server are marked gone', async () => {
-    const { store, chat, threads, sent } = await library();
+    const { store, threads, sent } = await library();
     const keptConversation = await sent('responses', 'kept conversation');
     const lostConversation = await sent('responses', 'lost conversation');
     const keptThread = await sent('assistants', 'kept thread');

@@ -27,7 +27,6 @@ const JPEG = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0
 const BMP = Uint8Array.from([0x42, 0x4d, 0x3a, 0, 0, 0, 0, 0, 0, 0]);
 const PDF = new TextEncoder().encode('%PDF-1.4\n% release notes\n');
 
-type AttachmentPart = Extract<ContentPart, { type: 'file' | 'image' }>;
 
 async function newThread(backend: ResponsesBackend, id: string): Promise<ThreadMeta> {
   const thread: ThreadMeta = { id, title: 'Test', createdAt: 0, updatedAt: 0, backend: 'responses', messageCount: 0 };

@@ -184,7 +184,7 @@ describe('Assistants: a thread opened by id shows file names, not ids', () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'threadline-named-'));
     after(() => fs.rm(dir, { recursive: true, force: true }));
     const store = await ThreadStore.open(dir);
-    const { chat, threads } = createChat({ store, backendFor: () => b, settings: () => ({ model: MODEL, backend: 'assistants' }) });
+    const { threads } = createChat({ store, backendFor: () => b, settings: () => ({ model: MODEL, backend: 'assistants' }) });
     const requests = recorder(standIn.current);
 
     const opened = await threads.openRemote('assistants', thread.remoteId!);

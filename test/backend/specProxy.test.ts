@@ -12,7 +12,7 @@ import { ChatCompletionsBackend } from '../../src/core/backends/chatCompletionsB
 import { downloadFile } from '../../src/core/backends/fileDownload';
 import { listModels } from '../../src/core/backends/models';
 import { ResponsesBackend } from '../../src/core/backends/responsesBackend';
-import type { ContentPart, ContextLimits, Message, ThreadMeta } from '../../src/core/model';
+import type { AttachmentPart, ContentPart, ContextLimits, Message, ThreadMeta } from '../../src/core/model';
 import { expectedReply } from '../stand-in/index';
 import { formatViolations, SPEC_FILE, SPEC_MISSING, startSpecProxy } from './specProxy';
 import type { SpecProxy } from './specProxy';
@@ -44,7 +44,6 @@ function proxiesForSuite(): void {
   });
 }
 
-type AttachmentPart = Extract<ContentPart, { type: 'file' | 'image' }>;
 
 /** The proxy, or undefined after marking the test skipped when the spec is absent. */
 function proxyOrSkip(t: TestContext, which: () => SpecProxy | undefined = () => proxy): SpecProxy | undefined {

@@ -5,7 +5,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import type { Message } from '../../src/core/model';
 import { searchThreads } from '../../src/core/library/search';
 import { ThreadStore } from '../../src/core/library/threadStore';

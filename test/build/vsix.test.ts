@@ -3,6 +3,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { builtinModules } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -38,7 +39,7 @@ test('the VSIX holds only what runs, and the host bundle is self-contained', () 
     assert.ok(!host.includes('__stand-in'), 'the stand-in server leaked into the shipped bundle');
     // Everything but `vscode` is bundled, so the VSIX needs no node_modules.
     const requires = new Set([...host.matchAll(/require\("([^"]*)"\)/g)].map((m) => m[1]!.replace(/^node:/, '')));
-    const builtins = new Set(require('node:module').builtinModules as string[]);
+    const builtins = new Set(builtinModules);
     // …but for the openai SDK and the tokenizer tables, files of their own beside it, loaded on first use.
     assert.deepEqual([...requires].filter((r) => r !== 'vscode' && !builtins.has(r)).sort(), ['./openai.js', './tokenizer.js']);
     assert.ok(!host.includes('Failed to get token from'), 'the openai SDK is in the host bundle, so activation evaluates it');

@@ -6,7 +6,6 @@ import * as path from 'node:path';
 
 // mocha 12 is an ES module package whose CommonJS build is lib/mocha.cjs; this bundle is CommonJS
 // (mocha stays external), so load that build directly rather than rely on require(esm) interop.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const Mocha: typeof import('mocha') = require('mocha/lib/mocha.cjs');
 
 export interface TestOutcome {
@@ -42,16 +41,14 @@ function errorText(err: unknown): string {
   return String(err);
 }
 
-export function run(): Promise<void> {
+export async function run(): Promise<void> {
   const suiteDir = path.join(__dirname, 'suite');
   const result: TestResult = {
     passed: 0, failed: 0, skipped: 0, tests: [], done: false,
     startedAt: new Date().toISOString(), node: process.version,
   };
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    result.vscode = (require('vscode') as typeof import('vscode')).version;
-  } catch { /* not in an extension host */ }
+  // Undefined when not in an extension host.
+  result.vscode = await import('vscode').then((vscode) => vscode.version, () => undefined);
 
   const mocha = new Mocha({
     ui: 'tdd',

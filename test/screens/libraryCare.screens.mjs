@@ -64,12 +64,6 @@ async function setSideBarWidth(t, width) {
 
 const switcher = (t) => t.webview().locator('[data-testid=thread-switcher]');
 
-async function showThread(t, title) {
-  await switcher(t).click();
-  await switcher(t).locator('vscode-option', { hasText: title }).click();
-  await messages(t, 'user').filter({ hasText: title }).waitFor({ timeout: 15_000 });
-}
-
 async function clearNotifications(t) {
   await t.runCommand(t.page, 'Notifications: Clear All Notifications');
   await t.page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => {});

@@ -60,7 +60,7 @@ describe('ChatService', () => {
   });
 
   test('the first message titles a new thread; later messages do not', async () => {
-    const { store, chat, threads, events, lists } = await harness();
+    const { store, chat, threads, lists } = await harness();
     const thread = await threads.createThread();
     assert.equal(thread.title, 'New thread');
     await chat.send(thread.id, '  How do I reverse a list in Python?\nThanks');
@@ -163,7 +163,7 @@ describe('ChatService', () => {
 
   test('a title that cannot be saved does not fail the send', async () => {
     const problems: string[] = [];
-    const { store, backend, chat, threads } = await harness();
+    const { store, backend, threads } = await harness();
     const { chat: withProblems } = createChat({ store, backendFor: () => backend, settings: () => ({ model: 'm', backend: 'responses' }), onProblem: (m) => problems.push(m) });
     const thread = await threads.createThread();
     const update = store.update.bind(store);

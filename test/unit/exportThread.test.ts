@@ -65,7 +65,7 @@ describe('toJson / parseThreadJson / importThread', () => {
     const now = steppingClock();
     const store = await ThreadStore.open(await tempDir(), { now });
     const backend = new FakeBackend();
-    const { chat, threads } = createChat({ store, backendFor: (): Backend => backend, settings: () => ({ model: 'm', backend: 'chat' }), now });
+    const { threads } = createChat({ store, backendFor: (): Backend => backend, settings: () => ({ model: 'm', backend: 'chat' }), now });
     const imported = await threads.importThread(doc, { workspaceFolder: '/ws' });
     assert.notEqual(imported.id, thread.id);
     assert.equal(imported.title, 'Trip plans');

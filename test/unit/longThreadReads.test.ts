@@ -29,7 +29,7 @@ async function longThread(count = 3000) {
 
 describe('reading a long thread only as far as needed', () => {
   test('bookmarking a message on screen reads that message, not the thread; removing a bookmark reads nothing', async () => {
-    const { store, thread, messages, fileBytes, counter, chat, threads } = await longThread();
+    const { store, thread, messages, fileBytes, counter, threads } = await longThread();
     assert.ok(fileBytes > 1_500_000, `the thread file is only ${fileBytes} bytes`);
     // The panel shows the newest page; its ends are where the store left cursors.
     const page = await store.page(thread.id, { limit: 50 });

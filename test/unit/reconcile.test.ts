@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { describe, test } from 'node:test';
 import { APIError } from 'openai';
 import type { Backend } from '../../src/core/backends/backend';
@@ -39,7 +37,7 @@ const listed = (events: ChatEvent[]) => events.filter((e) => e.type === 'threads
 
 describe('reconcile', () => {
   test('marks exactly the missing threads gone, moving their id aside, and nothing else', async () => {
-    const { store, backend, chat, threads, events, sent } = await harness();
+    const { store, backend, threads, events, sent } = await harness();
     const kept = await sent('kept');
     const lost = await sent('lost');
     const local = await threads.createThread();
@@ -68,7 +66,7 @@ describe('reconcile', () => {
   });
 
   test('clears the flag and restores the id of a thread that exists again', async () => {
-    const { store, backend, chat, threads, sent } = await harness();
+    const { store, backend, threads, sent } = await harness();
     const t = await sent('flaky');
     backend.remoteThreads.set(t.remoteId, false);
     assert.deepEqual((await threads.reconcile()).gone, [t.id]);
@@ -85,7 +83,7 @@ describe('reconcile', () => {
   });
 
   test('a thread that cannot be checked is reported, not thrown, and left as it was', async () => {
-    const { store, backend, chat, threads, events, sent } = await harness();
+    const { store, backend, threads, events, sent } = await harness();
     const broken = await sent('broken');
     const lost = await sent('lost');
     backend.remoteThreads.set(broken.remoteId, { fail: APIError.generate(500, { message: 'boom' }, 'boom', new Headers()) });
@@ -104,7 +102,7 @@ describe('reconcile', () => {
   });
 
   test('the gone state survives a re-open, an index rebuild and an export round trip', async () => {
-    const { dir, store, backend, chat, threads, sent, reopen } = await harness();
+    const { dir, store, backend, threads, sent, reopen } = await harness();
     const t = await sent('persist me');
     backend.remoteThreads.set(t.remoteId, false);
     await threads.reconcile();
@@ -139,7 +137,7 @@ describe('reconcile', () => {
   });
 
   test('moving a gone thread to another dialect forgets the old id', async () => {
-    const { store, backend, chat, threads, sent } = await harness();
+    const { store, backend, threads, sent } = await harness();
     const t = await sent('hi');
     backend.remoteThreads.set(t.remoteId, false);
     await threads.reconcile();
@@ -151,7 +149,7 @@ describe('reconcile', () => {
   });
 
   test('reports progress, and a stop ends it without failures', async () => {
-    const { backend, chat, threads, events, sent } = await harness();
+    const { backend, threads, events, sent } = await harness();
     for (const text of ['a', 'b', 'c', 'd', 'e', 'f']) await sent(text);
     const progress: Array<[number, number]> = [];
     const result = await threads.reconcile({ onProgress: (done, total) => progress.push([done, total]) });

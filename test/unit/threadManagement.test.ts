@@ -6,7 +6,7 @@ import { APIError } from 'openai';
 import { SendError, stillStreaming } from '../../src/core/chat/chatEvents';
 import type { ChatEvent } from '../../src/core/chat/chatEvents';
 import { parseThreadJson, toJson } from '../../src/core/library/exportThread';
-import { ThreadStore } from '../../src/core/library/threadStore';
+import type { ThreadStore } from '../../src/core/library/threadStore';
 import { chatHarness } from './fakes/chatHarness';
 import { dropIndex } from './fakes/fixtures';
 
@@ -16,7 +16,7 @@ const listed = (events: ChatEvent[]) => events.filter((e) => e.type === 'threads
 
 describe('thread management', () => {
   test('pinned, archived, workspaceFolder and titleLocked survive a re-open and an index rebuild', async () => {
-    const { dir, store, chat, threads, reopen } = await harness();
+    const { dir, store, threads, reopen } = await harness();
     const a = await threads.createThread({ workspaceFolder: '/work/a' });
     const b = await threads.createThread();
     await threads.setPinned(a.id, true);
@@ -47,7 +47,7 @@ describe('thread management', () => {
   });
 
   test('pinning and archiving leave updatedAt alone; renaming counts as a change', async () => {
-    const { store, chat, threads } = await harness();
+    const { store, threads } = await harness();
     const t = await threads.createThread();
     const before = store.get(t.id)?.updatedAt;
     await threads.setPinned(t.id, true);
@@ -78,7 +78,7 @@ describe('thread management', () => {
   });
 
   test('createThread stores the workspace folder', async () => {
-    const { chat, threads, reopen } = await harness();
+    const { threads, reopen } = await harness();
     const t = await threads.createThread({ workspaceFolder: '/repo' });
     assert.equal(t.workspaceFolder, '/repo');
     assert.equal((await reopen()).get(t.id)?.workspaceFolder, '/repo');

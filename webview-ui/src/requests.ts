@@ -49,8 +49,8 @@ export class Requests {
       this.waiting.delete(requestId);
       waiter.timedOut?.();
     }, REQUEST_TIMEOUT_MS[request.type]);
-    this.waiting.set(requestId, { type: request.type, timer, answered: waiter.answered as (answer: Answer) => void });
-    this.post({ ...request, requestId } as RequestMessage);
+    this.waiting.set(requestId, { type: request.type, timer, answered: waiter.answered });
+    this.post({ ...request, requestId });
     return requestId;
   }
 

@@ -3,10 +3,10 @@
 import * as l10n from '@vscode/l10n';
 import type { Backend } from '../backends/backend';
 import { describeError } from '../backends/errors';
-import type { AttachmentOptions, AttachmentPart } from '../chat/chatEvents';
+import type { AttachmentOptions } from '../chat/chatEvents';
 import { SendError, threadGone } from '../chat/chatEvents';
 import type { ThreadStore } from '../library/threadStore';
-import type { BackendKind } from '../model';
+import type { AttachmentPart, BackendKind } from '../model';
 
 /** Throws SendError with a sentence for the user when the thread's dialect cannot take the file. */
 export async function prepareAttachment(

@@ -10,7 +10,7 @@ import type { Backend, ConnectionSettings, RemoteMessage, ReplyEvent, ReplyReque
 import { ResponseFailedError, StreamEndedError } from './errors';
 import { detectImageMime, unsupportedImageMessage } from '../attachments/imageTypes';
 import { ASSISTANTS_MIN_TOKEN_LIMIT } from '../context/limitRules';
-import type { ContentPart, ContextLimits, Message, ThreadMeta } from '../model';
+import type { AttachmentPart, ContextLimits, Message, ThreadMeta } from '../model';
 import { whenThreadIsFree } from './assistants/activeRun';
 import { collectQuotes, replyText } from './assistants/annotations';
 import type { DeltaQuotes } from './assistants/annotations';
@@ -36,7 +36,6 @@ export interface AssistantsOptions {
 /** A best-effort cancel must not hold up the end of a stopped reply for long. */
 const CANCEL_TIMEOUT_MS = 3_000;
 
-type AttachmentPart = Extract<ContentPart, { type: 'file' | 'image' }>;
 
 export class AssistantsBackend implements Backend {
   readonly kind = 'assistants' as const;

@@ -1,6 +1,6 @@
 // The one interface every wire dialect implements. The chat service talks only to this, so
 // Assistants v2 and Chat Completions plug in beside Conversations + Responses unchanged.
-import type { Annotation, BackendKind, ContentPart, ContextLimits, Message, MessageStatus, Role, ThreadMeta, Usage } from '../model';
+import type { Annotation, AttachmentPart, BackendKind, ContentPart, ContextLimits, Message, MessageStatus, Role, ThreadMeta, Usage } from '../model';
 
 export interface ReplyRequest {
   /** The thread, with its `remoteId` already set by `createThread`. */
@@ -122,7 +122,7 @@ export interface Backend {
    * Files API (returning the part with `fileId`), or inlined. Throws a clear error for a file
    * the dialect cannot take.
    */
-  prepareAttachment?(part: Extract<ContentPart, { type: 'file' | 'image' }>, data: Uint8Array, options: Pick<UploadRequest, 'signal' | 'onProgress'>): Promise<Extract<ContentPart, { type: 'file' | 'image' }>>;
+  prepareAttachment?(part: AttachmentPart, data: Uint8Array, options: Pick<UploadRequest, 'signal' | 'onProgress'>): Promise<AttachmentPart>;
 }
 
 /** Where to connect. The key is fetched per request so a changed key takes effect at once. */

@@ -5,7 +5,7 @@ import type OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions/completions';
 import type { Backend, ConnectionSettings, ReplyEvent, ReplyRequest, UploadRequest } from './backend';
 import { StreamEndedError } from './errors';
-import type { ContentPart, Usage } from '../model';
+import type { AttachmentPart, Usage } from '../model';
 import { prepareChatAttachment } from './chat/attachments';
 import { selectContext } from './chat/context';
 import { createOpenAIClient } from './openaiClient';
@@ -19,7 +19,6 @@ export interface ChatCompletionsOptions {
 }
 
 type FinishReason = ChatCompletionChunk.Choice['finish_reason'];
-type AttachmentPart = Extract<ContentPart, { type: 'file' | 'image' }>;
 
 export class ChatCompletionsBackend implements Backend {
   readonly kind = 'chat' as const;

@@ -2,6 +2,7 @@
 // carry the HTTP status; the message says what happened and what to do about it.
 import * as l10n from '@vscode/l10n';
 import type { APIError } from 'openai';
+import { errorText } from '../errorText';
 import { openai } from './sdk';
 
 export type ErrorKind = 'auth' | 'notFound' | 'rateLimit' | 'server' | 'network' | 'cancelled' | 'badRequest' | 'noKey' | 'retired' | 'unknown';
@@ -86,8 +87,7 @@ export function describeError(err: unknown): DescribedError {
     return { kind: 'server', message: `${message} ${retryLater()}` };
   }
   if (sdk && err instanceof sdk.APIError) return describeApiError(err);
-  if (err instanceof Error) return { kind: 'unknown', message: err.message };
-  return { kind: 'unknown', message: String(err) };
+  return { kind: 'unknown', message: errorText(err) };
 }
 
 function describeApiError(err: APIError): DescribedError {

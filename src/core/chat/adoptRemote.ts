@@ -3,6 +3,7 @@
 // OpenAI dashboard). Each is sorted into already here (live or marked gone), adopted (read from the
 // server into a new local thread), or failed with the server's reason; one bad id stops nothing.
 import * as l10n from '@vscode/l10n';
+import { errorText } from '../errorText';
 import type { BackendKind, ThreadMeta } from '../model';
 
 /** Which dialect a server thread id belongs to, from its prefix; undefined for anything else. */
@@ -50,7 +51,7 @@ export async function adoptRemoteIds(library: RemoteAdopter, ids: readonly strin
       result.adopted.push(await library.openRemote(kind, remoteId, signal));
     } catch (err) {
       if (signal?.aborted) break;
-      result.failed.push({ remoteId, error: err instanceof Error ? err.message : String(err) });
+      result.failed.push({ remoteId, error: errorText(err) });
     }
   }
   return result;

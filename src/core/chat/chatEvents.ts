@@ -3,7 +3,8 @@
 import * as l10n from '@vscode/l10n';
 import type { UploadRequest } from '../backends/backend';
 import type { ErrorKind } from '../backends/errors';
-import type { ContentPart, ContextLimits, Message } from '../model';
+import { errorText } from '../errorText';
+import type { AttachmentPart, ContextLimits, Message } from '../model';
 
 export type ChatEvent =
   /** The library changed (a thread's title, flags or messages, a thread added or gone): read it again. */
@@ -14,9 +15,6 @@ export type ChatEvent =
   | { type: 'streamEnd'; threadId: string; message: Message }
   /** The messages waiting in a thread for its reply in progress to end changed (see ChatService.send). */
   | { type: 'queueChanged'; threadId: string; queued: QueuedSend[] };
-
-/** A file or image part of a user message. */
-export type AttachmentPart = Extract<ContentPart, { type: 'file' | 'image' }>;
 
 export type AttachmentOptions = Pick<UploadRequest, 'signal' | 'onProgress'>;
 
@@ -72,7 +70,7 @@ export class ChatEvents {
       try {
         listener(event);
       } catch (err) {
-        this.onProblem(`A chat event listener failed: ${err instanceof Error ? err.message : String(err)}`);
+        this.onProblem(`A chat event listener failed: ${errorText(err)}`);
       }
     }
   }

@@ -131,17 +131,17 @@ function planFor(backend: BackendKind, next: Message, limits: ContextLimits | un
   switch (backend) {
     case 'chat':
       // The dialect enforces `auto` only within a window set in the settings (see host/backends.ts).
-      return { plan: chatSelectionPlan(next, limits, contextWindowSetting || undefined, { count: true }).plan as SelectionPlan<unknown> };
+      return { plan: chatSelectionPlan(next, limits, contextWindowSetting || undefined, { count: true }).plan };
     case 'responses':
-      if (needsClientContext(limits)) return { plan: responsesSelectionPlan(next, limits, 'local') as SelectionPlan<unknown> };
-      return { plan: responsesSelectionPlan(next, undefined, 'local') as SelectionPlan<unknown>, server: { truncation: limits?.truncation?.type === 'auto' ? 'auto' : 'disabled' } };
+      if (needsClientContext(limits)) return { plan: responsesSelectionPlan(next, limits, 'local') };
+      return { plan: responsesSelectionPlan(next, undefined, 'local'), server: { truncation: limits?.truncation?.type === 'auto' ? 'auto' : 'disabled' } };
     case 'assistants': {
       // Assistants applies every limit on the server; `auto` is its default truncation.
       const truncation = limits?.truncation;
       if (truncation?.type === 'last_messages') {
-        return { plan: responsesSelectionPlan(next, { truncation }, 'local') as SelectionPlan<unknown>, server: { truncation: 'last_messages', lastMessages: truncation.lastMessages } };
+        return { plan: responsesSelectionPlan(next, { truncation }, 'local'), server: { truncation: 'last_messages', lastMessages: truncation.lastMessages } };
       }
-      return { plan: responsesSelectionPlan(next, undefined, 'local') as SelectionPlan<unknown>, server: { truncation: 'auto' } };
+      return { plan: responsesSelectionPlan(next, undefined, 'local'), server: { truncation: 'auto' } };
     }
   }
 }

@@ -3,6 +3,7 @@
 // names the first wrong field, rather than storing something the rest of the code cannot trust.
 import * as l10n from '@vscode/l10n';
 import { footnote } from '../chat/footnotes';
+import { errorText } from '../errorText';
 import type { Annotation, ContentPart, Message, ThreadMeta } from '../model';
 import { BACKENDS, isLimits, STATUSES } from '../storage/records';
 
@@ -60,7 +61,7 @@ export function parseThreadJson(text: string): ThreadDocument {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new Error(l10n.t('Not a Threadline thread file: the text is not valid JSON ({0}).', err instanceof Error ? err.message : String(err)));
+    throw new Error(l10n.t('Not a Threadline thread file: the text is not valid JSON ({0}).', errorText(err)));
   }
   const doc = fields(value, 'document', ['format', 'version', 'thread', 'messages']);
   if (doc.format !== THREAD_FORMAT) throw new Error(l10n.t('Not a Threadline thread file: "format" must be "{0}".', THREAD_FORMAT));

@@ -138,9 +138,9 @@ function messageHit(message: Message, words: readonly RegExp[]): Pick<SearchHit,
   return undefined;
 }
 
-/** True when no word holds what JSON escapes (`"`, `\\`, control characters): each stands verbatim in the file. */
+/** True when JSON escapes nothing in the query (`"`, `\\`, control characters): each word stands verbatim in the file. */
 function rawTestable(query: string): boolean {
-  return !/["\\\u0000-\u001f]/.test(query);
+  return JSON.stringify(query) === `"${query}"`;
 }
 
 // Case-insensitive regexes rather than lower-casing both sides: toLowerCase can change a

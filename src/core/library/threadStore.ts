@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import * as l10n from '@vscode/l10n';
 import type { HistorySource } from '../backends/backend';
+import { errorText } from '../errorText';
 import { newLocalId } from '../ids';
 import type { BackendKind, Message, ThreadMeta } from '../model';
 import { LEGACY_INDEX_TEMP, removeStaleTemps, TEMP_PREFIX } from '../storage/atomicWrite';
@@ -412,7 +413,7 @@ export class ThreadStore {
       try {
         listener(event);
       } catch (err) {
-        this.report(`A library listener failed: ${err instanceof Error ? err.message : String(err)}`);
+        this.report(`A library listener failed: ${errorText(err)}`);
       }
     }
   }

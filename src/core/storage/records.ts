@@ -87,7 +87,7 @@ export function parseRecord(value: unknown): ThreadRecord | undefined {
       if (patch.workspaceFolder !== undefined && patch.workspaceFolder !== null && typeof patch.workspaceFolder !== 'string') return undefined;
       if (FLAGS.some((flag) => patch[flag] !== undefined && typeof patch[flag] !== 'boolean')) return undefined;
       if (patch.bookmarks !== undefined && patch.bookmarks !== null && !isIdList(patch.bookmarks)) return undefined;
-      return { kind: 'meta', at: value.at, patch: patch as EncodedPatch };
+      return { kind: 'meta', at: value.at, patch };
     }
     case 'aside': {
       const { ranges } = value;

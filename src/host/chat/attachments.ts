@@ -6,13 +6,14 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { sha256Hex } from '../../core/attachments/attachmentSource';
 import { detectImageMime } from '../../core/attachments/imageTypes';
-import type { AttachmentOptions, AttachmentPart } from '../../core/chat/chatEvents';
+import { describeError } from '../../core/backends/errors';
+import type { AttachmentOptions } from '../../core/chat/chatEvents';
 import type { ThreadStore } from '../../core/library/threadStore';
-import type { AttachmentSource } from '../../core/model';
+import type { AttachmentPart, AttachmentSource } from '../../core/model';
 import { withoutSource } from '../../core/model';
 import type { ApiKeyStore } from '../connection/apiKey';
 import { readSettings } from '../connection/settings';
-import type { ProgressRunner } from '../progress';
+import type { Prompts } from '../prompts';
 import { mimeFromName } from './nextMessage';
 import type { NextMessage } from './nextMessage';
 
@@ -28,7 +29,7 @@ export interface AttachmentsDeps {
   apiKey: Pick<ApiKeyStore, 'get'>;
   /** Uploads or inlines a part for the thread's dialect (core/attachments/prepareAttachment). */
   prepare: (threadId: string, part: AttachmentPart, data: Uint8Array, options: AttachmentOptions) => Promise<AttachmentPart>;
-  withProgress: ProgressRunner;
+  prompts: () => Prompts;
 }
 
 export class Attachments {
@@ -50,7 +51,7 @@ export class Attachments {
       stat = await vscode.workspace.fs.stat(uri);
       data = await vscode.workspace.fs.readFile(uri);
     } catch (err) {
-      report(vscode.l10n.t('Cannot read {0}: {1}', uri.scheme === 'file' ? uri.fsPath : uri.toString(), err instanceof Error ? err.message : String(err)));
+      report(vscode.l10n.t('Cannot read {0}: {1}', uri.scheme === 'file' ? uri.fsPath : uri.toString(), describeError(err).message));
       return false;
     }
     const as = kind === 'auto' ? (detectImageMime(data) ? 'image' : 'file') : kind;
@@ -88,7 +89,7 @@ export class Attachments {
       part.dataUrl = `data:${imageMime};base64,${Buffer.from(data).toString('base64')}`;
     }
     try {
-      const prepared = await this.deps.withProgress(
+      const prepared = await this.deps.prompts().progress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Threadline: attaching {0}', name), cancellable: true },
         async (progress, token) => {
           token.onCancellationRequested(() => nextMessage.remove(upload.id));
@@ -111,9 +112,9 @@ export class Attachments {
       const cancelled = upload.signal.aborted;
       nextMessage.remove(upload.id);
       if (cancelled) return false;
-      const message = err instanceof Error ? err.message : String(err);
+      const message = describeError(err).message;
       report(message);
-      void vscode.window.showErrorMessage(vscode.l10n.t('Threadline: {0}', message));
+      void this.deps.prompts().error(vscode.l10n.t('Threadline: {0}', message));
       return false;
     }
   }

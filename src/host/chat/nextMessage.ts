@@ -4,9 +4,8 @@
 // them back as one, like the draft.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AttachmentPart } from '../../core/chat/chatEvents';
 import { newLocalId } from '../../core/ids';
-import type { ContextLimits } from '../../core/model';
+import type { AttachmentPart, ContextLimits } from '../../core/model';
 import type { PendingAttachment } from '../../shared/protocol';
 
 interface Entry {

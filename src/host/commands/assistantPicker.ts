@@ -11,26 +11,20 @@ import { connectionFor } from '../connection/backends';
 import type { Prompts } from '../prompts';
 import { readSettings } from '../connection/settings';
 
-/** What the command may be given instead of asking (automation and tests). */
-interface AssistantChoice {
-  id?: string;
-  create?: { name?: string; model?: string; instructions?: string };
-}
+/** An assistant of the server, or a new one to create. */
+type AssistantChoice = { id: string } | { create: { model: string; instructions: string } };
 
-export async function chooseAssistant(prompts: Prompts, apiKey: ApiKeyStore, arg: unknown): Promise<string | undefined> {
+export async function chooseAssistant(prompts: Prompts, apiKey: ApiKeyStore): Promise<string | undefined> {
   const settings = readSettings();
   const connection = connectionFor(settings, apiKey);
   try {
-    const choice = isChoice(arg) && (arg.id || arg.create) ? arg : await askChoice(prompts, connection, settings.baseUrl, settings.model);
+    const choice = await askChoice(prompts, connection, settings.baseUrl, settings.model);
     if (!choice) return undefined;
-    const id = choice.create
-      ? (await createAssistant(connection, { name: choice.create.name ?? 'Threadline', model: choice.create.model ?? settings.model, instructions: choice.create.instructions ?? '' })).id
-      : choice.id;
-    if (!id) return undefined;
+    const id = 'create' in choice ? (await createAssistant(connection, { name: 'Threadline', ...choice.create })).id : choice.id;
     await vscode.workspace.getConfiguration('threadline').update('assistantId', id, vscode.ConfigurationTarget.Global);
     return id;
   } catch (err) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Threadline: {0}', describeError(err).message));
+    void prompts.error(vscode.l10n.t('Threadline: {0}', describeError(err).message));
     return undefined;
   }
 }
@@ -57,7 +51,7 @@ async function askModel(prompts: Prompts, connection: ConnectionSettings, curren
   try {
     models = await listModels(connection);
   } catch (err) {
-    void vscode.window.showWarningMessage(vscode.l10n.t('Threadline: could not list models ({0}). Type a model name instead.', describeError(err).message));
+    void prompts.warn(vscode.l10n.t('Threadline: could not list models ({0}). Type a model name instead.', describeError(err).message));
   }
   if (models.length === 0) return (await prompts.ask({ title: vscode.l10n.t('New assistant: model'), value: currentModel }))?.trim() || undefined;
   const ordered = [currentModel, ...models.filter((m) => m !== currentModel)];
@@ -66,8 +60,4 @@ async function askModel(prompts: Prompts, connection: ConnectionSettings, curren
     { title: vscode.l10n.t('New assistant: model') },
   );
   return picked?.model;
-}
-
-function isChoice(value: unknown): value is AssistantChoice {
-  return typeof value === 'object' && value !== null;
 }

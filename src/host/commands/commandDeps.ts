@@ -19,9 +19,7 @@ export interface CommandDeps {
   /** The side panel. */
   view: PanelTarget;
   editors: EditorPanels;
-  /** How questions reach the user (the window's, or a test's answers). */
+  /** How questions, progress and web links reach the user (the window's, or a test's answers). */
   prompts: () => Prompts;
   output: vscode.LogOutputChannel;
-  /** An integration test run (ExtensionMode.Test). */
-  testMode: boolean;
 }

@@ -1,7 +1,8 @@
 // Palette commands that look after the library itself: Check Library, Recently Deleted (restore,
 // or delete for good), and opening the folder the library lives in; plus the Undo offered after a
-// delete. Each takes an optional argument so tests can drive it without its pickers.
+// delete.
 import * as vscode from 'vscode';
+import { describeError } from '../../core/backends/errors';
 import type { CheckReport, ThreadStore, TrashEntry } from '../../core/library/threadStore';
 import { TRASH_DAYS } from '../../core/library/trash';
 import type { ThreadMeta } from '../../core/model';
@@ -17,16 +18,14 @@ export interface LibraryCommandDeps extends Pick<CommandDeps, 'store' | 'threads
 export function registerLibraryCommands(deps: LibraryCommandDeps): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('threadline.checkLibrary', () => checkLibrary(deps)),
-    vscode.commands.registerCommand('threadline.recentlyDeleted', (restoreId?: unknown) =>
-      typeof restoreId === 'string' ? restore(deps, restoreId) : pickDeleted(deps),
-    ),
+    vscode.commands.registerCommand('threadline.recentlyDeleted', () => pickDeleted(deps)),
     vscode.commands.registerCommand('threadline.openStorageFolder', () => openStorageFolder(deps.store)),
   ];
 }
 
 /** Runs Check Library with progress, then says what it found; resolves with the report. */
 export async function checkLibrary({ store, prompts, output, status }: Pick<LibraryCommandDeps, 'store' | 'prompts' | 'output' | 'status'>): Promise<CheckReport> {
-  const report = await vscode.window.withProgress(
+  const report = await prompts().progress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Threadline: checking every thread in the library…') },
     () => store.check(),
   );
@@ -47,13 +46,13 @@ export async function offerUndo({ threads, sessions, prompts }: Pick<LibraryComm
   await sessions.target().showThread(entry.thread.id);
 }
 
-async function restore({ threads, sessions }: LibraryCommandDeps, id: string): Promise<string | undefined> {
+async function restore({ threads, sessions, prompts }: LibraryCommandDeps, id: string): Promise<string | undefined> {
   try {
     const thread = await threads.restore(id);
     await sessions.target().showThread(thread.id);
     return thread.id;
   } catch (err) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Threadline: {0}', err instanceof Error ? err.message : String(err)));
+    void prompts().error(vscode.l10n.t('Threadline: {0}', describeError(err).message));
     return undefined;
   }
 }
@@ -64,13 +63,12 @@ interface DeletedItem extends vscode.QuickPickItem {
 
 /** Recently Deleted as a Quick Pick: Enter restores; the trash button deletes for good. */
 async function pickDeleted(deps: LibraryCommandDeps): Promise<string | undefined> {
-  const entries = await deps.store.trash();
+  const { store, prompts } = deps;
+  const entries = await store.trash();
   if (entries.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Threadline: nothing was deleted in the last {0} days.', TRASH_DAYS));
+    void prompts().info(vscode.l10n.t('Threadline: nothing was deleted in the last {0} days.', TRASH_DAYS));
     return undefined;
   }
-  const forever: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('trash'), tooltip: vscode.l10n.t('Delete Permanently') };
-  const pick = vscode.window.createQuickPick<DeletedItem>();
   const toItems = (list: TrashEntry[]): DeletedItem[] =>
     list.map((e) => ({
       id: e.thread.id,
@@ -78,33 +76,21 @@ async function pickDeleted(deps: LibraryCommandDeps): Promise<string | undefined
       // The same words as the thread lists use for its messages and dialect.
       description: vscode.l10n.t('deleted {0} · {1} · {2}', relativeTime(Date.now() - e.deletedAt), ...describe(e.thread)),
       ...(e.serverDeleted ? { detail: vscode.l10n.t('Its server copy was deleted; restoring starts a new one with this history.') } : {}),
-      buttons: [forever],
     }));
-  pick.title = vscode.l10n.t('Threadline: Recently Deleted (restorable for {0} days)', TRASH_DAYS);
-  pick.placeholder = vscode.l10n.t('Pick a thread to restore it');
-  pick.matchOnDescription = true;
-  pick.items = toItems(entries);
-  return new Promise<string | undefined>((resolve) => {
-    pick.onDidTriggerItemButton(async ({ item }) => {
-      const confirm = vscode.l10n.t('Delete Permanently');
-      const answer = await vscode.window.showWarningMessage(vscode.l10n.t('Delete "{0}" permanently? This cannot be undone.', item.label), { modal: true }, confirm);
-      if (answer !== confirm) return;
-      await deps.store.deleteForever(item.id);
-      const left = await deps.store.trash();
-      if (left.length === 0) pick.hide();
-      else pick.items = toItems(left);
-    });
-    pick.onDidAccept(() => {
-      const [chosen] = pick.selectedItems;
-      pick.hide();
-      resolve(chosen ? restore(deps, chosen.id) : undefined);
-    });
-    pick.onDidHide(() => {
-      pick.dispose();
-      resolve(undefined);
-    });
-    pick.show();
-  });
+  const forever = vscode.l10n.t('Delete Permanently');
+  const chosen = await prompts().pickWithButton(
+    toItems(entries),
+    {
+      title: vscode.l10n.t('Threadline: Recently Deleted (restorable for {0} days)', TRASH_DAYS),
+      placeholder: vscode.l10n.t('Pick a thread to restore it'),
+      button: { iconPath: new vscode.ThemeIcon('trash'), tooltip: forever },
+    },
+    async (item) => {
+      if (await prompts().confirm(vscode.l10n.t('Delete "{0}" permanently? This cannot be undone.', item.label), forever)) await store.deleteForever(item.id);
+      return toItems(await store.trash());
+    },
+  );
+  return chosen ? restore(deps, chosen.id) : undefined;
 }
 
 /** Shows the library's folder: in the system's file manager on a desktop, else in a new window. */

@@ -9,6 +9,7 @@ import type { PanelCommand } from '../../shared/protocol';
 import { assertNever } from '../../shared/protocol';
 import type { PanelTarget } from './panelTarget';
 import { updateUserSetting } from '../connection/settings';
+import type { Prompts } from '../prompts';
 
 const IMAGE_EXTENSIONS = ['png', 'jpg', 'jpeg', 'gif', 'webp'];
 
@@ -23,17 +24,16 @@ export async function runPanelCommand(command: PanelCommand, session: PanelTarge
       await attachToSession(session, command === 'attachImage' ? 'image' : 'file', undefined);
       return;
     case 'chooseBackend':
-      await chooseBackend(session, undefined);
+      await chooseBackend(session);
       return;
     case 'setContextLimits':
-      await setContextLimits(session, undefined);
+      await setContextLimits(session);
       return;
     case 'setRunLimits':
-      await setRunLimits(session, undefined);
+      await setRunLimits(session);
       return;
+    // Only the side panel has the button, and the command opens the side panel's thread.
     case 'openThreadInEditor':
-      await vscode.commands.executeCommand('threadline.openThreadInEditor', await session.ensureThread());
-      return;
     case 'setApiKey':
     case 'chooseModel':
       await vscode.commands.executeCommand(`threadline.${command}`);
@@ -43,27 +43,25 @@ export async function runPanelCommand(command: PanelCommand, session: PanelTarge
   }
 }
 
-/** Attaches `uri` (or a file picked in a dialog) to the session's thread. */
+/** Attaches `uri` (or a file picked in the open dialog) to the session's thread. */
 export async function attachToSession(session: PanelTarget, kind: 'file' | 'image', uri: unknown): Promise<boolean> {
   const target =
     uri instanceof vscode.Uri
       ? uri
-      : (await vscode.window.showOpenDialog({ canSelectMany: false, title: kind === 'image' ? vscode.l10n.t('Attach image') : vscode.l10n.t('Attach file'), ...(kind === 'image' ? { filters: { [vscode.l10n.t('Images')]: IMAGE_EXTENSIONS } } : {}) }))?.[0];
+      : await session.services.prompts().openDialog({ title: kind === 'image' ? vscode.l10n.t('Attach image') : vscode.l10n.t('Attach file'), ...(kind === 'image' ? { filters: { [vscode.l10n.t('Images')]: IMAGE_EXTENSIONS } } : {}) });
   if (!target) return false;
   session.reveal();
   return session.attach(kind, target);
 }
 
 /** Switches the session's thread to a dialect (and makes it the default for new threads). */
-export async function chooseBackend(session: PanelTarget, kind: unknown): Promise<void> {
-  const picked = isBackend(kind)
-    ? kind
-    : (
-        await vscode.window.showQuickPick(
-          (Object.keys(BACKEND_LABELS) as BackendKind[]).map((k) => ({ label: BACKEND_LABELS[k], dialect: k })),
-          { title: vscode.l10n.t('Threadline: dialect for this thread and new threads') },
-        )
-      )?.dialect;
+export async function chooseBackend(session: PanelTarget): Promise<void> {
+  const picked = (
+    await session.services.prompts().pick(
+      (Object.keys(BACKEND_LABELS) as BackendKind[]).map((k) => ({ label: BACKEND_LABELS[k], dialect: k })),
+      { title: vscode.l10n.t('Threadline: dialect for this thread and new threads') },
+    )
+  )?.dialect;
   if (!picked) return;
   await updateUserSetting('backend', picked);
   const threadId = session.currentThreadId;
@@ -71,15 +69,15 @@ export async function chooseBackend(session: PanelTarget, kind: unknown): Promis
   await session.services.sessions.refreshAll();
 }
 
-export async function setRunLimits(session: PanelTarget, limits: unknown): Promise<void> {
+export async function setRunLimits(session: PanelTarget): Promise<void> {
   const threadId = await session.ensureThread();
-  const value = isLimits(limits) ? limits : await askLimits(dialectOf(session, threadId));
+  const value = await askLimits(session.services.prompts(), dialectOf(session, threadId));
   if (value !== null) await session.setRunLimits(value);
 }
 
-export async function setContextLimits(session: PanelTarget, limits: unknown): Promise<void> {
+export async function setContextLimits(session: PanelTarget): Promise<void> {
   const threadId = await session.ensureThread();
-  const value = isLimits(limits) ? limits : await askLimits(dialectOf(session, threadId));
+  const value = await askLimits(session.services.prompts(), dialectOf(session, threadId));
   if (value === null) return;
   await session.services.threads.setLimits(threadId, value);
   await session.services.sessions.refreshThread(threadId);
@@ -93,16 +91,16 @@ function dialectOf(session: PanelTarget, threadId: string): BackendKind {
  * Three small questions; Escape at any point cancels (null), an empty answer means "no limit".
  * A number the thread's dialect would refuse is flagged as it is typed (see limitRules.ts).
  */
-async function askLimits(dialect: BackendKind): Promise<ContextLimits | undefined | null> {
+async function askLimits(prompts: Prompts, dialect: BackendKind): Promise<ContextLimits | undefined | null> {
   const positive = (v: string) => {
     const problem = tokenLimitProblem(v, dialect);
     if (!problem) return undefined;
     if (problem.kind === 'notANumber') return vscode.l10n.t('A whole number above 0, or empty for no limit.');
     return vscode.l10n.t('Assistants v2 needs at least {0} tokens here (the server refuses fewer), or empty for no limit.', problem.min);
   };
-  const prompt = await vscode.window.showInputBox({ title: vscode.l10n.t('Max prompt tokens (empty: no limit)'), validateInput: positive });
+  const prompt = await prompts.ask({ title: vscode.l10n.t('Max prompt tokens (empty: no limit)'), validateInput: positive });
   if (prompt === undefined) return null;
-  const completion = await vscode.window.showInputBox({ title: vscode.l10n.t('Max completion tokens (empty: no limit)'), validateInput: positive });
+  const completion = await prompts.ask({ title: vscode.l10n.t('Max completion tokens (empty: no limit)'), validateInput: positive });
   if (completion === undefined) return null;
   const choices: (vscode.QuickPickItem & { truncation: 'auto' | 'last' | 'none' })[] = [
     // `auto` is the API's own word for it.
@@ -110,24 +108,16 @@ async function askLimits(dialect: BackendKind): Promise<ContextLimits | undefine
     { label: vscode.l10n.t('last messages…'), truncation: 'last' },
     { label: vscode.l10n.t('none'), truncation: 'none' },
   ];
-  const truncation = (await vscode.window.showQuickPick(choices, { title: vscode.l10n.t('Truncation') }))?.truncation;
+  const truncation = (await prompts.pick(choices, { title: vscode.l10n.t('Truncation') }))?.truncation;
   if (truncation === undefined) return null;
   const limits: ContextLimits = {};
   if (prompt.trim()) limits.maxPromptTokens = Number(prompt);
   if (completion.trim()) limits.maxCompletionTokens = Number(completion);
   if (truncation === 'auto') limits.truncation = { type: 'auto' };
   if (truncation === 'last') {
-    const n = await vscode.window.showInputBox({ title: vscode.l10n.t('Keep the last N messages'), validateInput: (v) => (/^[1-9]\d*$/.test(v.trim()) ? undefined : vscode.l10n.t('A whole number above 0.')) });
+    const n = await prompts.ask({ title: vscode.l10n.t('Keep the last N messages'), validateInput: (v) => (/^[1-9]\d*$/.test(v.trim()) ? undefined : vscode.l10n.t('A whole number above 0.')) });
     if (n === undefined) return null;
     limits.truncation = { type: 'last_messages', lastMessages: Number(n) };
   }
   return Object.keys(limits).length ? limits : undefined;
-}
-
-function isBackend(value: unknown): value is BackendKind {
-  return typeof value === 'string' && value in BACKEND_LABELS;
-}
-
-function isLimits(value: unknown): value is ContextLimits {
-  return typeof value === 'object' && value !== null;
 }

@@ -1,6 +1,7 @@
 // Palette commands that manage the library: rename, pin, archive, delete, search, export, import.
-// Each takes an optional argument so it can be driven without its pickers (tests, keybindings).
+// Those about one thread also run from the thread bar's context menu, which passes its thread.
 import * as vscode from 'vscode';
+import { describeError } from '../../core/backends/errors';
 import { bookmarkedMessages } from '../../core/library/bookmarks';
 import { parseThreadJson, toJson, toMarkdown } from '../../core/library/exportThread';
 import { messageText, withoutSource } from '../../core/model';
@@ -11,67 +12,65 @@ import { searchThreads } from '../../core/library/search';
 import { TRASH_DAYS } from '../../core/library/trash';
 import type { CommandDeps } from './commandDeps';
 import { offerUndo } from './libraryCommands';
+import type { Prompts } from '../prompts';
 import { workspaceInit } from '../workspace';
 
 export function registerThreadCommands(deps: CommandDeps): vscode.Disposable[] {
-  const { store, threads, sessions } = deps;
-  /** The thread a command acts on: its argument, else the open one (the active Threadline tab's, else the side panel's). */
-  // Its argument: a thread id, or the thread panel's context menu's `{ threadId }`.
-  const target = (arg: unknown): string | undefined => {
-    const id = typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && 'threadId' in arg && typeof arg.threadId === 'string' ? arg.threadId : undefined;
+  const { store, threads, sessions, prompts } = deps;
+  /**
+   * The thread a command acts on: the one of the thread bar's context menu (its context is
+   * `{ threadId, … }`), else the open one (the active Threadline tab's, else the side panel's).
+   */
+  const target = (context: unknown): string | undefined => {
+    const id = typeof context === 'object' && context !== null && 'threadId' in context && typeof context.threadId === 'string' ? context.threadId : undefined;
     const threadId = id !== undefined && store.get(id) ? id : sessions.target().currentThreadId;
-    // The palette hides these without a thread (threadline.hasThread); a keybinding or another extension may still run one.
-    if (!threadId) void vscode.window.showInformationMessage(noThreadMessage());
+    // The palette hides these without a thread (threadline.hasThread); a keybinding may still run one.
+    if (!threadId) void prompts().info(noThreadMessage());
     return threadId;
   };
   const guarded = <A extends unknown[]>(run: (...args: A) => Promise<unknown>) => async (...args: A) => {
     try {
       return await run(...args);
     } catch (err) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Threadline: {0}', err instanceof Error ? err.message : String(err)));
+      void prompts().error(vscode.l10n.t('Threadline: {0}', describeError(err).message));
       return undefined;
     }
   };
   return [
-    vscode.commands.registerCommand('threadline.renameThread', guarded(async (threadId?: unknown, title?: unknown) => {
-      const id = target(threadId);
+    vscode.commands.registerCommand('threadline.renameThread', guarded(async (context?: unknown) => {
+      const id = target(context);
       if (!id) return;
-      const name = typeof title === 'string' ? title : await vscode.window.showInputBox({ title: vscode.l10n.t('Threadline: rename thread'), value: store.get(id)!.title });
+      const name = await prompts().ask({ title: vscode.l10n.t('Threadline: rename thread'), value: store.get(id)!.title });
       if (name !== undefined) await threads.rename(id, name);
     })),
-    vscode.commands.registerCommand('threadline.togglePin', guarded(async (threadId?: unknown) => {
-      const id = target(threadId);
+    vscode.commands.registerCommand('threadline.togglePin', guarded(async (context?: unknown) => {
+      const id = target(context);
       if (id) await threads.setPinned(id, !store.get(id)!.pinned);
     })),
-    vscode.commands.registerCommand('threadline.toggleArchive', guarded(async (threadId?: unknown) => {
-      const id = target(threadId);
+    vscode.commands.registerCommand('threadline.toggleArchive', guarded(async (context?: unknown) => {
+      const id = target(context);
       if (id) await threads.setArchived(id, !store.get(id)!.archived);
     })),
-    vscode.commands.registerCommand('threadline.deleteThread', guarded(async (threadId?: unknown, confirmed?: unknown) => {
-      const id = target(threadId);
+    vscode.commands.registerCommand('threadline.deleteThread', guarded(async (context?: unknown) => {
+      const id = target(context);
       if (!id) return false;
       const thread = store.get(id)!;
-      if (confirmed !== true) {
-        const remove = vscode.l10n.t('Delete');
-        const answer = await vscode.window.showWarningMessage(deleteQuestion(thread), { modal: true, detail: deleteDetail(thread) }, remove);
-        if (answer !== remove) return false;
-      }
+      if (!(await prompts().confirm(deleteQuestion(thread), vscode.l10n.t('Delete'), deleteDetail(thread)))) return false;
       // Panels showing it notice (a tab closes, the side panel shows no thread).
       const entry = await threads.delete(id, { remote: true });
       if (entry) void offerUndo(deps, entry);
       return true;
     })),
-    vscode.commands.registerCommand('threadline.search', guarded(async (query?: unknown) => {
-      const picked = typeof query === 'string' ? (await searchThreads(store, query))[0] : await pickSearchHit(store);
+    vscode.commands.registerCommand('threadline.search', guarded(async () => {
+      const picked = await pickSearchHit(prompts(), store);
       if (!picked) return undefined;
       await sessions.target().showHit(picked.threadId, picked.messageId);
       return picked;
     })),
-    vscode.commands.registerCommand('threadline.exportThread', guarded(async (format?: unknown, threadId?: unknown) => {
-      // From the thread bar's context menu the first argument is the menu's context ({ threadId, … }).
-      const id = target(typeof format === 'object' && format !== null ? format : threadId);
+    vscode.commands.registerCommand('threadline.exportThread', guarded(async (context?: unknown) => {
+      const id = target(context);
       if (!id) return undefined;
-      const kind = isExportKind(format) ? format : (await vscode.window.showQuickPick(exportChoices(), { title: vscode.l10n.t('Threadline: export thread as') }))?.format;
+      const kind = (await prompts().pick(exportChoices(), { title: vscode.l10n.t('Threadline: export thread as') }))?.format;
       if (!kind) return undefined;
       const thread = store.get(id)!;
       const messages = await store.messages(id);
@@ -83,7 +82,7 @@ export function registerThreadCommands(deps: CommandDeps): vscode.Disposable[] {
       const json = kind === 'json';
       // The save dialog itself asks before replacing an existing file (native and in the browser),
       // so what it returns may be written over.
-      const uri = await vscode.window.showSaveDialog({
+      const uri = await prompts().saveDialog({
         title: vscode.l10n.t('Threadline: export thread'),
         defaultUri: defaultExportUri(thread.title, json ? 'json' : 'md'),
         filters: json ? { [vscode.l10n.t('Threadline thread')]: ['json'] } : { [vscode.l10n.t('Markdown')]: ['md'] },
@@ -91,23 +90,23 @@ export function registerThreadCommands(deps: CommandDeps): vscode.Disposable[] {
       });
       if (!uri) return undefined;
       await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(json ? toJson(thread, withoutSources(messages)) : toMarkdown(thread, messages)));
-      void vscode.window.showInformationMessage(vscode.l10n.t('Threadline: exported "{0}" to {1}.', thread.title, vscode.workspace.asRelativePath(uri)));
+      void prompts().info(vscode.l10n.t('Threadline: exported "{0}" to {1}.', thread.title, vscode.workspace.asRelativePath(uri)));
       return uri.toString();
     })),
-    vscode.commands.registerCommand('threadline.showBookmarks', guarded(async (pick?: unknown) => {
+    vscode.commands.registerCommand('threadline.showBookmarks', guarded(async () => {
       const items = (await bookmarkedMessages(store)).map(({ thread, message }) => ({
         label: messageText(message).replace(/\s+/g, ' ').slice(0, 100) || vscode.l10n.t('(attachments)'),
         description: thread.title,
         threadId: thread.id,
         messageId: message.id,
       }));
-      const chosen = typeof pick === 'number' ? items[pick] : await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Threadline: bookmarks'), matchOnDescription: true });
+      const chosen = await prompts().pick(items, { title: vscode.l10n.t('Threadline: bookmarks'), matchOnDescription: true });
       if (!chosen) return items.length;
       await sessions.target().showHit(chosen.threadId, chosen.messageId);
       return items.length;
     })),
     vscode.commands.registerCommand('threadline.reconcile', guarded(async () => {
-      const result = await vscode.window.withProgress(
+      const result = await prompts().progress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Threadline: checking threads on the server'), cancellable: true },
         (progress, token) => {
           const abort = new AbortController();
@@ -125,25 +124,19 @@ export function registerThreadCommands(deps: CommandDeps): vscode.Disposable[] {
       await sessions.refreshAll();
       // Nothing lists server threads, so ones the library lacks can only come in by id.
       const adopt = vscode.l10n.t('Adopt Threads by Id…');
-      void vscode.window.showInformationMessage(reconcileSummary(result), adopt).then((choice) => {
+      void prompts().info(reconcileSummary(result), adopt).then((choice) => {
         if (choice === adopt) void vscode.commands.executeCommand('threadline.openRemoteThread');
       });
       return result;
     })),
-    vscode.commands.registerCommand('threadline.importThread', guarded(async (file?: unknown) => {
-      const uri =
-        file instanceof vscode.Uri
-          ? file
-          : (
-              await vscode.window.showOpenDialog({
-                title: vscode.l10n.t('Threadline: import thread'),
-                // Where Export Thread saves by default.
-                defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
-                filters: { [vscode.l10n.t('Threadline thread')]: ['json'] },
-                canSelectMany: false,
-                openLabel: vscode.l10n.t('Import'),
-              })
-            )?.[0];
+    vscode.commands.registerCommand('threadline.importThread', guarded(async () => {
+      const uri = await prompts().openDialog({
+        title: vscode.l10n.t('Threadline: import thread'),
+        // Where Export Thread saves by default.
+        defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+        filters: { [vscode.l10n.t('Threadline thread')]: ['json'] },
+        openLabel: vscode.l10n.t('Import'),
+      });
       if (!uri) return undefined;
       const doc = parseThreadJson(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
       const thread = await threads.importThread(doc, workspaceInit());
@@ -161,18 +154,12 @@ export function noThreadMessage(): string {
 /** `markdown` opens an untitled editor; the other two save to a file chosen in the save dialog. */
 type ExportKind = 'markdown' | 'markdown-file' | 'json';
 
-const EXPORT_KINDS: readonly ExportKind[] = ['markdown', 'markdown-file', 'json'];
-
 function exportChoices(): (vscode.QuickPickItem & { format: ExportKind })[] {
   return [
     { label: vscode.l10n.t('Markdown'), description: vscode.l10n.t('in a new editor tab, to read or save from there'), format: 'markdown' },
     { label: vscode.l10n.t('Markdown file…'), description: vscode.l10n.t('saved where you choose'), format: 'markdown-file' },
     { label: vscode.l10n.t('JSON file…'), description: vscode.l10n.t('saved where you choose; Import Thread reads it back'), format: 'json' },
   ];
-}
-
-function isExportKind(value: unknown): value is ExportKind {
-  return EXPORT_KINDS.includes(value as ExportKind);
 }
 
 /** Delete's question: what goes, here and on the server. */
@@ -203,37 +190,16 @@ function reconcileSummary(result: ReconcileResult): string {
 function defaultExportUri(title: string, extension: string): vscode.Uri | undefined {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   if (!folder) return undefined;
-  const name = title.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 80).trim() || 'thread';
+  const name = title.replace(/[\\/:*?"<>|\p{Cc}]+/gu, ' ').replace(/\s+/g, ' ').trim().slice(0, 80).trim() || 'thread';
   return vscode.Uri.joinPath(folder, `${name}.${extension}`);
 }
 
 /** A Quick Pick that searches every thread as the user types. */
-function pickSearchHit(store: ThreadStore): Promise<{ threadId: string; messageId?: string } | undefined> {
-  return new Promise((resolve) => {
-    const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { hit: { threadId: string; messageId?: string } }>();
-    pick.title = vscode.l10n.t('Threadline: search all threads (titles, messages, attachment names)');
-    pick.matchOnDescription = true;
-    pick.matchOnDetail = true;
-    let generation = 0;
-    pick.onDidChangeValue(async (value) => {
-      const mine = ++generation;
-      if (!value.trim()) return void (pick.items = []);
-      pick.busy = true;
-      const hits = await searchThreads(store, value);
-      if (mine !== generation) return;
-      pick.busy = false;
-      pick.items = hits.map((h) => ({ label: h.title, description: h.field, detail: h.snippet, alwaysShow: true, hit: { threadId: h.threadId, ...(h.messageId ? { messageId: h.messageId } : {}) } }));
-    });
-    pick.onDidAccept(() => {
-      resolve(pick.selectedItems[0]?.hit);
-      pick.hide();
-    });
-    pick.onDidHide(() => {
-      resolve(undefined);
-      pick.dispose();
-    });
-    pick.show();
-  });
+async function pickSearchHit(prompts: Prompts, store: ThreadStore): Promise<{ threadId: string; messageId?: string } | undefined> {
+  const picked = await prompts.search(vscode.l10n.t('Threadline: search all threads (titles, messages, attachment names)'), async (value) =>
+    (await searchThreads(store, value)).map((h) => ({ label: h.title, description: h.field, detail: h.snippet, alwaysShow: true, hit: { threadId: h.threadId, ...(h.messageId ? { messageId: h.messageId } : {}) } })),
+  );
+  return picked?.hit;
 }
 
 /**

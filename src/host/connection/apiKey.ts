@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 
 /** The one SecretStorage key. The API key lives nowhere else: not settings, logs, state or the webview. */
 const API_KEY_SECRET = 'threadline.apiKey';

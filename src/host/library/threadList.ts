@@ -3,11 +3,12 @@
 // are remembered per workspace. Opening a thread known from another machine loads it from its
 // server first.
 import * as vscode from 'vscode';
+import { describeError } from '../../core/backends/errors';
 import type { ThreadStore } from '../../core/library/threadStore';
 import { listThreads } from '../../core/library/threadQuery';
 import type { ThreadMeta } from '../../core/model';
 import type { ListFilter } from '../../shared/protocol';
-import type { ProgressRunner } from '../progress';
+import type { Prompts } from '../prompts';
 import { workspaceFolderPaths } from '../workspace';
 import type { RoamingSync } from './roamingSync';
 
@@ -24,7 +25,7 @@ export class ThreadList implements vscode.Disposable {
   constructor(
     private readonly store: Pick<ThreadStore, 'list' | 'get'>,
     private readonly workspaceState: vscode.Memento,
-    private readonly withProgress: ProgressRunner,
+    private readonly prompts: () => Prompts,
   ) {}
 
   /** Lists the threads `roaming` knows from other machines too, and follows its changes. */
@@ -72,7 +73,7 @@ export class ThreadList implements vscode.Disposable {
     const known = roaming?.find(threadId);
     if (!roaming || !known) return false;
     try {
-      await this.withProgress(
+      await this.prompts().progress(
         { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Threadline: loading "{0}" from the server', known.title), cancellable: true },
         (_progress, token) => {
           const abort = new AbortController();
@@ -82,7 +83,7 @@ export class ThreadList implements vscode.Disposable {
       );
       return true;
     } catch (err) {
-      void vscode.window.showErrorMessage(vscode.l10n.t('Threadline: {0}', err instanceof Error ? err.message : String(err)));
+      void this.prompts().error(vscode.l10n.t('Threadline: {0}', describeError(err).message));
       return false;
     }
   }

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
 import type { CodeAction } from '../../shared/protocol';
+import type { Prompts } from '../prompts';
 
 /**
  * A code block's buttons, done by the host: the webview cannot reach the clipboard reliably or
  * edit documents. Insert goes to the last text editor the user had (the panel has focus now).
  */
-export async function runCodeAction(action: CodeAction, code: string, language: string | undefined): Promise<void> {
+export async function runCodeAction(prompts: Prompts, action: CodeAction, code: string, language: string | undefined): Promise<void> {
   switch (action) {
     case 'copy':
       await vscode.env.clipboard.writeText(code);
@@ -14,7 +15,7 @@ export async function runCodeAction(action: CodeAction, code: string, language: 
     case 'insert': {
       const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
       if (!editor) {
-        void vscode.window.showWarningMessage(vscode.l10n.t('Threadline: open a file to insert the code into, then try again.'));
+        void prompts.warn(vscode.l10n.t('Threadline: open a file to insert the code into, then try again.'));
         return;
       }
       // Every selection is replaced, as VS Code's own paste does.

@@ -2,6 +2,7 @@
 // each reply ends and whenever the thread, its limits or the model change. Bursts (a send emits
 // several changes) share one computation, a newer one cancels the one running, and a result for
 // a thread the webview no longer shows is dropped.
+import { describeError } from '../../core/backends/errors';
 import { computeContextGauge, threadHistory } from '../../core/context/contextGauge';
 import type { ContextLimits } from '../../core/model';
 import type { ThreadStore } from '../../core/library/threadStore';
@@ -72,7 +73,7 @@ export class ContextGaugeUpdates {
       this.deps.post({ type: 'contextGauge', threadId, gauge });
     } catch (err) {
       // Cancelled by a newer computation, or the thread was deleted meanwhile: nothing to show.
-      if (!controller.signal.aborted && this.deps.store.get(threadId)) this.deps.onProblem(`Threadline: the context gauge could not be computed: ${err instanceof Error ? err.message : String(err)}`);
+      if (!controller.signal.aborted && this.deps.store.get(threadId)) this.deps.onProblem(`Threadline: the context gauge could not be computed: ${describeError(err).message}`);
     } finally {
       if (this.running === controller) this.running = undefined;
     }

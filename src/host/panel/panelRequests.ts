@@ -4,6 +4,7 @@
 // thread, images by file id, attachments dropped or pasted, and the list's filters. An answer to a
 // request echoes its id (see `answer`).
 import * as vscode from 'vscode';
+import { describeError } from '../../core/backends/errors';
 import { SendError, UnqueuedError } from '../../core/chat/chatEvents';
 import { findInStoredThread, searchThreads } from '../../core/library/search';
 import { messageText } from '../../core/model';
@@ -81,7 +82,7 @@ export async function handleWebviewMessage(panel: PanelContext, message: PanelRe
       return;
     case 'toggleBookmark': {
       const threadId = panel.currentThreadId;
-      if (threadId) await services.threads.toggleBookmark(threadId, message.messageId).catch((err: unknown) => panel.post({ type: 'problem', message: errorText(err) }));
+      if (threadId) await services.threads.toggleBookmark(threadId, message.messageId).catch((err: unknown) => panel.post({ type: 'problem', message: describeError(err).message }));
       return;
     }
     case 'find': {
@@ -103,7 +104,7 @@ export async function handleWebviewMessage(panel: PanelContext, message: PanelRe
       if (services.store.get(message.threadId)) await panel.showHit(message.threadId, message.messageId);
       return;
     case 'codeAction':
-      await runCodeAction(message.action, message.code, message.language);
+      await runCodeAction(services.prompts(), message.action, message.code, message.language);
       return;
     case 'messageAction':
       await messageAction(panel, message.action, message.messageId);
@@ -152,7 +153,7 @@ async function send(panel: PanelContext, text: string): Promise<void> {
     if (err instanceof UnqueuedError && !err.giveBack) return;
     if (taken) services.nextMessage.giveBack(taken);
     if (err instanceof UnqueuedError) return;
-    const error = err instanceof SendError ? err.message : vscode.l10n.t('Could not send: {0}', errorText(err));
+    const error = err instanceof SendError ? err.message : vscode.l10n.t('Could not send: {0}', describeError(err).message);
     panel.post({ type: 'sendFailed', threadId, error, draft: text });
     // A new thread on a server that dropped its dialect: the draft is back in the composer, so
     // after the switch the user sends it again as it was.
@@ -167,7 +168,7 @@ async function continueReply(panel: PanelContext): Promise<void> {
   try {
     await panel.services.chat.continueReply(threadId);
   } catch (err) {
-    panel.post({ type: 'problem', message: errorText(err) });
+    panel.post({ type: 'problem', message: describeError(err).message });
   }
 }
 
@@ -194,10 +195,10 @@ async function messageAction(panel: PanelContext, action: MessageAction, message
     }
     const message = await oneMessage(panel, threadId, messageId);
     if (!message) return;
-    if (action === 'copy') await runCodeAction('copy', messageText(message), undefined);
+    if (action === 'copy') await runCodeAction(panel.services.prompts(), 'copy', messageText(message), undefined);
     else panel.post({ type: 'insertDraft', text: messageText(message) });
   } catch (err) {
-    panel.post({ type: 'problem', message: errorText(err) });
+    panel.post({ type: 'problem', message: describeError(err).message });
   }
 }
 
@@ -207,10 +208,10 @@ async function openReferenceOf(panel: PanelContext, messageId: string, index: nu
   const message = await oneMessage(panel, threadId, messageId);
   if (!message) return;
   try {
-    await openReference(message, index, connectionFor(readSettings(), panel.services.apiKey), panel.services.openLink);
+    await openReference(message, index, connectionFor(readSettings(), panel.services.apiKey), (uri) => panel.services.prompts().openLink(uri));
   } catch (err) {
-    panel.post({ type: 'problem', message: errorText(err) });
-    void vscode.window.showErrorMessage(vscode.l10n.t('Threadline: {0}', errorText(err)));
+    panel.post({ type: 'problem', message: describeError(err).message });
+    void panel.services.prompts().error(vscode.l10n.t('Threadline: {0}', describeError(err).message));
   }
 }
 
@@ -249,8 +250,4 @@ async function postPage(panel: PanelContext, request: RequestMessage<'loadOlder'
     // A message id the thread no longer has (deleted, or a stale panel): nothing to page to.
     console.error('Threadline: could not read a page of the thread', err);
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

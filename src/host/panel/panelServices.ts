@@ -10,10 +10,10 @@ import type { NextMessage } from '../chat/nextMessage';
 import type { RetiredDialect } from '../chat/retiredDialect';
 import type { ApiKeyStore } from '../connection/apiKey';
 import type { ThreadList } from '../library/threadList';
+import type { Prompts } from '../prompts';
 import type { AttachmentSources } from './attachmentSources';
 import type { ImageCache } from './imageCache';
 import type { HostTrace } from '../sendTraceFile';
-import type { LinkOpener } from './references';
 import type { Session, Sessions } from './sessions';
 
 export interface PanelServices {
@@ -32,8 +32,8 @@ export interface PanelServices {
   sources: AttachmentSources;
   images: ImageCache;
   retired: Pick<RetiredDialect, 'offerSwitch'>;
-  /** How web links in references open; `vscode.env.openExternal` unless a test records them. */
-  openLink: LinkOpener;
+  /** How questions, progress and web links reach the user (the window's, or a test's answers). */
+  prompts: () => Prompts;
   /** The panels report what they show (test runs only: see shared/testChannel.ts). */
   reportRenders: boolean;
   /** The benchmark's record of a send's steps (see sendTraceFile.ts); undefined outside it. */

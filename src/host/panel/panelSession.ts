@@ -231,7 +231,7 @@ export abstract class PanelSession extends Disposable {
       this.post({ type: 'problem', message: vscode.l10n.t('{0} is {1} MB; files pasted or dropped from outside VS Code may be at most {2} MB. Attach it with the paperclip instead.', name, (data.byteLength / 1048576).toFixed(1), MAX_PASTE_BYTES / 1048576) });
       return;
     }
-    const safeName = path.basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f]/g, '') || 'pasted';
+    const safeName = path.basename(name.replace(/\\/g, '/')).replace(/\p{Cc}/gu, '') || 'pasted';
     const bytes = new Uint8Array(data);
     await this.services.attachments.attachBytes(await this.ensureThread(), detectImageMime(bytes) ? 'image' : 'file', safeName, bytes, (message) => this.post({ type: 'problem', message }));
   }

@@ -7,15 +7,13 @@ import type { ConnectionSettings } from '../../core/backends/backend';
 import { describeError } from '../../core/backends/errors';
 import { footnote } from '../../core/chat/footnotes';
 import type { Message } from '../../core/model';
-
-/** Opens a web link outside VS Code; `vscode.env.openExternal`, which asks before an untrusted domain. */
-export type LinkOpener = (uri: vscode.Uri) => Thenable<boolean>;
+import type { Prompts } from '../prompts';
 
 /**
  * Opens footnote `index` of a reply: a URL through `openLink`, a cited or generated file by
  * downloading it to a temp folder and opening it in an editor.
  */
-export async function openReference(message: Message, index: number, connection: ConnectionSettings, openLink: LinkOpener): Promise<void> {
+export async function openReference(message: Message, index: number, connection: ConnectionSettings, openLink: Prompts['openLink']): Promise<void> {
   const text = message.content.find((p) => p.type === 'text');
   if (!text || text.type !== 'text') return;
   const reference = footnote(text.text, text.annotations).references[index];

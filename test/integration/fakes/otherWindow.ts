@@ -3,6 +3,7 @@
 // answering each with one JSON line on stdout. The integration suite uses it to change the library
 // behind the extension's back, the way a second VS Code window does.
 import { createInterface } from 'node:readline';
+import { errorText } from '../../../src/core/errorText';
 import { ThreadStore } from '../../../src/core/library/threadStore';
 import type { Message } from '../../../src/core/model';
 
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
           break;
       }
     } catch (err) {
-      say({ error: err instanceof Error ? err.message : String(err) });
+      say({ error: errorText(err) });
     }
   }
   await store.dispose();

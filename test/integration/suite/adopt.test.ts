@@ -1,9 +1,9 @@
 // Adopting server threads the library lacks, by id (nothing lists them): several pasted ids come
 // in at once, one the library already has is only opened, a bad one is reported.
 import * as assert from 'node:assert/strict';
-import * as vscode from 'vscode';
 import { messageText } from '../../../src/core/model';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
+import { openRemoteThread } from './answers';
 import { readyPanel, standInUrl } from './helpers';
 
 async function conversationOnServer(text: string): Promise<string> {
@@ -26,10 +26,10 @@ suite('Adopting server threads by id', () => {
   test('several ids at once: new ones become threads, a known one is not copied twice, a missing one is reported', async () => {
     const first = await conversationOnServer('made on another machine');
     const second = await conversationOnServer('made by a script');
-    const known = await vscode.commands.executeCommand<string>('threadline.openRemoteThread', first);
+    const known = await openRemoteThread(api, first);
     const count = api.store.list().length;
 
-    const opened = await vscode.commands.executeCommand<string>('threadline.openRemoteThread', `${first}, ${second} conv_doesnotexist`);
+    const opened = await openRemoteThread(api, `${first}, ${second} conv_doesnotexist`);
     assert.equal(api.store.list().length, count + 1, 'only the unknown conversation became a new thread');
     const adopted = api.store.list().find((t) => t.remoteId === second)!;
     assert.equal(opened, adopted.id);

@@ -4,6 +4,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ContentPart, Message } from '../../../src/core/model';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
+import { attachFile, chooseBackend, setApiKey } from './answers';
 import { clearFaults, PNG, readyPanel, recordedRequests, resetBackendSetting, scratchFolder } from './helpers';
 
 
@@ -25,7 +26,7 @@ suite('Attachments through the panel (Chat Completions dialect)', () => {
 
   setup(async () => {
     await vscode.commands.executeCommand('threadline.newThread');
-    await vscode.commands.executeCommand('threadline.chooseBackend', 'chat');
+    await chooseBackend(api, 'chat');
   });
 
   const file = (name: string, content: string | Buffer) => scratch.write(name, content);
@@ -33,7 +34,7 @@ suite('Attachments through the panel (Chat Completions dialect)', () => {
   const parts = (m: Message, type: ContentPart['type']) => m.content.filter((p) => p.type === type);
 
   test('a text file rides along inlined, shown as a chip until sent', async () => {
-    const ok = await vscode.commands.executeCommand<boolean>('threadline.attachFile', file('greet.ts', 'export const greet = () => "hi";\n'));
+    const ok = await attachFile(api, file('greet.ts', 'export const greet = () => "hi";\n'));
     assert.equal(ok, true);
     await api.view.waitForRender((r) => r.pending.includes('greet.ts'));
 
@@ -66,7 +67,7 @@ suite('Attachments through the panel (Chat Completions dialect)', () => {
   });
 
   test('a send that fails gives back both the text and the attachments', async () => {
-    await vscode.commands.executeCommand('threadline.attachFile', file('notes.txt', 'remember the milk'));
+    await attachFile(api, file('notes.txt', 'remember the milk'));
     await vscode.commands.executeCommand('threadline.clearApiKey');
     const before = api.store.get(api.view.currentThreadId!)!.messageCount;
     try {
@@ -77,7 +78,7 @@ suite('Attachments through the panel (Chat Completions dialect)', () => {
       assert.deepEqual(report.pending, ['notes.txt']);
       assert.equal(api.store.get(api.view.currentThreadId!)!.messageCount, before);
     } finally {
-      await vscode.commands.executeCommand('threadline.setApiKey', 'sk-attachments');
+      await setApiKey(api, 'sk-attachments');
     }
   });
 });

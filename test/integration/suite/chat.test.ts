@@ -9,6 +9,7 @@ import { messageText } from '../../../src/core/model';
 import { ThreadStore } from '../../../src/core/library/threadStore';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
 import { expectedReply } from '../../stand-in/replies';
+import { setApiKey } from './answers';
 import type { RecordedRequest } from './helpers';
 import { activateExtension, clearFaults, injectFault, pointAtStandIn, recordedRequests, showPanel, standInUrl } from './helpers';
 
@@ -42,7 +43,7 @@ suite('Threadline chat in a real VS Code', () => {
   });
 
   test('Set API Key stores the key in SecretStorage only', async () => {
-    await vscode.commands.executeCommand('threadline.setApiKey', TEST_KEY);
+    await setApiKey(api, TEST_KEY);
     await api.view.waitForRender((r) => r.notice === undefined);
     // The key must not be written anywhere Threadline keeps files, nor into settings.
     for (const file of filesUnder(api.storageDir)) {

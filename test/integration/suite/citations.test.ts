@@ -7,6 +7,7 @@ import { footnote } from '../../../src/core/chat/footnotes';
 import { messageText } from '../../../src/core/model';
 import type { Annotation, Message } from '../../../src/core/model';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
+import { answering, attachFile, chooseBackend, openRemoteThread, setLimits, typed } from './answers';
 import { downloadedDocument, PNG, readyPanel, recordedRequests, resetBackendSetting, scratchFolder, standInUrl } from './helpers';
 
 const NOTES = '# Threads\nA thread keeps the messages of one conversation.\n';
@@ -24,11 +25,11 @@ suite('Files, images and citations through the panel (Conversations + Responses)
 
   setup(async () => {
     await vscode.commands.executeCommand('threadline.newThread');
-    await vscode.commands.executeCommand('threadline.chooseBackend', 'responses');
+    await chooseBackend(api, 'responses');
   });
 
   test('an attached file is uploaded, cited as footnote [1], and its reference opens the file', async () => {
-    assert.equal(await vscode.commands.executeCommand<boolean>('threadline.attachFile', scratch.write('notes.md', NOTES)), true);
+    assert.equal(await attachFile(api, scratch.write('notes.md', NOTES)), true);
     const upload = (await recordedRequests()).filter((r) => r.method === 'POST' && r.path.endsWith('/files')).at(-1);
     assert.ok(upload, 'the file was not uploaded through the Files API');
 
@@ -63,7 +64,7 @@ suite('Files, images and citations through the panel (Conversations + Responses)
   });
 
   test('context limits: an incomplete reply says why and the limits are sent', async () => {
-    await vscode.commands.executeCommand('threadline.setContextLimits', { maxCompletionTokens: 16 });
+    await setLimits(api, 'setContextLimits', { maxCompletionTokens: 16 });
     await api.view.receive({ type: 'send', text: 'Please give me a very long answer with many many words in it so that it cannot fit' });
     const reply = (await api.store.messages(api.view.currentThreadId!)).at(-1)!;
     assert.equal(reply.status, 'incomplete');
@@ -82,7 +83,7 @@ suite('Per-run context limits through the panel', () => {
 
   test('limits set for the next message apply to that run only', async () => {
     await vscode.commands.executeCommand('threadline.newThread');
-    await vscode.commands.executeCommand('threadline.setRunLimits', { maxCompletionTokens: 16 });
+    await setLimits(api, 'setRunLimits', { maxCompletionTokens: 16 });
     const long = 'Please give me a very long answer with many many words in it so that it cannot fit';
     await api.view.receive({ type: 'send', text: long });
     await api.view.receive({ type: 'send', text: long });
@@ -109,13 +110,14 @@ suite('Files and citations through the panel (Assistants v2)', () => {
   });
 
   test('an assistant created from the picker runs the thread\'s replies', async () => {
-    const id = await vscode.commands.executeCommand<string>('threadline.chooseAssistant', { create: { name: 'Reviewer', instructions: 'Be brief.' } });
+    // Create a new assistant (the first row), with the current model (offered first) and instructions.
+    const id = await answering<string>(api, { pick: async (items) => items[0], ask: typed('Be brief.') }, 'threadline.chooseAssistant');
     try {
       assert.match(id ?? '', /^asst_/);
       const created = (await recordedRequests()).filter((r) => r.method === 'POST' && r.path.endsWith('/assistants')).at(-1) as unknown as { body: { instructions?: string; name?: string } };
-      assert.deepEqual([created.body.name, created.body.instructions], ['Reviewer', 'Be brief.']);
+      assert.deepEqual([created.body.name, created.body.instructions], ['Threadline', 'Be brief.']);
       await vscode.commands.executeCommand('threadline.newThread');
-      await vscode.commands.executeCommand('threadline.chooseBackend', 'assistants');
+      await chooseBackend(api, 'assistants');
       await api.view.receive({ type: 'send', text: 'Who answers?' });
       const reply = (await api.store.messages(api.view.currentThreadId!)).at(-1)!;
       assert.equal(reply.status, 'complete', reply.error);
@@ -128,8 +130,8 @@ suite('Files and citations through the panel (Assistants v2)', () => {
 
   test('a run cites the attached file as a numbered footnote named after the file', async () => {
     await vscode.commands.executeCommand('threadline.newThread');
-    await vscode.commands.executeCommand('threadline.chooseBackend', 'assistants');
-    assert.equal(await vscode.commands.executeCommand<boolean>('threadline.attachFile', scratch.write('guide.md', NOTES)), true);
+    await chooseBackend(api, 'assistants');
+    assert.equal(await attachFile(api, scratch.write('guide.md', NOTES)), true);
 
     await api.view.receive({ type: 'send', text: 'Summarise the guide.' });
     const thread = api.store.get(api.view.currentThreadId!)!;
@@ -171,7 +173,7 @@ suite('Opening a server-side thread by id (seed flows 1 and 7)', () => {
     const conversation = await post(`${base.href}/conversations`, { items: items.slice(0, 20) });
     for (let i = 20; i < 120; i += 20) await post(`${base.href}/conversations/${conversation.id}/items`, { items: items.slice(i, i + 20) });
 
-    const threadId = await vscode.commands.executeCommand<string>('threadline.openRemoteThread', conversation.id);
+    const threadId = await openRemoteThread(api, conversation.id);
     assert.ok(threadId, 'no thread was opened');
     const messages = await api.store.messages(threadId);
     assert.deepEqual(messages.map((m) => [m.role, messageText(m)]), items.map((i) => [i.role, i.content]));
@@ -215,7 +217,7 @@ suite('Opening every kind of reference from the panel', () => {
 
   async function ask(backend: 'responses' | 'assistants', text: string): Promise<Message> {
     await vscode.commands.executeCommand('threadline.newThread');
-    await vscode.commands.executeCommand('threadline.chooseBackend', backend);
+    await chooseBackend(api, backend);
     await api.view.receive({ type: 'send', text });
     const reply = (await api.store.messages(api.view.currentThreadId!)).at(-1)!;
     assert.equal(reply.status, 'complete', reply.error);
@@ -225,10 +227,21 @@ suite('Opening every kind of reference from the panel', () => {
 
   test('a url_citation opens its web page through VS Code\'s link opener, and nothing else is downloaded', async () => {
     const reply = await ask('responses', 'What does https://example.com/guide?page=2 say?');
-    const linksBefore = api.openedLinks.length;
+    // Recorded instead of opened: a real browser is not part of the test.
+    const opened: string[] = [];
+    const answered = api.answerPrompts({
+      openLink: async (uri) => {
+        opened.push(uri.toString(true));
+        return true;
+      },
+    });
     const requestsBefore = (await recordedRequests()).length;
-    await api.view.receive({ type: 'openReference', messageId: reply.id, index: referenceIndex(reply, 'url_citation') });
-    assert.deepEqual(api.openedLinks.slice(linksBefore), ['https://example.com/guide?page=2']);
+    try {
+      await api.view.receive({ type: 'openReference', messageId: reply.id, index: referenceIndex(reply, 'url_citation') });
+    } finally {
+      answered.dispose();
+    }
+    assert.deepEqual(opened, ['https://example.com/guide?page=2']);
     assert.equal((await recordedRequests()).length, requestsBefore, 'opening a link must not call the server');
   });
 
@@ -243,8 +256,8 @@ suite('Opening every kind of reference from the panel', () => {
 
   test('a file_path annotation (Assistants code interpreter output) downloads the generated file and opens it', async () => {
     await vscode.commands.executeCommand('threadline.newThread');
-    await vscode.commands.executeCommand('threadline.chooseBackend', 'assistants');
-    assert.equal(await vscode.commands.executeCommand<boolean>('threadline.attachFile', scratch.write('data.csv', 'city,people\nOslo,700000\n')), true);
+    await chooseBackend(api, 'assistants');
+    assert.equal(await attachFile(api, scratch.write('data.csv', 'city,people\nOslo,700000\n')), true);
     await api.view.receive({ type: 'send', text: 'Summarise the table.' });
     const reply = (await api.store.messages(api.view.currentThreadId!)).at(-1)!;
     assert.equal(reply.status, 'complete', reply.error);

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { messageText } from '../../../src/core/model';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
 import { expectedReply } from '../../stand-in/replies';
+import { attachFile, chooseBackend, setApiKey, setLimits } from './answers';
 import { clearFaults, injectFault, readyPanel, recordedRequests, resetBackendSetting, scratchFolder, standInUrl } from './helpers';
 
 const OPENAI = 'https://api.openai.com/v1';
@@ -44,7 +45,7 @@ suite('Dialects through the panel', () => {
       },
     });
     await vscode.commands.executeCommand('threadline.newThread');
-    await vscode.commands.executeCommand('threadline.chooseBackend', 'assistants');
+    await chooseBackend(api, 'assistants');
     const threadId = api.view.currentThreadId!;
 
     await api.view.receive({ type: 'send', text: 'My first question' });
@@ -65,7 +66,7 @@ suite('Dialects through the panel', () => {
 
   test('Assistants: a message sent while a run is active is shown queued, can go back to the composer, and goes out after Stop ends the run', async () => {
     await vscode.commands.executeCommand('threadline.newThread');
-    await vscode.commands.executeCommand('threadline.chooseBackend', 'assistants');
+    await chooseBackend(api, 'assistants');
     const threadId = api.view.currentThreadId!;
     // The run is held at the stand-in, so the reply stays in progress until Stop.
     await injectFault({ method: 'POST', path: '/threads/[^/]+/runs$', stallMs: 15_000 });
@@ -104,7 +105,7 @@ suite('Dialects through the panel', () => {
 
   test('a reply stopped by the content filter says so; Continue gets the continuation and leaves the composer\'s attachment and limits for the next message', async () => {
     await vscode.commands.executeCommand('threadline.newThread');
-    await vscode.commands.executeCommand('threadline.chooseBackend', 'responses');
+    await chooseBackend(api, 'responses');
     const threadId = api.view.currentThreadId!;
     await api.view.receive({ type: 'send', text: 'Tell me everything #filtered please' });
     const cut = (await api.store.messages(threadId)).at(-1)!;
@@ -112,8 +113,8 @@ suite('Dialects through the panel', () => {
     assert.match(cut.error ?? '', /content filter/);
 
     // Waiting for the user's next message: a file and one-run limits.
-    assert.equal(await vscode.commands.executeCommand<boolean>('threadline.attachFile', scratch.write('later.md', '# For later\n')), true);
-    await vscode.commands.executeCommand('threadline.setRunLimits', { maxCompletionTokens: 64 });
+    assert.equal(await attachFile(api, scratch.write('later.md', '# For later\n')), true);
+    await setLimits(api, 'setRunLimits', { maxCompletionTokens: 64 });
     const before = (await recordedRequests()).length;
 
     await api.view.receive({ type: 'continue' });
@@ -157,7 +158,7 @@ suite('Dialects through the panel', () => {
       assert.deepEqual(shown[0]!.filter((i) => i.label.startsWith('Picker ')).map((i) => [i.label, i.description]).sort(), [['Picker A', 'stand-in-echo'], ['Picker B', 'gpt-4o']]);
 
       await vscode.commands.executeCommand('threadline.newThread');
-      await vscode.commands.executeCommand('threadline.chooseBackend', 'assistants');
+      await chooseBackend(api, 'assistants');
       const before = (await recordedRequests()).length;
       await api.view.receive({ type: 'send', text: 'Who answers?' });
       const reply = (await api.store.messages(api.view.currentThreadId!)).at(-1)!;
@@ -210,7 +211,7 @@ suite('Dialects through the panel', () => {
       assert.equal(sent[0]!.headers.authorization, 'Bearer threadline-no-key', 'a placeholder, never a real key, is sent');
     } finally {
       await config.update('provider', undefined, vscode.ConfigurationTarget.Global);
-      await vscode.commands.executeCommand('threadline.setApiKey', 'sk-dialects');
+      await setApiKey(api, 'sk-dialects');
     }
   });
 });

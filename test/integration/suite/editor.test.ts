@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
+import { chooseBackend, deleteThread, setApiKey } from './answers';
 import { readyPanel, recordedRequests, resetBackendSetting, scratchFolder } from './helpers';
 
 suite('Editor integration', () => {
@@ -24,7 +25,7 @@ suite('Editor integration', () => {
 
   test('with no thread open, Ask about this file starts one, with the file attached', async () => {
     const open = api.view.currentThreadId;
-    if (open) await vscode.commands.executeCommand('threadline.deleteThread', open, true);
+    if (open) await deleteThread(api, open);
     await api.view.waitForRender((r) => r.threadId === undefined);
     const before = api.store.list().length;
     const file = scratch.write('question.md', 'What does this do?\n');
@@ -37,7 +38,7 @@ suite('Editor integration', () => {
 
   test('Ask about this file attaches it to the current thread; the same content is uploaded once', async () => {
     await vscode.commands.executeCommand('threadline.newThread');
-    await vscode.commands.executeCommand('threadline.chooseBackend', 'responses');
+    await chooseBackend(api, 'responses');
     const first = scratch.write('plan.md', '# Plan\n1. Ship.\n');
     const before = await uploads();
     assert.equal(await vscode.commands.executeCommand<boolean>('threadline.askAboutFile', first), true);
@@ -56,13 +57,13 @@ suite('Editor integration', () => {
     assert.deepEqual(user.content.filter((p) => p.type === 'file').map((p) => p.type === 'file' && p.name), ['plan.md', 'plan-copy.md']);
 
     // Another account (a new key) cannot use the first account's file: the same bytes go up again.
-    await vscode.commands.executeCommand('threadline.setApiKey', 'sk-editor-other-account');
+    await setApiKey(api, 'sk-editor-other-account');
     try {
       assert.equal(await vscode.commands.executeCommand<boolean>('threadline.askAboutFile', first), true);
       await api.view.waitForRender((r) => r.pending.includes('plan.md'));
       assert.equal(await uploads(), before + 2, 'a file id of the earlier account was reused');
     } finally {
-      await vscode.commands.executeCommand('threadline.setApiKey', 'sk-editor');
+      await setApiKey(api, 'sk-editor');
     }
   });
 
@@ -72,7 +73,7 @@ suite('Editor integration', () => {
     editor.selection = new vscode.Selection(1, 0, 3, 1);
     assert.equal(await vscode.commands.executeCommand<boolean>('threadline.askAboutSelection'), true);
     const report = await api.view.waitForRender((r) => r.draft.includes('return a + b;'));
-    assert.match(report.draft, /math\.ts:2-4\n```typescript\nexport function add\(a: number, b: number\) \{\n  return a \+ b;\n\}\n```/);
+    assert.match(report.draft, /math\.ts:2-4\n```typescript\nexport function add\(a: number, b: number\) \{\n {2}return a \+ b;\n\}\n```/);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 });

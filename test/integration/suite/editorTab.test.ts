@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
+import { chooseBackend, deleteThread, renameThread, switchThread, threadMenu } from './answers';
 import { clearFaults, injectFault, openInEditor, readyPanel, recordedRequests, resetBackendSetting, scratchFolder, threadTabs, waitFor } from './helpers';
 
 suite('Threads in editor tabs', () => {
@@ -12,7 +13,7 @@ suite('Threads in editor tabs', () => {
 
   suiteSetup(async () => {
     api = await readyPanel('sk-editor-tab');
-    await vscode.commands.executeCommand('threadline.chooseBackend', 'responses');
+    await chooseBackend(api, 'responses');
   });
 
   teardown(async () => {
@@ -80,11 +81,11 @@ suite('Threads in editor tabs', () => {
   test('renaming the thread retitles its tab; deleting the thread closes the tab', async () => {
     const id = await threadWith('soon renamed');
     const tab = await openInEditor(api, id);
-    await vscode.commands.executeCommand('threadline.renameThread', id, 'Renamed in a tab');
+    await renameThread(api, id, 'Renamed in a tab');
     assert.equal(tab.title, 'Renamed in a tab');
     await waitFor(() => threadTabs().includes('Renamed in a tab'), 'the tab label to change');
 
-    assert.equal(await vscode.commands.executeCommand('threadline.deleteThread', id, true), true);
+    assert.equal(await deleteThread(api, id), true);
     assert.ok(!api.editorPanels().includes(tab), 'the session of the deleted thread is still open');
     await waitFor(() => !threadTabs().includes('Renamed in a tab'), 'the tab to close');
   });
@@ -95,7 +96,7 @@ suite('Threads in editor tabs', () => {
     const sidePanelThread = await threadWith('the side panel\'s thread');
     tab.reveal();
     await waitFor(() => tab.isActiveEditor, 'the tab to become active');
-    await vscode.commands.executeCommand('threadline.renameThread', undefined, 'Named from the palette');
+    await renameThread(api, undefined, 'Named from the palette');
     assert.equal(api.store.get(id)!.title, 'Named from the palette');
     assert.notEqual(api.store.get(sidePanelThread)!.title, 'Named from the palette');
     tab.panel.dispose();
@@ -121,7 +122,7 @@ suite('Attachments whose file changed since', () => {
 
   test('a file edited and saved after it was sent is marked changed; asking about it again uploads the new content', async () => {
     await vscode.commands.executeCommand('threadline.newThread');
-    await vscode.commands.executeCommand('threadline.chooseBackend', 'responses');
+    await chooseBackend(api, 'responses');
     const threadId = api.view.currentThreadId!;
     const file = scratch.write('spec.md', '# Spec\nversion one\n');
     const before = await uploads();
@@ -161,7 +162,7 @@ suite('Attachments whose file changed since', () => {
 
     await vscode.commands.executeCommand('threadline.newThread');
     fs.writeFileSync(file.fsPath, 'a,b\n1,2\n3,4\n');
-    await vscode.commands.executeCommand('threadline.switchThread', threadId);
+    await switchThread(api, threadId);
     // Waits for the mark itself: a report from before the switch may still name this thread.
     let report = await api.view.waitForRender((r) => r.threadId === threadId && r.attachmentMarks.length > 0);
     assert.deepEqual(report.attachmentMarks, [{ messageId: message!.id, name: 'data.csv', state: 'changed' }]);
@@ -187,7 +188,7 @@ suite('The panel list\'s filters', () => {
   test('archived threads are hidden until the toggle shows them; other folders\' threads until "All folders"', async () => {
     await vscode.commands.executeCommand('threadline.newThread');
     const archived = api.view.currentThreadId!;
-    await vscode.commands.executeCommand('threadline.toggleArchive', archived);
+    await vscode.commands.executeCommand('threadline.toggleArchive', threadMenu(archived));
     const elsewhere = await api.store.create({ backend: 'chat', workspaceFolder: '/somewhere/else/project' });
     await vscode.commands.executeCommand('threadline.newThread');
     const here = api.view.currentThreadId!;

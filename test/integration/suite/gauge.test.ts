@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { newLocalId } from '../../../src/core/ids';
 import type { Message } from '../../../src/core/model';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
+import { chooseBackend, setLimits } from './answers';
 import { readyPanel, recordedRequests, resetBackendSetting } from './helpers';
 
 const WORDS = 'context window budget tokens thread history reply limit message gauge panel model'.split(' ');
@@ -26,11 +27,11 @@ suite('Context gauge in the panel', () => {
 
   setup(async () => {
     await vscode.commands.executeCommand('threadline.newThread');
-    await vscode.commands.executeCommand('threadline.chooseBackend', 'chat');
+    await chooseBackend(api, 'chat');
   });
 
   test('after limits are set and a message sent, the gauge shows the limits and a token count', async () => {
-    await vscode.commands.executeCommand('threadline.setContextLimits', { maxPromptTokens: 5000, maxCompletionTokens: 200 });
+    await setLimits(api, 'setContextLimits', { maxPromptTokens: 5000, maxCompletionTokens: 200 });
     await api.view.receive({ type: 'send', text: 'How full is the context now?' });
     const threadId = api.view.currentThreadId!;
     assert.equal((await api.store.messages(threadId)).at(-1)!.status, 'complete');
@@ -42,7 +43,7 @@ suite('Context gauge in the panel', () => {
     assert.ok(tokens > 10 && tokens < 200, `${tokens} tokens`);
 
     // Limits for the next message only are in force too, and say so.
-    await vscode.commands.executeCommand('threadline.setRunLimits', { maxPromptTokens: 3000 });
+    await setLimits(api, 'setRunLimits', { maxPromptTokens: 3000 });
     const run = await api.view.waitForRender((r) => /next message: prompt ≤ 3000/.test(r.gauge ?? ''));
     assert.match(run.gauge!, /^\d+ \/ 3k tokens .*limits: prompt ≤ 3000, reply ≤ 200 \(next message: prompt ≤ 3000\)$/);
     await api.view.receive({ type: 'clearRunLimits' });
@@ -62,7 +63,7 @@ suite('Context gauge in the panel', () => {
       };
       await api.store.append(threadId, message);
     }
-    await vscode.commands.executeCommand('threadline.setContextLimits', { maxPromptTokens: 600 });
+    await setLimits(api, 'setContextLimits', { maxPromptTokens: 600 });
     const before = await api.view.waitForRender((r) => r.threadId === threadId && /earlier messages? left out/.test(r.gauge ?? '') && /prompt ≤ 600/.test(r.gauge ?? ''));
     const predicted = /· (\d+) earlier messages? left out ·/.exec(before.gauge!);
     assert.ok(predicted, `gauge: ${before.gauge}`);
@@ -85,12 +86,12 @@ suite('Context gauge in the panel', () => {
   });
 
   test('Conversations + Responses: the client drops the oldest context to fit a prompt limit, and the reply says how much', async () => {
-    await vscode.commands.executeCommand('threadline.chooseBackend', 'responses');
+    await chooseBackend(api, 'responses');
     const threadId = api.view.currentThreadId!;
     for (let n = 0; n < 20; n++) {
       await api.store.append(threadId, { id: newLocalId('msg'), threadId, role: n % 2 ? 'assistant' : 'user', content: [{ type: 'text', text: prose(n, 40 + ((n * 13) % 30)) }], createdAt: Date.now() - (20 - n) * 1000, status: 'complete' });
     }
-    await vscode.commands.executeCommand('threadline.setContextLimits', { maxPromptTokens: 600 });
+    await setLimits(api, 'setContextLimits', { maxPromptTokens: 600 });
     const before = (await recordedRequests()).length;
     await api.view.receive({ type: 'send', text: 'Go on.' });
     const reply = (await api.store.messages(threadId)).at(-1)!;

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EditorThreadPanel } from '../../../src/host/panel/editorPanels';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
+import { setApiKey } from './answers';
 
 export const EXTENSION_ID = 'threadline.threadline';
 
@@ -69,7 +70,7 @@ export async function readyPanel(key: string): Promise<ThreadlineTestApi> {
   const api = await activateExtension();
   await pointAtStandIn();
   await showPanel(api);
-  await vscode.commands.executeCommand('threadline.setApiKey', key);
+  await setApiKey(api, key);
   return api;
 }
 
@@ -99,9 +100,13 @@ export function threadTabs(): string[] {
     .map((t) => t.label);
 }
 
-/** Opens `threadId` in an editor tab and resolves with its session once the tab has drawn it. */
+/**
+ * Opens `threadId` in an editor tab as a user does (shown in the side panel, then Open Thread in
+ * Editor) and resolves with the tab's session once it has drawn the thread.
+ */
 export async function openInEditor(api: ThreadlineTestApi, threadId: string): Promise<EditorThreadPanel> {
-  assert.equal(await vscode.commands.executeCommand<string>('threadline.openThreadInEditor', threadId), threadId);
+  await api.view.showThread(threadId);
+  assert.equal(await vscode.commands.executeCommand<string>('threadline.openThreadInEditor'), threadId);
   const tab = api.editorPanels().find((p) => p.currentThreadId === threadId);
   if (!tab) throw new Error(`no editor tab shows ${threadId}`);
   await tab.waitForRender((r) => r.threadId === threadId, 20_000);

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
+import { chooseBackend, openRemoteThread, setLimits } from './answers';
 import { clearFaults, injectFault, PNG, readyPanel, recordedRequests, resetBackendSetting, scratchFolder, standInUrl } from './helpers';
 
 const KEY = 'sk-images';
@@ -81,7 +82,7 @@ suite('Images fetched by file id', () => {
 
   test('an image too big for a preview is downloaded once and shown from the cache through a webview URI', async () => {
     await vscode.commands.executeCommand('threadline.newThread');
-    await vscode.commands.executeCommand('threadline.chooseBackend', 'responses');
+    await chooseBackend(threadline, 'responses');
     const big = bigPng(1_200_000);
     assert.equal(await vscode.commands.executeCommand<boolean>('threadline.attachImage', scratch.write('big.png', big)), true);
     await threadline.view.receive({ type: 'send', text: 'What is in this big picture?' });
@@ -100,7 +101,7 @@ suite('Images fetched by file id', () => {
     assert.ok(cached.some((name) => fs.readFileSync(path.join(threadline.storageDir, 'image-cache', name)).equals(big)), 'the cache holds the downloaded bytes');
 
     // Shown again (a refresh draws the panel anew): from the cache, not downloaded again.
-    await vscode.commands.executeCommand('threadline.setRunLimits', { maxCompletionTokens: 500 });
+    await setLimits(threadline, 'setRunLimits', { maxCompletionTokens: 500 });
     await threadline.view.waitForRender((r) => (r.images ?? []).some((i) => i.src) && /next message/.test(r.gauge ?? ''));
     const downloads = (await recordedRequests()).filter((r) => r.method === 'GET' && r.path.endsWith(`/files/${image.fileId}/content`));
     assert.equal(downloads.length, 1, 'downloaded once');
@@ -109,7 +110,7 @@ suite('Images fetched by file id', () => {
 
   test('a thread opened from the server by id shows its image, held there only by file id', async () => {
     const fileId = await uploadPng('server.png');
-    const threadId = await vscode.commands.executeCommand<string>('threadline.openRemoteThread', await conversationWithImage(fileId));
+    const threadId = await openRemoteThread(threadline, await conversationWithImage(fileId));
     const report = await threadline.view.waitForRender((r) => r.threadId === threadId && (r.images ?? []).some((i) => i.loaded));
     // Named as the server names the file (one lookup), shown from the cache.
     assert.deepEqual(report.images!.map((i) => [i.name, fromCache(i.src)]), [['server.png', true]], JSON.stringify(report.images));
@@ -118,7 +119,7 @@ suite('Images fetched by file id', () => {
   test('a download that fails shows a placeholder that says why, and the message still shows', async () => {
     const fileId = await uploadPng('gone.png');
     await injectFault({ method: 'GET', path: `/files/${fileId}/content`, status: 404, message: `No such File object: ${fileId}` });
-    const threadId = await vscode.commands.executeCommand<string>('threadline.openRemoteThread', await conversationWithImage(fileId));
+    const threadId = await openRemoteThread(threadline, await conversationWithImage(fileId));
     const report = await threadline.view.waitForRender((r) => r.threadId === threadId && (r.images ?? []).some((i) => i.failed));
     const failed = report.images!.find((i) => i.name === 'gone.png');
     assert.ok(failed?.failed, JSON.stringify(report.images));

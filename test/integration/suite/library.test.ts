@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { toJson } from '../../../src/core/library/exportThread';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
 import type { RenderReport } from '../../../src/shared/testChannel';
+import { answering, deleteThread, pickWhere, renameThread, switchThread, threadMenu } from './answers';
 import { readyPanel, recordedRequests, scratchFolder, standInUrl } from './helpers';
 
 suite('Thread library', () => {
@@ -40,15 +41,15 @@ suite('Thread library', () => {
   test('rename sticks; pin puts a thread first; archive hides it from the panel list', async () => {
     const a = await threadWith('alpha question');
     const b = await threadWith('beta question');
-    await vscode.commands.executeCommand('threadline.renameThread', a, '  Alpha   renamed ');
+    await renameThread(api, a, '  Alpha   renamed ');
     assert.equal(api.store.get(a)!.title, 'Alpha renamed');
     assert.match(await listedRow(a, (label) => label.includes('Alpha renamed')), /^Alpha renamed — /);
-    await vscode.commands.executeCommand('threadline.togglePin', a);
+    await vscode.commands.executeCommand('threadline.togglePin', threadMenu(a));
     assert.equal(api.view.threads()[0]!.id, a);
     // First, and marked pinned (as screen readers hear the row; sighted users see the pin icon).
     await listedRow(a, (label, index) => index === 0 && label.startsWith('Pinned: Alpha renamed'));
-    await vscode.commands.executeCommand('threadline.toggleArchive', a);
-    await vscode.commands.executeCommand('threadline.switchThread', b);
+    await vscode.commands.executeCommand('threadline.toggleArchive', threadMenu(a));
+    await switchThread(api, b);
     assert.ok(!api.view.threads().some((t) => t.id === a), 'an archived thread is still listed in the panel');
     await api.view.waitForRender((r) => r.threadId === b && !r.listed.includes(a));
     assert.ok(api.view.allThreads().some((t) => t.id === a), 'archiving must not delete');
@@ -56,20 +57,18 @@ suite('Thread library', () => {
     await api.view.receive({ type: 'setListFilter', filter: { showArchived: true, allWorkspaces: false } });
     assert.match(await listedRow(a, (label) => label.includes('(archived)')), /\(archived\) Alpha renamed/);
     await api.view.receive({ type: 'setListFilter', filter: { showArchived: false, allWorkspaces: false } });
-    await vscode.commands.executeCommand('threadline.toggleArchive', a);
+    await vscode.commands.executeCommand('threadline.toggleArchive', threadMenu(a));
     assert.ok(api.view.threads().some((t) => t.id === a));
     await listedRow(a, (label) => !label.includes('(archived)'));
-    await vscode.commands.executeCommand('threadline.togglePin', a);
+    await vscode.commands.executeCommand('threadline.togglePin', threadMenu(a));
   });
 
   test('with no thread open, the commands about a thread say so instead of doing nothing', async () => {
     await threadWith('about to go');
-    await vscode.commands.executeCommand('threadline.deleteThread', api.view.currentThreadId, true);
+    await deleteThread(api);
     await api.view.waitForRender((r) => r.threadId === undefined);
     const shown: string[] = [];
-    const window = vscode.window as { showInformationMessage: (message: string) => Thenable<unknown> };
-    const original = window.showInformationMessage;
-    window.showInformationMessage = async (message: string) => void shown.push(message);
+    const answered = api.answerPrompts({ info: async (message) => void shown.push(message) });
     try {
       for (const command of ['renameThread', 'togglePin', 'toggleArchive', 'deleteThread', 'exportThread', 'stop']) {
         shown.length = 0;
@@ -78,7 +77,7 @@ suite('Thread library', () => {
         assert.match(shown[0]!, command === 'stop' ? /no reply is streaming/ : /no thread is open\. Start one with "Threadline: New Thread"/, command);
       }
     } finally {
-      window.showInformationMessage = original;
+      answered.dispose();
     }
     assert.equal(api.view.currentThreadId, undefined, 'a command created a thread after all');
   });
@@ -90,7 +89,7 @@ suite('Thread library', () => {
     const itemIds = ((await listed.json()) as { data: { id: string }[] }).data.map((item) => item.id);
     assert.equal(itemIds.length, 2, 'the question and its reply');
     const before = (await recordedRequests()).length;
-    assert.equal(await vscode.commands.executeCommand('threadline.deleteThread', id, true), true);
+    assert.equal(await deleteThread(api, id), true);
     assert.equal(api.store.get(id), undefined);
     const res = await fetch(`${standInUrl()}/conversations/${remoteId}`, { headers: { authorization: 'Bearer sk-library' } });
     assert.equal(res.status, 404, 'the conversation is still on the server');
@@ -105,7 +104,8 @@ suite('Thread library', () => {
     const target = await threadWith('an opening line');
     await api.view.receive({ type: 'send', text: 'the zebra crossing question' });
     await threadWith('something else entirely');
-    const hit = await vscode.commands.executeCommand<{ threadId: string; messageId?: string }>('threadline.search', 'ZEBRA crossing');
+    // Typed into the search's Quick Pick; its first hit accepted.
+    const hit = await answering<{ threadId: string; messageId?: string }>(api, { search: async (_title, itemsFor) => (await itemsFor('ZEBRA crossing'))[0] }, 'threadline.search');
     assert.equal(hit?.threadId, target);
     assert.ok(hit?.messageId, 'the hit names no message');
     assert.equal(api.view.currentThreadId, target);
@@ -114,14 +114,14 @@ suite('Thread library', () => {
 
   test('export to Markdown opens the thread as a document; a JSON export imports back as a new thread', async () => {
     const id = await threadWith('export this conversation');
-    await vscode.commands.executeCommand('threadline.exportThread', 'markdown', id);
+    await answering(api, { pick: pickWhere((item) => item.format === 'markdown') }, 'threadline.exportThread', threadMenu(id));
     const text = vscode.window.activeTextEditor?.document.getText() ?? '';
     assert.match(text, /export this conversation/);
     assert.match(text, /Echo: export this conversation/);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
 
     const file = scratch.write('thread.json', toJson(api.store.get(id)!, await api.store.messages(id)));
-    const imported = await vscode.commands.executeCommand<string>('threadline.importThread', file);
+    const imported = await answering<string>(api, { openDialog: async () => file }, 'threadline.importThread');
     assert.ok(imported && imported !== id);
     assert.deepEqual((await api.store.messages(imported)).map((m) => m.content), (await api.store.messages(id)).map((m) => m.content));
     assert.equal(api.view.currentThreadId, imported);
@@ -147,7 +147,7 @@ suite('Thread library', () => {
     await api.view.receive({ type: 'toggleBookmark', messageId: answer.id });
     await api.view.waitForRender((r) => r.bookmarked.includes(answer.id));
     await threadWith('somewhere else');
-    const count = await vscode.commands.executeCommand<number>('threadline.showBookmarks', 0);
+    const count = await answering<number>(api, { pick: async (items) => items[0] }, 'threadline.showBookmarks');
     assert.ok((count ?? 0) >= 1);
     assert.equal(api.view.currentThreadId, id);
     await api.view.waitForRender((r) => r.threadId === id && r.revealed === answer.id);

@@ -12,8 +12,10 @@ import * as vscode from 'vscode';
 import type { CheckReport } from '../../../src/core/library/threadStore';
 import { messageText } from '../../../src/core/model';
 import type { Message, ThreadMeta } from '../../../src/core/model';
+import type { Prompts } from '../../../src/host/prompts';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
 import { ROAMING_KEY } from '../../../src/host/library/roamingSync';
+import { answering, deleteThread, pickWhere, switchThread } from './answers';
 import { readyPanel, standInUrl, waitFor } from './helpers';
 
 suite('Library care', () => {
@@ -23,7 +25,7 @@ suite('Library care', () => {
     api = await readyPanel('sk-care');
   });
 
-  teardown(() => api.answerPrompts(undefined));
+  teardown(() => void api.answerPrompts(undefined));
 
   async function threadWith(text: string): Promise<string> {
     await vscode.commands.executeCommand('threadline.newThread');
@@ -46,7 +48,7 @@ suite('Library care', () => {
     const id = await threadWith('keep me, please');
     const remoteId = api.store.get(id)!.remoteId!;
     const shown = notifications((_message, actions) => actions.find((a) => a === 'Undo'));
-    assert.equal(await vscode.commands.executeCommand('threadline.deleteThread', id, true), true);
+    assert.equal(await deleteThread(api, id), true);
     await waitFor(() => api.store.get(id) !== undefined, 'Undo to bring the thread back');
     assert.match(shown[0]!.message, /deleted "keep me, please"\. It stays in Recently Deleted for 30 days/);
     await api.view.waitForRender((r) => r.threadId === id && r.messageIds.length === 2);
@@ -62,17 +64,30 @@ suite('Library care', () => {
   test('Recently Deleted restores a deleted thread; one deleted for good is gone', async () => {
     notifications();
     const id = await threadWith('into the trash');
-    await vscode.commands.executeCommand('threadline.deleteThread', id, true);
+    await deleteThread(api, id);
     assert.equal(api.store.get(id), undefined);
     assert.ok((await api.store.trash()).some((e) => e.thread.id === id && e.thread.title === 'into the trash'));
-    assert.equal(await vscode.commands.executeCommand('threadline.recentlyDeleted', id), id);
+    const restoring = pickWhere((item) => item.id === id);
+    assert.equal(await answering(api, { pickWithButton: restoring }, 'threadline.recentlyDeleted'), id);
     assert.equal(api.view.currentThreadId, id);
     assert.deepEqual((await api.store.messages(id)).map(messageText)[0], 'into the trash');
 
-    await vscode.commands.executeCommand('threadline.deleteThread', id, true);
-    await api.store.deleteForever(id);
+    // Deleted again, then for good with its row's trash button, confirmed.
+    await deleteThread(api, id);
+    let offered: string[] = [];
+    const forever: Partial<Prompts> = {
+      pickWithButton: async (items, _options, onButton) => {
+        const row = items.find((item) => 'id' in item && item.id === id);
+        assert.ok(row, 'the deleted thread is not offered');
+        offered = (await onButton(row)).map((item) => item.label);
+        return undefined;
+      },
+      confirm: async () => true,
+    };
+    assert.equal(await answering(api, forever, 'threadline.recentlyDeleted'), undefined);
     assert.ok(!(await api.store.trash()).some((e) => e.thread.id === id));
-    assert.equal(await vscode.commands.executeCommand('threadline.recentlyDeleted', id), undefined);
+    assert.ok(!offered.includes('into the trash'), 'the pick still offers the thread deleted for good');
+    assert.equal(await answering(api, { pickWithButton: restoring }, 'threadline.recentlyDeleted'), undefined);
   });
 
   test('Check Library finds a record damaged in place, keeps its bytes in a side file and corrects the count; then the library is intact', async () => {
@@ -90,7 +105,7 @@ suite('Library care', () => {
     assert.match(fs.readFileSync(report.setAside[0]!.file, 'utf8'), /a message to dbmage/);
     assert.equal(api.store.get(id)!.messageCount, 1);
     assert.match(shown.at(-1)!.message, /1 damaged record\(s\) in 1 thread\(s\) were copied to a side file/);
-    await vscode.commands.executeCommand('threadline.switchThread', id);
+    await switchThread(api, id);
     await api.view.waitForRender((r) => r.threadId === id && r.messageIds.length === 1);
 
     const again = await vscode.commands.executeCommand<CheckReport>('threadline.checkLibrary');
@@ -135,7 +150,7 @@ suite('Library care', () => {
     try {
       const thread = (await other.ask({ op: 'create', title: 'Made in the other window' })) as ThreadMeta;
       await api.view.waitForRender((r) => r.listed.includes(thread.id));
-      await vscode.commands.executeCommand('threadline.switchThread', thread.id);
+      await switchThread(api, thread.id);
       const message = (await other.ask({ op: 'append', threadId: thread.id, role: 'user', text: 'typed over there' })) as Message;
       const shown = await api.view.waitForRender((r) => r.messageIds.includes(message.id));
       assert.equal(shown.lastText, 'typed over there');
@@ -170,7 +185,7 @@ suite('Library care', () => {
     assert.match(listed.listedLabels![listed.listed.indexOf(id)]!, /From my laptop — .*on another machine/);
     assert.equal(api.store.get(id), undefined, 'nothing is loaded before it is opened');
 
-    await vscode.commands.executeCommand('threadline.switchThread', id);
+    await switchThread(api, id);
     const thread = api.store.get(id)!;
     assert.equal(thread.title, 'From my laptop');
     assert.equal(thread.pinned, true);

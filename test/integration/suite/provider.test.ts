@@ -6,7 +6,13 @@ import * as vscode from 'vscode';
 import { messageText } from '../../../src/core/model';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
 import { expectedReply } from '../../stand-in/replies';
+import { answering, pickWhere, setApiKey, typed } from './answers';
 import { pointAtStandIn, readyPanel, recordedRequests, resetBackendSetting, standInUrl } from './helpers';
+
+/** Choose Provider: `provider` picked, `url` typed when it asks for one, and the offer of next steps dismissed. */
+function chooseProvider(api: ThreadlineTestApi, provider: string, url?: string): Promise<string> {
+  return answering<string>(api, { pick: pickWhere((item) => item.id === provider), ask: typed(...(url ? [url] : [])), info: async () => undefined }, 'threadline.chooseProvider');
+}
 
 suite('Choose Provider', () => {
   let api: ThreadlineTestApi;
@@ -20,12 +26,12 @@ suite('Choose Provider', () => {
     await config().update('provider', undefined, vscode.ConfigurationTarget.Global);
     await pointAtStandIn();
     await resetBackendSetting();
-    await vscode.commands.executeCommand('threadline.setApiKey', 'sk-provider');
+    await setApiKey(api, 'sk-provider');
   });
 
   test('a custom server URL needs no key: new threads speak Chat Completions to it', async () => {
     await vscode.commands.executeCommand('threadline.clearApiKey');
-    assert.equal(await vscode.commands.executeCommand('threadline.chooseProvider', { provider: 'custom', baseUrl: standInUrl() }), 'custom');
+    assert.equal(await chooseProvider(api, 'custom', standInUrl()), 'custom');
     assert.equal(config().inspect('provider')?.globalValue, 'custom');
     assert.equal(config().inspect('baseUrl')?.globalValue, standInUrl());
     assert.equal(config().inspect('provider')?.workspaceValue, undefined, 'a provider choice must stay in user settings');
@@ -43,7 +49,7 @@ suite('Choose Provider', () => {
   });
 
   test('a preset with its own address (Ollama) replaces an explicit base URL, so it is really used', async () => {
-    assert.equal(await vscode.commands.executeCommand('threadline.chooseProvider', { provider: 'ollama' }), 'ollama');
+    assert.equal(await chooseProvider(api, 'ollama'), 'ollama');
     assert.equal(config().inspect('provider')?.globalValue, 'ollama');
     assert.equal(config().inspect('baseUrl')?.globalValue, undefined);
   });

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
 import { startForwardProxy } from './forwardProxy';
 import type { ForwardProxy } from './forwardProxy';
+import { chooseBackend } from './answers';
 import { pointAtStandIn, readyPanel, standInUrl } from './helpers';
 
 /** Resolves nowhere (RFC 2606 `.test`): only the proxy knows where it is. */
@@ -35,7 +36,7 @@ suite('Proxy settings', () => {
     await vscode.workspace.getConfiguration('http').update('proxy', proxy.url, vscode.ConfigurationTarget.Global);
     await vscode.workspace.getConfiguration('threadline').update('baseUrl', proxiedBase, vscode.ConfigurationTarget.Global);
     await vscode.commands.executeCommand('threadline.newThread');
-    await vscode.commands.executeCommand('threadline.chooseBackend', 'responses');
+    await chooseBackend(api, 'responses');
 
     await api.view.receive({ type: 'send', text: 'through the proxy' });
 

@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
+import { threadMenu } from './answers';
 import { clearFaults, injectFault, readyPanel, waitFor } from './helpers';
 
 const DAY_SECONDS = 24 * 60 * 60;
@@ -22,7 +23,7 @@ suite('Retention', () => {
   suiteTeardown(async () => {
     await vscode.workspace.getConfiguration('threadline').update('autoArchiveDays', undefined, vscode.ConfigurationTarget.Global);
     await clearFaults();
-    for (const id of unarchived) if (api.store.get(id)?.archived) await vscode.commands.executeCommand('threadline.toggleArchive', id);
+    for (const id of unarchived) if (api.store.get(id)?.archived) await vscode.commands.executeCommand('threadline.toggleArchive', threadMenu(id));
   });
 
   test('auto-archive archives idle threads when the setting changes, and skips one whose reply is streaming', async () => {

@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ThreadlineTestApi } from '../../../src/host/testApi';
+import { attachFile, cancellableProgress, chooseBackend } from './answers';
 import { clearFaults, injectFault, readyPanel, recordedRequests, resetBackendSetting, scratchFolder, standInUrl, waitFor } from './helpers';
 
 const KEY = 'sk-upload-cancel';
@@ -25,15 +26,18 @@ suite('Cancelling an upload through the panel', () => {
 
   setup(async () => {
     await vscode.commands.executeCommand('threadline.newThread');
-    await vscode.commands.executeCommand('threadline.chooseBackend', 'responses');
+    await chooseBackend(api, 'responses');
   });
 
   teardown(() => clearFaults());
 
+  // The upload's progress notification, with the Cancel a user would press.
+  const notification = cancellableProgress();
+
   /** Starts attaching `name` while the server holds every upload; resolves once the upload is at the server, with the chip's id. */
   async function stalledUpload(name: string): Promise<{ attached: Thenable<boolean | undefined>; chipId: string }> {
     await injectFault({ method: 'POST', path: '/files', stallMs: 120_000 });
-    const attached = vscode.commands.executeCommand<boolean>('threadline.attachFile', scratch.write(name, `${name} must never reach the model\n`));
+    const attached = attachFile(api, scratch.write(name, `${name} must never reach the model\n`), { progress: notification.progress });
     await api.view.waitForRender((r) => r.pending.includes(name));
     await waitFor(async () => (await recordedRequests()).some((r) => r.method === 'POST' && r.path.endsWith('/files') && JSON.stringify(r).includes(name)), `the upload of ${name} to reach the server`);
     const chip = api.view.services.nextMessage.pending(api.view.currentThreadId).find((p) => p.name === name);
@@ -66,7 +70,7 @@ suite('Cancelling an upload through the panel', () => {
 
   test('Cancel on the progress notification cancels an upload in progress', async () => {
     const { attached } = await stalledUpload('slow.md');
-    api.cancelProgress();
+    notification.cancel();
     assert.equal(await attached, false, 'the attach command reports nothing attached');
     await assertNothingAttachedAndSendWorks('slow.md');
   });

@@ -10,6 +10,7 @@
 //   {type:'append-then-die' | 'create-then-die', …}  a window that crashes right after the ack
 // Replies carry the command's `seq`. Library events are forwarded when 'events' asked for them.
 import { appendFileSync } from 'node:fs';
+import { errorText } from '../../../src/core/errorText';
 import { LibraryUnavailableError } from '../../../src/core/library/health';
 import { ThreadStore } from '../../../src/core/library/threadStore';
 import type { Message, ThreadMeta } from '../../../src/core/model';
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   process.on('message', (raw: WindowCommand & { seq: number }) => {
     void handle(store, raw).then(
       (value) => reply(raw.seq, value),
-      (err: unknown) => process.send?.({ seq: raw.seq, error: err instanceof Error ? err.message : String(err) }),
+      (err: unknown) => process.send?.({ seq: raw.seq, error: errorText(err) }),
     );
   });
   process.send?.({ ready: true });

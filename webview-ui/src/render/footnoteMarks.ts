@@ -6,10 +6,12 @@ import { footnote } from '../../../src/core/chat/footnotes';
 import type { Reference } from '../../../src/core/chat/footnotes';
 import type { Annotation } from '../../../src/core/model';
 
-const MARK_CHARS = /[\u0002\u0003]/g;
-const MARK = /\u0002(\d+)\u0003/g;
+const STX = '\u0002';
+const ETX = '\u0003';
+const MARK_CHARS = new RegExp(`[${STX}${ETX}]`, 'g');
+const MARK = new RegExp(`${STX}(\\d+)${ETX}`, 'g');
 
-const mark = (n: number) => `\u0002${n}\u0003`;
+const mark = (n: number) => `${STX}${n}${ETX}`;
 
 export interface MarkedText {
   /** The text with each citation replaced by its mark, ready for markdown. */

@@ -3,11 +3,10 @@
 // `input_file` (the server decides which document types it can read).
 import type OpenAI from 'openai';
 import type { UploadRequest } from '../backend';
-import type { ContentPart } from '../../model';
+import type { AttachmentPart } from '../../model';
 import { detectImageMime, unsupportedImageMessage } from '../../attachments/imageTypes';
 import { uploadFile } from '../files';
 
-export type AttachmentPart = Extract<ContentPart, { type: 'file' | 'image' }>;
 
 export async function prepareAttachment(client: OpenAI, part: AttachmentPart, data: Uint8Array, options: Pick<UploadRequest, 'signal' | 'onProgress'>): Promise<AttachmentPart> {
   if (part.type === 'image') {

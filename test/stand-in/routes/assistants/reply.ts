@@ -67,6 +67,6 @@ function generatedFile(source: StoredFile): StoredFile {
 function firstLine(content: Buffer): string | undefined {
   const line = content.toString('utf8').split('\n').find((l) => l.trim() !== '')?.trim();
   // Binary content (control characters, invalid UTF-8) is not quotable.
-  if (!line || /[\u0000-\u0008\uFFFD]/.test(line)) return undefined;
+  if (!line || line.includes('\uFFFD') || [...line].some((c) => c < '\t')) return undefined;
   return line.slice(0, 80);
 }
