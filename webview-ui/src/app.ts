@@ -216,18 +216,19 @@ export class App {
 
   /** What is on screen, for the test channel. */
   private report(): RenderReport {
+    const last = this.transcript.lastRow();
     return {
       threadId: this.currentThreadId,
       messageIds: this.transcript.messageIds(),
       mounted: this.transcript.mounted,
-      lastText: this.transcript.lastText(),
-      lastError: this.transcript.lastError(),
-      lastLeftOutNote: this.transcript.lastLeftOutNote(),
+      lastText: last.text,
+      lastError: last.error,
+      lastLeftOutNote: last.leftOutNote,
       streaming: this.transcript.isStreaming,
       notice: this.notice.current,
       pending: this.composer.pendingNames,
       queued: this.composer.queuedShown,
-      references: this.transcript.lastReferenceCount(),
+      references: last.references,
       draft: this.composer.draft,
       find: this.findBar.summary,
       revealed: this.transcript.revealedId,

@@ -1,8 +1,7 @@
 import * as l10n from '@vscode/l10n';
 import type { Message, MessageStatus } from '../../../src/core/model';
 import type { AnswerTo, MessageAction } from '../../../src/shared/protocol';
-import { renderMarkdown } from '../render/markdown';
-import { StreamingMarkdown, nextFrame } from '../render/streamingMarkdown';
+import { nextFrame } from '../render/streamingMarkdown';
 import type { RequestSlot, Requests } from '../requests';
 import { codicon, el } from '../ui/toolkit';
 import { estimateHeight } from '../virtual/estimate';
@@ -11,13 +10,14 @@ import { NodeCache } from '../virtual/nodeCache';
 import { VirtualList } from '../virtual/virtualList';
 import type { MessageBodyActions } from './messageBody';
 import { LiveReply } from './liveReply';
-import { messageActionButtons, usageText } from './messageActions';
-import { markdownActions, renderMessageBody } from './messageBody';
+import type { LastRow } from './messageRow';
+import { readRow, renderMessageRow, showBookmark } from './messageRow';
+import { StreamingRow } from './streamingRow';
 
-// Functions, not constants: the strings are looked up after the host's l10n bundle is loaded.
-const roleLabel = (role: Message['role']): string => (role === 'user' ? l10n.t('You') : l10n.t('Assistant'));
-
-/** What the live region says when a reply ends (one short line, not the reply itself). */
+/**
+ * What the live region says when a reply ends (one short line, not the reply itself). A function,
+ * not a constant: the strings are looked up after the host's l10n bundle is loaded.
+ */
 const ended = (status: MessageStatus): string =>
   ({ complete: l10n.t('Reply finished.'), cancelled: l10n.t('Reply stopped.'), incomplete: l10n.t('Reply cut short.'), error: l10n.t('Reply failed.') })[status];
 
@@ -39,14 +39,6 @@ export interface TranscriptActions extends MessageBodyActions {
 }
 
 type Page = AnswerTo<'loadOlder'>;
-
-interface Stream {
-  id: string;
-  node: HTMLElement;
-  markdown: StreamingMarkdown;
-  /** Some of its text is drawn (later text waits for a frame). */
-  drawn: boolean;
-}
 
 /**
  * The conversation, as a virtualized list of messages. The panel holds a run of the thread's
@@ -72,7 +64,7 @@ export class Transcript {
   private readonly kept = new NodeCache();
   private readonly estimates = new WeakMap<Message, { width: number; height: number }>();
   private readonly rows: VirtualList;
-  private stream: Stream | undefined;
+  private stream: StreamingRow | undefined;
   private bookmarks = new Set<string>();
   private leftOut = new Set<string>();
   private revealed: string | undefined;
@@ -201,43 +193,25 @@ export class Transcript {
     if (this.held.has(messageId)) this.held.reset(this.held.items.filter((m) => m.id !== messageId), this.held.hasOlder, this.held.hasNewer);
     this.rows.replace(messageId);
     this.kept.delete(messageId);
-    const node = this.messageShell(messageId, 'assistant', 'streaming');
-    node.setAttribute('aria-busy', 'true');
-    const text = el('div', 'message-text markdown');
-    node.append(text);
-    const markdown = new StreamingMarkdown(text, {
-      render: (source) => renderMarkdown(source, window, markdownActions(this.actions)),
-      // The list measures the row (ResizeObserver) and keeps the view at the end if it was there.
-      afterDraw: () => this.actions.rendered?.(),
-    });
-    this.stream = { id: messageId, node, markdown, drawn: textSoFar !== '' };
+    this.stream = new StreamingRow(messageId, textSoFar, this.actions);
     this.spoken.start(textSoFar);
-    markdown.append(textSoFar);
-    markdown.flush();
     this.rows.refresh();
     this.updateEmpty();
   }
 
-  /**
-   * Queues streamed text; it is drawn with the next frame. The reply's first text is drawn at
-   * once: the first word is what the user waits for, and one frame is a sixth of the wait.
-   */
+  /** Queues streamed text; it is drawn with the next frame (the reply's first text at once). */
   appendDelta(messageId: string, text: string): void {
-    const stream = this.stream;
-    if (messageId !== stream?.id) return;
-    stream.markdown.append(text);
+    if (messageId !== this.stream?.id) return;
+    // Drawn outside a frame: the row is measured at once, so a view at the end stays there.
+    if (this.stream.append(text)) this.rows.measure(messageId);
     this.spoken.append(text);
-    if (!stream.drawn) {
-      stream.drawn = true;
-      stream.markdown.flush();
-    }
   }
 
   /** Ends the stream's drawing; its row goes with the caller's next refresh. */
   private stopStreaming(): void {
     const stream = this.stream;
     if (!stream) return;
-    stream.markdown.dispose();
+    stream.dispose();
     // Let go while still the stream, so its element is not kept for the stored message's row.
     this.rows.replace(stream.id);
     this.stream = undefined;
@@ -294,23 +268,9 @@ export class Transcript {
     return { hasOlder: this.held.hasOlder, hasNewer: this.held.hasNewer, loaded: this.held.length };
   }
 
-  lastText(): string {
-    return this.lastNode()?.querySelector('.message-text')?.textContent ?? '';
-  }
-
-  /** Why the last message failed or stopped, as shown under it. */
-  lastError(): string | undefined {
-    return this.lastNode()?.querySelector('.message-error')?.textContent ?? undefined;
-  }
-
-  /** The last message's note on messages left out of its context. */
-  lastLeftOutNote(): string | undefined {
-    return this.lastNode()?.querySelector('.message-omitted')?.textContent ?? undefined;
-  }
-
-  /** Footnote count of the last message, for the render report. */
-  lastReferenceCount(): number {
-    return this.lastNode()?.querySelectorAll('.reference').length ?? 0;
+  /** What the last row shows (the streaming reply while one is shown). */
+  lastRow(): LastRow {
+    return readRow(this.lastNode());
   }
 
   /** The element of the last row: drawn, kept, or drawn now (not put in the list). */
@@ -323,16 +283,16 @@ export class Transcript {
     return node;
   }
 
-  /** Marks the bookmarked messages (the thread's list, from the host). */
   /** Marks the messages the next run will leave out (from the context gauge; the newest few only). */
   setLeftOut(ids: readonly string[]): void {
     this.leftOut = new Set(ids);
     for (const node of [...this.list.querySelectorAll<HTMLElement>('.message'), ...this.kept.values()]) node.classList.toggle('message-left-out', this.leftOut.has(node.dataset.id ?? ''));
   }
 
+  /** Marks the bookmarked messages (the thread's list, from the host). */
   setBookmarks(ids: readonly string[]): void {
     this.bookmarks = new Set(ids);
-    for (const node of [...this.list.querySelectorAll<HTMLElement>('.message'), ...this.kept.values()]) this.showBookmark(node, this.bookmarks.has(node.dataset.id ?? ''));
+    for (const node of [...this.list.querySelectorAll<HTMLElement>('.message'), ...this.kept.values()]) showBookmark(node, this.bookmarks.has(node.dataset.id ?? ''));
   }
 
   bookmarkedIds(): string[] {
@@ -445,46 +405,7 @@ export class Transcript {
   }
 
   private renderMessage(message: Message): HTMLElement {
-    const node = this.messageShell(message.id, message.role, message.status);
-    const mark = el('button', 'message-bookmark');
-    mark.type = 'button';
-    mark.dataset.testid = 'bookmark';
-    mark.addEventListener('click', () => this.actions.toggleBookmark(message.id));
-    const header = node.querySelector<HTMLElement>('.message-author')!;
-    header.append(mark, messageActionButtons(message, (action) => this.actions.messageAction?.(action, message.id)));
-    const usage = usageText(message);
-    if (usage) {
-      // Shown while the header is hovered or one of its buttons has keyboard focus, and read
-      // with each of those buttons, so the usage is not for mouse users only.
-      const shown = el('span', 'message-usage', usage);
-      shown.id = `usage-${message.id}`;
-      header.append(shown);
-      for (const control of header.querySelectorAll('button')) control.setAttribute('aria-describedby', shown.id);
-    }
-    node.append(...renderMessageBody(message, this.actions));
-    this.showBookmark(node, this.bookmarks.has(message.id));
-    return node;
-  }
-
-  private showBookmark(node: HTMLElement, on: boolean): void {
-    node.classList.toggle('message-bookmarked', on);
-    const mark = node.querySelector<HTMLButtonElement>('.message-bookmark');
-    if (!mark) return;
-    mark.replaceChildren(codicon(on ? 'star-full' : 'star-empty'));
-    mark.title = on ? l10n.t('Remove bookmark') : l10n.t('Bookmark this message');
-    mark.setAttribute('aria-label', mark.title);
-    mark.setAttribute('aria-pressed', String(on));
-  }
-
-  private messageShell(id: string, role: Message['role'], status: string): HTMLElement {
-    const node = el('div', `message message-${role}`);
-    node.dataset.id = id;
-    node.dataset.role = role;
-    node.dataset.status = status;
-    node.setAttribute('role', 'listitem');
-    node.setAttribute('aria-label', roleLabel(role));
-    node.append(el('div', 'message-author', roleLabel(role)));
-    return node;
+    return renderMessageRow(message, this.actions, this.bookmarks.has(message.id));
   }
 
   private updateEmpty(): void {

@@ -218,6 +218,18 @@ export class VirtualList {
     this.source.unmount(key, node);
   }
 
+  /**
+   * Measures the drawn element of `key` now, not when the ResizeObserver reports: the list (and a
+   * view at its end) follows a row changed outside a frame before anything else reads the layout.
+   */
+  measure(key: string): void {
+    const node = this.mounted.get(key);
+    if (!node) return;
+    const atEnd = this.atEnd;
+    this.virtualizer.measureElement(node);
+    if (atEnd) this.scrollToEnd();
+  }
+
   /** The drawn element of `key`, if it is drawn. */
   nodeOf(key: string): HTMLElement | undefined {
     return this.mounted.get(key);
