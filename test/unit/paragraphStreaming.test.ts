@@ -181,6 +181,31 @@ describe('StreamingMarkdown: one long paragraph', () => {
     });
   }
 
+  test('a long paragraph that arrives in one delta (a panel opened mid-reply) is laid out in parts too, then follows on in new parts', () => {
+    const next = random(11);
+    let text = '';
+    while (text.length < 100_000) text += `${paragraph(next, { words: 20, vocabulary: CLOSED_WORDS, joins: [' '] })}. `;
+    const container = document.createElement('div');
+    const frames = manualFrames();
+    const view = new StreamingMarkdown(container, { render: (md) => renderMarkdown(md, window), schedule: frames.schedule });
+    view.append(text);
+    frames.frame();
+    const partsOf = () => [...container.querySelectorAll('.markdown-tail > p')];
+    assert.ok(partsOf().length >= 100_000 / PART_CHARS, `${partsOf().length} parts`);
+    assert.ok(partsOf().every((part) => (part.textContent ?? '').length <= PART_CHARS + 1024), 'a part holds more than its share');
+    assert.equal(streamedHtml(container), oneShotHtml(text));
+    let more = '';
+    for (let i = 0; i < 300; i++) {
+      const word = ` word${i}`;
+      more += word;
+      view.append(word);
+      frames.frame();
+    }
+    // The part holding the tail stays short: a frame's layout does not cover the first delta's text.
+    assert.ok((partsOf().at(-1)!.textContent ?? '').length <= PART_CHARS + 1024);
+    assert.equal(streamedHtml(container), oneShotHtml(text + more));
+  });
+
   test('after a long paragraph, the next one is drawn without the first', () => {
     const first = paragraph(random(8), { words: 3000, vocabulary: CLOSED_WORDS, joins: [' '] });
     const { rendered } = stream(`${first}\n\nNext ${'word '.repeat(400)}`, 2, { max: 60 });

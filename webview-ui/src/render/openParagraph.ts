@@ -179,23 +179,30 @@ export class OpenParagraph implements Shape {
     let tail = this.tailText(lines, partial);
     const doc = this.element.ownerDocument;
     const settled = doc.createDocumentFragment();
-    if (tail.length >= this.settleAt) {
-      const cut = lastCut(tail, tail.length - KEEP);
-      if (cut > 0 && this.closed(tail.slice(0, cut))) {
-        const piece = paragraphOf(this.render(tail.slice(0, cut)));
-        if (!piece) return false;
-        if (this.partChars + cut > PART_CHARS && this.partChars > 0) this.nextPart();
-        this.partChars += cut + 1;
-        moveChildren(piece, settled);
-        settled.append(' ');
-        this.advance(tail, cut + 1);
-        tail = tail.slice(cut + 1);
-        this.settleAt = SETTLE_AT;
-      } else {
+    // A long tail (a large delta, a panel opened on a long reply) settles in pieces of at most a
+    // part each, so no part ends up longer than PART_CHARS.
+    while (tail.length >= this.settleAt) {
+      const cut = this.settleCut(tail);
+      if (cut === -1) {
         // Something in it is still open (or there is no place to cut): tried again when the tail
         // has grown by a quarter, so an opener that never closes costs a bounded share of the work.
         this.settleAt = Math.ceil(1.25 * tail.length);
+        break;
       }
+      const piece = paragraphOf(this.render(tail.slice(0, cut)));
+      if (!piece) return false;
+      if (this.partChars + cut > PART_CHARS && this.partChars > 0) {
+        for (const node of this.tail) node.remove();
+        this.tail = [];
+        this.paragraph.append(settled);
+        this.nextPart();
+      }
+      this.partChars += cut + 1;
+      moveChildren(piece, settled);
+      settled.append(' ');
+      this.advance(tail, cut + 1);
+      tail = tail.slice(cut + 1);
+      this.settleAt = SETTLE_AT;
     }
     const drawn = paragraphOf(this.render(tail));
     if (!drawn) return false;
@@ -206,6 +213,20 @@ export class OpenParagraph implements Shape {
     // Back from a frame that drew the block whole (a line that might have changed it), or the first frame.
     if (this.paragraph.parentNode !== this.element) this.element.replaceChildren(...this.parts);
     return true;
+  }
+
+  /**
+   * Where to settle `tail`: the last cut within a part's length whose text before it is closed,
+   * else the last cut before the KEEP characters at its end, if closed; -1 for none.
+   */
+  private settleCut(tail: string): number {
+    const end = tail.length - KEEP;
+    if (end > PART_CHARS) {
+      const cut = lastCut(tail, PART_CHARS);
+      if (cut > 0 && this.closed(tail.slice(0, cut))) return cut;
+    }
+    const cut = lastCut(tail, end);
+    return cut > 0 && this.closed(tail.slice(0, cut)) ? cut : -1;
   }
 
   /** Closes the part being filled (its settled pieces stay) and starts the next one after it. */
