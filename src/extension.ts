@@ -17,7 +17,7 @@ import { checkLibrary, openStorageFolder, registerLibraryCommands } from './host
 import { registerThreadCommands } from './host/commands/threadCommands';
 import { ApiKeyStore } from './host/connection/apiKey';
 import { createBackend } from './host/connection/backends';
-import { onSettingsChanged, readSettings } from './host/connection/settings';
+import { cacheSettings, onSettingsChanged, readSettings } from './host/connection/settings';
 import { LibraryStatus } from './host/library/libraryStatus';
 import { startRetention } from './host/library/retention';
 import { RoamingSync } from './host/library/roamingSync';
@@ -40,7 +40,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Thread
   if (vscode.l10n.bundle) l10n.config({ contents: vscode.l10n.bundle });
   const testMode = context.extensionMode === vscode.ExtensionMode.Test;
   const output = vscode.window.createOutputChannel('Threadline', { log: true });
-  context.subscriptions.push(output);
+  context.subscriptions.push(output, cacheSettings());
 
   // Every window of this machine opens the same library; each hears the others' changes live.
   const store = await ThreadStore.open(context.globalStorageUri.fsPath, { onProblem: (message) => output.warn(message), watch: true });

@@ -59,12 +59,19 @@ function watchReply(body, lastWord) {
     // Wall-clock times too, the clock the extension host's trace (THREADLINE_TRACE_FILE) uses.
     const wall = () => performance.timeOrigin + performance.now();
     document.querySelector('[data-testid=send]').addEventListener('click', () => { bench.clicked = performance.now(); bench.clickedAt = wall(); }, { capture: true, once: true });
+    bench.before = [];
     const onMessage = (e) => {
+      // What the panel handled between Send and the first delta, with when it arrived and when the
+    // panel was done with it (this listener runs after the panel's).
+      if (bench.firstPost === undefined && bench.clicked !== undefined) bench.before.push(`${e.data?.type} ${bench.arrived.toFixed(1)}–${(performance.now() - bench.clicked).toFixed(1)}`);
       if (e.data?.type !== 'streamDelta') return;
       bench.posts++;
+      bench.firstPostAt ??= performance.timeOrigin + performance.now();
       bench.firstPost ??= performance.now();
       bench.lastPost = performance.now();
     };
+    // A capture listener at the window runs before the panel's: when each message arrived.
+    window.addEventListener('message', () => { bench.arrived = performance.now() - (bench.clicked ?? 0); }, { capture: true });
     window.addEventListener('message', onMessage);
     const check = () => {
       const reply = [...document.querySelectorAll('.message[data-role=assistant]')].find((n) => !seen.has(n.getAttribute('data-id')));
@@ -92,24 +99,29 @@ async function stagesOf(bench) {
   // The trace is appended as the steps happen; the reply has ended, so the ones it has are there.
   const lines = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.at >= bench.clickedAt);
   const at = (stage) => lines.find((r) => r.stage === stage)?.at;
-  const stages = { panelReceived: at('panelReceived'), received: at('received'), connected: at('connected'), stored: at('stored'), requestSent: at('requestSent'), firstByte: at('firstByte'), firstDelta: at('firstDelta'), posted: at('posted'), inDom: bench.firstTokenAt, painted: bench.paintedAt };
+  const stages = { panelReceived: at('panelReceived'), received: at('received'), connected: at('connected'), stored: at('stored'), requestSent: at('requestSent'), firstByte: at('firstByte'), firstDelta: at('firstDelta'), posted: at('posted'), arrived: bench.firstPostAt, inDom: bench.firstTokenAt, painted: bench.paintedAt };
   return Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, v === undefined ? undefined : v - bench.clickedAt]));
 }
 
 /** Prints each step's median time after Send, and what Threadline adds on top of the server's own first-token time. */
 function printStages(what, runs) {
-  const usable = runs.filter((r) => r && r.painted !== undefined && r.requestSent !== undefined && r.firstDelta !== undefined);
+  const usable = runs.filter((r) => r && r.painted !== undefined && r.requestSent !== undefined && r.firstDelta !== undefined && r.panelReceived !== undefined && r.arrived !== undefined && r.posted !== undefined);
   if (!usable.length) return;
   console.log(`    ${what} (median of ${usable.length}; ms after Send was pressed):`);
-  const names = { panelReceived: 'panel -> host (the webview message arrives)', received: 'the chat service has it (key checked, thread, chips taken)', connected: 'backend ready (conversation made for a new thread)', stored: 'message stored (written, fsynced)', requestSent: 'request sent', firstByte: 'first byte (status and headers)', firstDelta: 'first delta (SDK)', posted: 'first delta posted to the webview', inDom: 'first word in the webview DOM', painted: 'first word painted (next frame)' };
+  const names = { panelReceived: 'panel -> host (the webview message arrives)', received: 'the chat service has it (key checked, thread, chips taken)', connected: 'backend ready (conversation made for a new thread)', stored: 'message stored (written, fsynced)', requestSent: 'request sent', firstByte: 'first byte (status and headers)', firstDelta: 'first delta (SDK)', posted: 'first delta posted to the webview', arrived: 'first delta arrives in the webview', inDom: 'first word in the webview DOM', painted: 'first word painted (next frame)' };
   for (const [key, label] of Object.entries(names)) {
     const values = usable.map((r) => r[key]).filter((v) => v !== undefined);
     if (values.length) line(`  ${label}`, ms(median(values)));
   }
   const sdk = median(usable.map((r) => r.firstDelta - r.requestSent));
   const total = median(usable.map((r) => r.painted));
+  // What the workbench takes to carry a message each way (code-server: a websocket to the browser).
+  const carrying = (r) => r.panelReceived + (r.arrived - r.posted);
   line('  the server and SDK: request sent -> first delta', ms(sdk));
+  line('  the workbench carrying panel -> host and host -> panel', ms(median(usable.map(carrying))));
   line('  Threadline adds: Send -> painted, minus request -> first delta', ms(total - sdk));
+  // Each run's own remainder, then their median (medians of the parts do not add up).
+  line('  … and minus the workbench carrying messages (Threadline\'s own work)', ms(median(usable.map((r) => r.painted - (r.firstDelta - r.requestSent) - carrying(r)))));
 }
 
 async function waitForBench(t, timeoutMs) {
@@ -143,13 +155,14 @@ export const tests = [
         await watchReply(body, `is over ${i}`);
         await send(t, `Token run ${i}, it is over ${i}`);
         const bench = await waitForBench(t, 30_000);
-        runs.push({ first: bench.firstToken - bench.clicked, firstPost: bench.firstPost - bench.clicked, all: bench.done - bench.clicked, stages: await stagesOf(bench) });
+        runs.push({ first: bench.firstToken - bench.clicked, firstPost: bench.firstPost - bench.clicked, all: bench.done - bench.clicked, stages: await stagesOf(bench), before: bench.before });
       }
       const warm = runs.slice(1);
       line('Send pressed -> first streamDelta post reaches the webview', `${ms(median(warm.map((r) => r.firstPost)))}  (median of ${warm.length})`);
       line('Send pressed -> first word of the reply in the webview DOM', ms(median(warm.map((r) => r.first))));
       line('Send pressed -> whole 8-word reply in the DOM', ms(median(warm.map((r) => r.all))));
       printStages('a message in a thread with a conversation already', warm.map((r) => r.stages));
+      line('  what the panel got before the first delta (last run; ms after Send)', runs.at(-1).before.join(', '));
       // The first message of a new thread also makes its conversation on the server first.
       const fresh = [];
       for (let i = 0; i < 5; i++) {

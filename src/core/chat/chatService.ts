@@ -50,6 +50,8 @@ interface PreparedSend {
   input: Message;
   /** The messages before `input`, read only as far as the backend asks. */
   history: HistorySource;
+  /** A new message's title, settled (or the thread as it was): the list hears of both after the first delta. */
+  titled?: Promise<unknown>;
 }
 
 export class ChatService {
@@ -220,17 +222,24 @@ export class ChatService {
     }
     this.deps.trace?.('stored', threadId);
     events.emit({ type: 'message', message: input });
-    // A first message's title, and the list's news of the message, follow while the request is
-    // on its way: neither is worth a moment of the wait for the first word.
+    // A first message's title is made while the request is on its way; it and the list's news of
+    // the message go out after the first delta (see streamReply).
     const first = thread.messageCount === 1 && thread.title === DEFAULT_THREAD_TITLE && !thread.titleLocked;
-    const titled = first ? threads.retitle(thread, text.trim() ? text : attachments.map((a) => a.name).join(', ')) : Promise.resolve(thread);
-    void titled.then(() => threads.changed());
+    const titled = first ? threads.retitle(thread, text.trim() ? text : attachments.map((a) => a.name).join(', ')) : undefined;
     // Nothing is read yet: a dialect that keeps the thread on the server may never ask.
-    return { thread, backend, model, input, history: store.historyBefore(threadId, input.id) };
+    return { thread, backend, model, input, history: store.historyBefore(threadId, input.id), titled: titled ?? Promise.resolve() };
   }
 
-  private async streamReply({ thread, backend, model, input, history }: PreparedSend, controller: AbortController, runLimits: ContextLimits | undefined): Promise<Message> {
+  private async streamReply({ thread, backend, model, input, history, titled }: PreparedSend, controller: AbortController, runLimits: ContextLimits | undefined): Promise<Message> {
     const { activity, events } = this.deps;
+    // Every window's list, title and gauge follow the stored message; each view's update travels
+    // the same way to the webviews as the reply, so it waits until the first delta has gone.
+    let listed = titled === undefined;
+    const list = () => {
+      if (listed) return;
+      listed = true;
+      void titled!.then(() => this.deps.threads.changed());
+    };
     const messageId = newLocalId('msg');
     const createdAt = this.now();
     activity.replyStarted(thread.id, messageId);
@@ -243,10 +252,12 @@ export class ChatService {
     let first = true;
     const { text, annotations, model: replyModel, ...ending } = await collectReply(backend, request, (delta) => {
       if (first) trace?.('firstDelta', thread.id);
-      first = false;
       activity.replyGrew(thread.id, delta);
       events.emit({ type: 'streamDelta', threadId: thread.id, messageId, text: delta });
+      if (first) list();
+      first = false;
     });
+    list();
     const message: Message = {
       id: messageId,
       threadId: thread.id,

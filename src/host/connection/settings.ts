@@ -36,7 +36,33 @@ function userValue(config: vscode.WorkspaceConfiguration, key: string): string |
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
+/** The settings as last read, while cacheSettings() keeps them; undefined once any of them changes. */
+let cached: ThreadlineSettings | undefined;
+let caching = false;
+
+/**
+ * Keeps readSettings' answer until a Threadline setting changes: reading them asks VS Code for
+ * every key's scopes (about a millisecond), and a send reads them several times on its way to the
+ * first word. Activation registers it; the disposable ends it.
+ */
+export function cacheSettings(): vscode.Disposable {
+  caching = true;
+  const listener = vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('threadline')) cached = undefined;
+  });
+  return new vscode.Disposable(() => {
+    listener.dispose();
+    caching = false;
+    cached = undefined;
+  });
+}
+
 export function readSettings(): ThreadlineSettings {
+  if (!caching) return readSettingsNow();
+  return (cached ??= readSettingsNow());
+}
+
+function readSettingsNow(): ThreadlineSettings {
   const config = vscode.workspace.getConfiguration('threadline');
   const providerId: ProviderId = ((v) => (isProviderId(v) ? v : 'openai'))(userValue(config, 'provider'));
   const provider = PROVIDERS[providerId];
@@ -69,6 +95,9 @@ export function updateUserSetting(key: 'model' | 'backend', value: string): Then
 /** Fires `listener` when any Threadline setting changes. */
 export function onSettingsChanged(listener: () => void): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration('threadline')) listener();
+    if (!e.affectsConfiguration('threadline')) return;
+    // Whichever listener VS Code calls first, none reads the settings from before the change.
+    cached = undefined;
+    listener();
   });
 }
