@@ -75,15 +75,7 @@ function searchPick<T extends vscode.QuickPickItem>(title: string, itemsFor: (va
       pick.busy = false;
       pick.items = items;
     });
-    pick.onDidAccept(() => {
-      resolve(pick.selectedItems[0]);
-      pick.hide();
-    });
-    pick.onDidHide(() => {
-      resolve(undefined);
-      pick.dispose();
-    });
-    pick.show();
+    showUntilClosed(pick, resolve);
   });
 }
 
@@ -104,14 +96,19 @@ function pickWithButton<T extends vscode.QuickPickItem>(
       if (next.length === 0) pick.hide();
       else pick.items = withButton(next);
     });
-    pick.onDidAccept(() => {
-      resolve(pick.selectedItems[0]);
-      pick.hide();
-    });
-    pick.onDidHide(() => {
-      resolve(undefined);
-      pick.dispose();
-    });
-    pick.show();
+    showUntilClosed(pick, resolve);
   });
+}
+
+/** Shows `pick`; resolves with the item accepted, or undefined when it closes without one (then it is disposed). */
+function showUntilClosed<T extends vscode.QuickPickItem>(pick: vscode.QuickPick<T>, resolve: (item: T | undefined) => void): void {
+  pick.onDidAccept(() => {
+    resolve(pick.selectedItems[0]);
+    pick.hide();
+  });
+  pick.onDidHide(() => {
+    resolve(undefined);
+    pick.dispose();
+  });
+  pick.show();
 }
