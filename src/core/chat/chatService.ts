@@ -15,7 +15,7 @@ import type { MetaPatch } from '../storage/records';
 import type { ChatEvents, QueuedSend } from './chatEvents';
 import { SendError, stillStreaming, threadGone } from './chatEvents';
 import type { FileNames } from './fileNames';
-import { collectReply } from './replyCollector';
+import { collectReply, startReply } from './replyCollector';
 import { SendQueue } from './sendQueue';
 import type { ThreadActions } from './threadActions';
 import type { SendTrace } from './sendTrace';
@@ -42,7 +42,7 @@ export const CONTINUE_TEXT = 'Continue.';
 
 const shuttingDown = (): string => l10n.t('Threadline is shutting down.');
 
-/** What a send has once the user's message is stored. */
+/** What a send has once the user's message is in the file. */
 interface PreparedSend {
   thread: ThreadMeta;
   backend: Backend;
@@ -50,8 +50,14 @@ interface PreparedSend {
   input: Message;
   /** The messages before `input`, read only as far as the backend asks. */
   history: HistorySource;
-  /** A new message's title, settled (or the thread as it was): the list hears of both after the first delta. */
-  titled?: Promise<unknown>;
+  /** Settles once `input` is stored (fsynced, and shown); rejects with SendError when it is not. */
+  stored?: Promise<Acknowledged>;
+}
+
+/** A stored user message, told to every listener. */
+interface Acknowledged {
+  /** A new thread's title, made from its first message (or nothing to make): the list hears of both after the first delta. */
+  titled: Promise<unknown>;
 }
 
 export class ChatService {
@@ -198,12 +204,12 @@ export class ChatService {
 
   /** Steps up to the stored user message. Any failure here throws SendError with nothing stored. */
   private async prepare(threadId: string, text: string, attachments: readonly AttachmentPart[], signal: AbortSignal): Promise<PreparedSend> {
-    const { store, threads, events } = this.deps;
+    const { store } = this.deps;
     // A library that cannot take the message is found before a server thread is made for it;
     // a send is the user trying again, so it probes the disk once more.
     const health = store.health.writable ? store.health : await store.retryWrites();
     if (!health.writable) throw new SendError(new LibraryUnavailableError(health.problem).message);
-    const { backend, model } = await this.connect(threadId, signal);
+    const { thread, backend, model } = await this.connect(threadId, signal);
     this.deps.trace?.('connected', threadId);
     const input: Message = {
       id: newLocalId('msg'),
@@ -213,25 +219,49 @@ export class ChatService {
       createdAt: this.now(),
       status: 'complete',
     };
-    let thread: ThreadMeta;
-    try {
-      thread = await store.append(threadId, input);
-    } catch (err) {
-      const message = err instanceof LibraryUnavailableError ? err.message : l10n.t('Could not save your message: {0}', describeError(err).message);
-      throw new SendError(message, { cause: err });
-    }
-    this.deps.trace?.('stored', threadId);
-    events.emit({ type: 'message', message: input });
-    // A first message's title is made while the request is on its way; it and the list's news of
-    // the message go out after the first delta (see streamReply).
-    const first = thread.messageCount === 1 && thread.title === DEFAULT_THREAD_TITLE && !thread.titleLocked;
-    const titled = first ? threads.retitle(thread, text.trim() ? text : attachments.map((a) => a.name).join(', ')) : undefined;
+    // The request goes out once the message is in the file, where every window can read it, while
+    // the fsync finishes; nothing of the reply is shown before the message is stored (streamReply).
+    // A failed fsync keeps the message too (the library says it may not survive a power cut).
+    let written!: () => void;
+    const inFile = new Promise<void>((resolve) => (written = resolve));
+    const stored = store.append(threadId, input, written).then(
+      (thread) => this.acknowledge(thread, input, text, attachments),
+      (err: unknown) => {
+        const message = err instanceof LibraryUnavailableError ? err.message : l10n.t('Could not save your message: {0}', describeError(err).message);
+        throw new SendError(message, { cause: err });
+      },
+    );
+    await Promise.race([inFile, stored]);
     // Nothing is read yet: a dialect that keeps the thread on the server may never ask.
-    return { thread, backend, model, input, history: store.historyBefore(threadId, input.id), titled: titled ?? Promise.resolve() };
+    return { thread, backend, model, input, history: store.historyBefore(threadId, input.id), stored };
   }
 
-  private async streamReply({ thread, backend, model, input, history, titled }: PreparedSend, controller: AbortController, runLimits: ContextLimits | undefined): Promise<Message> {
-    const { activity, events } = this.deps;
+  /** Tells everyone of the stored user message, and titles a new thread from it. */
+  private acknowledge(thread: ThreadMeta, input: Message, text: string, attachments: readonly AttachmentPart[]): Acknowledged {
+    this.deps.trace?.('stored', thread.id);
+    this.deps.events.emit({ type: 'message', message: input });
+    // A first message's title is made while the reply is on its way; it and the list's news of
+    // the message go out after the first delta (see streamReply).
+    const first = thread.messageCount === 1 && thread.title === DEFAULT_THREAD_TITLE && !thread.titleLocked;
+    return { titled: first ? this.deps.threads.retitle(thread, text.trim() ? text : attachments.map((a) => a.name).join(', ')) : Promise.resolve() };
+  }
+
+  private async streamReply({ thread, backend, model, input, history, stored }: PreparedSend, controller: AbortController, runLimits: ContextLimits | undefined): Promise<Message> {
+    const { activity, events, trace } = this.deps;
+    const request: ReplyRequest = { thread, history, input, model, signal: controller.signal, ...(trace ? { trace: (stage: 'requestSent' | 'firstByte') => trace(stage, thread.id) } : {}) };
+    // A run's own limits override the thread's, field by field (as Assistants' run parameters do).
+    const limits = { ...thread.limits, ...runLimits };
+    if (Object.keys(limits).length) request.limits = limits;
+    const replies = startReply(backend, request);
+    let titled: Promise<unknown> | undefined;
+    try {
+      titled = (await stored)?.titled;
+    } catch (err) {
+      // The message did not make it into the library after all (its thread was deleted meanwhile):
+      // the request goes no further, and the user gets the text back.
+      controller.abort();
+      throw err;
+    }
     // Every window's list, title and gauge follow the stored message; each view's update travels
     // the same way to the webviews as the reply, so it waits until the first delta has gone.
     let listed = titled === undefined;
@@ -244,13 +274,8 @@ export class ChatService {
     const createdAt = this.now();
     activity.replyStarted(thread.id, messageId);
     events.emit({ type: 'streamStart', threadId: thread.id, messageId });
-    const { trace } = this.deps;
-    const request: ReplyRequest = { thread, history, input, model, signal: controller.signal, ...(trace ? { trace: (stage: 'requestSent' | 'firstByte') => trace(stage, thread.id) } : {}) };
-    // A run's own limits override the thread's, field by field (as Assistants' run parameters do).
-    const limits = { ...thread.limits, ...runLimits };
-    if (Object.keys(limits).length) request.limits = limits;
     let first = true;
-    const { text, annotations, model: replyModel, ...ending } = await collectReply(backend, request, (delta) => {
+    const { text, annotations, model: replyModel, ...ending } = await collectReply(replies, controller.signal, (delta) => {
       if (first) trace?.('firstDelta', thread.id);
       activity.replyGrew(thread.id, delta);
       events.emit({ type: 'streamDelta', threadId: thread.id, messageId, text: delta });
@@ -268,12 +293,12 @@ export class ChatService {
       model: replyModel ?? model,
     };
     await this.deps.fileNames.nameCitedFiles(backend, message);
-    const stored = await this.storeReply(message);
+    const reply = await this.storeReply(message);
     // Released before streamEnd so a listener may send the next message straight away.
     this.release(thread.id, controller);
-    events.emit({ type: 'streamEnd', threadId: thread.id, message: stored });
+    events.emit({ type: 'streamEnd', threadId: thread.id, message: reply });
     this.deps.threads.changed();
-    return stored;
+    return reply;
   }
 
   /**

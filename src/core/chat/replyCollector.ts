@@ -1,7 +1,7 @@
 // Runs a backend's reply stream to its end and turns every way it can end — finished, cut short,
 // failed, stopped, dropped — into one outcome, keeping whatever text arrived.
 import * as l10n from '@vscode/l10n';
-import type { Backend, ReplyRequest } from '../backends/backend';
+import type { Backend, ReplyEvent, ReplyRequest } from '../backends/backend';
 import { describeError } from '../backends/errors';
 import type { Annotation, MessageStatus, Usage } from '../model';
 
@@ -18,12 +18,32 @@ export interface ReplyOutcome {
   model?: string;
 }
 
-/** Collects the reply to `request`, telling `onDelta` each piece of text as it arrives. */
-export async function collectReply(backend: Backend, request: ReplyRequest, onDelta: (text: string) => void): Promise<ReplyOutcome> {
-  const { signal } = request;
+/**
+ * Starts a reply now: the request goes out at once, while the caller does what it must first
+ * (see ChatService.streamReply). Iterating the result goes on from the reply's first event.
+ */
+export function startReply(backend: Backend, request: ReplyRequest): AsyncIterable<ReplyEvent> {
+  const replies = backend.reply(request)[Symbol.asyncIterator]();
+  let first: Promise<IteratorResult<ReplyEvent>> | undefined = replies.next();
+  // Its failure is met when iterated; until then it is not an unhandled rejection.
+  first.catch(() => undefined);
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () => {
+        const next = first ?? replies.next();
+        first = undefined;
+        return next;
+      },
+      return: async (value?: unknown) => (await replies.return?.(value)) ?? { done: true, value: undefined },
+    }),
+  };
+}
+
+/** Collects a reply (see startReply), telling `onDelta` each piece of text as it arrives. */
+export async function collectReply(replies: AsyncIterable<ReplyEvent>, signal: AbortSignal, onDelta: (text: string) => void): Promise<ReplyOutcome> {
   let text = '';
   try {
-    for await (const event of backend.reply(request)) {
+    for await (const event of replies) {
       // A backend that keeps yielding after stop() must not keep painting text.
       if (signal.aborted) break;
       if (event.type === 'delta') {

@@ -33,6 +33,8 @@ interface PendingAppend {
   record: ThreadRecord;
   resolve: (meta: ThreadMeta) => void;
   reject: (err: unknown) => void;
+  /** Called once the record is written, before the fsync (see ThreadStore.append). */
+  written?: () => void;
 }
 
 export const threadDeleted = (): string => l10n.t('That thread was deleted, perhaps in another window.');
@@ -44,7 +46,7 @@ export class ThreadAppender {
   constructor(private readonly deps: ThreadAppenderDeps) {}
 
   /** Queues `record` for thread `threadId`; resolves with the thread's entry just after it. */
-  append(threadId: string, record: ThreadRecord): Promise<ThreadMeta> {
+  append(threadId: string, record: ThreadRecord, written?: () => void): Promise<ThreadMeta> {
     let batch = this.batch;
     if (!batch) {
       const opened: PendingAppend[] = [];
@@ -53,7 +55,7 @@ export class ThreadAppender {
       this.batch = batch = opened;
     }
     const joined = batch;
-    return new Promise<ThreadMeta>((resolve, reject) => joined.push({ threadId, record, resolve, reject }));
+    return new Promise<ThreadMeta>((resolve, reject) => joined.push({ threadId, record, resolve, reject, ...(written ? { written } : {}) }));
   }
 
   /** Something else was queued: later appends must not join a batch queued before it. */
@@ -66,7 +68,7 @@ export class ThreadAppender {
    * after that record, or the error that kept it out of the file. Throws when nothing could be
    * written (the file is gone or cannot be opened). Call from the write queue.
    */
-  async appendRecords(id: string, records: ThreadRecord[]): Promise<Array<ThreadMeta | Error>> {
+  async appendRecords(id: string, records: ThreadRecord[], onWritten?: () => void): Promise<Array<ThreadMeta | Error>> {
     const { state, ownIds } = this.deps;
     const file = state.fileOf(id);
     const own = records.flatMap((r) => (r.kind === 'message' ? [r.message.id] : []));
@@ -75,7 +77,7 @@ export class ThreadAppender {
       const lines = records.map(encodeRecordLine);
       let outcome;
       try {
-        outcome = await appendLines(this.deps.io, file, lines);
+        outcome = await appendLines(this.deps.io, file, lines, onWritten);
       } catch (err) {
         if (errorCode(err) !== 'ENOENT') throw err;
         this.deps.vanished();
@@ -109,7 +111,11 @@ export class ThreadAppender {
       const where = state.fileOf(threadId);
       try {
         guard.ensureWritable();
-        const results = await this.appendRecords(threadId, pendings.map((p) => p.record));
+        const results = await this.appendRecords(
+          threadId,
+          pendings.map((p) => p.record),
+          () => pendings.forEach((p) => p.written?.()),
+        );
         pendings.forEach((pending, i) => {
           const result = results[i]!;
           if (result instanceof Error) pending.reject(guard.failed(result, where));

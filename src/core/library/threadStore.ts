@@ -209,14 +209,15 @@ export class ThreadStore {
    * Stores `message` at the end of the thread, after every append called before it in this
    * window. Resolves once the message is written and fsynced (see `health` when the flush
    * failed); rejects when it is not in the file, and then nothing of it will ever be read.
+   * `written` is called as soon as the message is in the file, before the fsync.
    */
-  async append(threadId: string, message: Message): Promise<ThreadMeta> {
+  async append(threadId: string, message: Message, written?: () => void): Promise<ThreadMeta> {
     if (message.threadId !== threadId) throw new Error(`Message ${message.id} belongs to thread ${message.threadId}, not ${threadId}.`);
     this.require(threadId);
     const at = Number.isFinite(message.createdAt) ? message.createdAt : this.now();
     const record: ThreadRecord = { kind: 'message', at, message };
     // Copied now, so later changes to the caller's object cannot leak in.
-    return this.appender.append(threadId, JSON.parse(JSON.stringify(record)) as ThreadRecord);
+    return this.appender.append(threadId, JSON.parse(JSON.stringify(record)) as ThreadRecord, written);
   }
 
   /**

@@ -56,7 +56,7 @@ const MAX_WRITES = 8;
  * are written again, whole, after it: readers split such a glued line at each record start and
  * skip the fragment (see recordLine.ts). Nothing is ever cut off the file.
  */
-export async function appendLines(io: LibraryIo, file: string, lines: readonly string[]): Promise<AppendOutcome> {
+export async function appendLines(io: LibraryIo, file: string, lines: readonly string[], onWritten?: () => void): Promise<AppendOutcome> {
   const records = lines.map((line) => Buffer.from(`${line}\n`, 'utf8'));
   // No O_CREAT: appending to a file that vanished (deleted in another window) must fail.
   const handle = await io.open(file, constants.O_WRONLY | constants.O_APPEND);
@@ -86,6 +86,8 @@ export async function appendLines(io: LibraryIo, file: string, lines: readonly s
         outcome.landed++;
       }
     }
+    // Every record is in the file, readable by every window; the sync only makes it survive a power cut.
+    if (outcome.landed === records.length) onWritten?.();
     if (outcome.landed > 0) {
       try {
         await handle.sync();
