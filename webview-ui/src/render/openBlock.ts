@@ -14,15 +14,9 @@
 // paragraph after a table), is rendered whole on each frame; a paragraph may still turn out a
 // table. The pieces are for drawing only: when the block finishes it is rendered whole, once, so
 // the reply ends as correct markdown.
+import type { RenderBlock, Shape } from './blockShape';
 import { type InlineClosed, OpenParagraph, startsParagraph } from './openParagraph';
 import { LIST_ITEM, marginFence } from './streamingBlocks';
-
-export type RenderBlock = (markdown: string) => DocumentFragment;
-
-export interface Shape {
-  /** Draws the block's new lines; false when the block no longer fits the shape. */
-  draw(lines: readonly string[], partial: string): boolean;
-}
 
 const joined = (lines: readonly string[], from: number, partial: string) => [...lines.slice(from), partial].join('\n');
 

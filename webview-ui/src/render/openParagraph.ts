@@ -34,7 +34,7 @@
 // stays text, and is taken as a link not finished). Text with no spaces between letters (Chinese,
 // Japanese) has no cut either.
 import { continuesParagraph } from './markdown';
-import type { RenderBlock, Shape } from './openBlock';
+import type { RenderBlock, Shape } from './blockShape';
 
 /** Whether inline markdown is closed: text after it and a space cannot change how it renders. */
 export type InlineClosed = (markdown: string) => boolean;

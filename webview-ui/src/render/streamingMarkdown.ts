@@ -3,7 +3,8 @@
 // drawn piece by piece (openBlock.ts: a long code fence, list, table or paragraph is not rendered
 // again on each frame). So the work per frame follows what arrived, not the size of the reply.
 import { inlineClosed } from './markdown';
-import { OpenBlockView, type RenderBlock } from './openBlock';
+import type { RenderBlock } from './blockShape';
+import { OpenBlockView } from './openBlock';
 import type { InlineClosed } from './openParagraph';
 import { BlockSplitter } from './streamingBlocks';
 

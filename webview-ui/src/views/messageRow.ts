@@ -3,9 +3,15 @@
 import * as l10n from '@vscode/l10n';
 import type { Message } from '../../../src/core/model';
 import { codicon, el } from '../ui/toolkit';
-import type { TranscriptActions } from './transcript';
+import type { MessageAction } from '../../../src/shared/protocol';
 import { messageActionButtons, usageText } from './messageActions';
+import type { MessageBodyActions } from './messageBody';
 import { renderMessageBody } from './messageBody';
+
+export interface MessageRowActions extends MessageBodyActions {
+  /** A message's own button (copy, edit, ask again). */
+  messageAction?(action: MessageAction, messageId: string): void;
+}
 
 // A function, not a constant: the strings are looked up after the host's l10n bundle is loaded.
 const roleLabel = (role: Message['role']): string => (role === 'user' ? l10n.t('You') : l10n.t('Assistant'));
@@ -22,7 +28,7 @@ export function messageShell(id: string, role: Message['role'], status: string):
   return node;
 }
 
-export function renderMessageRow(message: Message, actions: TranscriptActions, bookmarked: boolean): HTMLElement {
+export function renderMessageRow(message: Message, actions: MessageRowActions, bookmarked: boolean): HTMLElement {
   const node = messageShell(message.id, message.role, message.status);
   const mark = el('button', 'message-bookmark');
   mark.type = 'button';

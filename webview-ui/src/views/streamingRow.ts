@@ -3,10 +3,15 @@
 // the first word is what the user waits for, and one frame is a sixth of the wait.
 import { renderMarkdown } from '../render/markdown';
 import { StreamingMarkdown } from '../render/streamingMarkdown';
+import { el } from '../ui/toolkit';
+import type { MessageBodyActions } from './messageBody';
 import { markdownActions } from './messageBody';
 import { messageShell } from './messageRow';
-import { el } from '../ui/toolkit';
-import type { TranscriptActions } from './transcript';
+
+export interface StreamingRowActions extends MessageBodyActions {
+  /** The row drew something on its own (a streamed frame), outside any host message. */
+  rendered?(): void;
+}
 
 export class StreamingRow {
   readonly node: HTMLElement;
@@ -17,7 +22,7 @@ export class StreamingRow {
   constructor(
     readonly id: string,
     textSoFar: string,
-    actions: TranscriptActions,
+    actions: StreamingRowActions,
   ) {
     this.node = messageShell(id, 'assistant', 'streaming');
     this.node.setAttribute('aria-busy', 'true');

@@ -1,6 +1,6 @@
 import * as l10n from '@vscode/l10n';
 import type { Message, MessageStatus } from '../../../src/core/model';
-import type { AnswerTo, MessageAction } from '../../../src/shared/protocol';
+import type { AnswerTo } from '../../../src/shared/protocol';
 import { nextFrame } from '../render/streamingMarkdown';
 import type { RequestSlot, Requests } from '../requests';
 import { codicon, el } from '../ui/toolkit';
@@ -8,10 +8,10 @@ import { estimateHeight } from '../virtual/estimate';
 import { LoadedWindow } from '../virtual/loadedWindow';
 import { NodeCache } from '../virtual/nodeCache';
 import { VirtualList } from '../virtual/virtualList';
-import type { MessageBodyActions } from './messageBody';
 import { LiveReply } from './liveReply';
-import type { LastRow } from './messageRow';
+import type { LastRow, MessageRowActions } from './messageRow';
 import { readRow, renderMessageRow, showBookmark } from './messageRow';
+import type { StreamingRowActions } from './streamingRow';
 import { StreamingRow } from './streamingRow';
 
 /**
@@ -31,12 +31,7 @@ export const DRAW_ALL_UP_TO = 60;
 /** "Jump to latest" shows once the view is this far above the end. */
 const AWAY_FROM_END_PX = 120;
 
-export interface TranscriptActions extends MessageBodyActions {
-  /** The transcript drew something on its own (a streamed frame), outside any host message. */
-  rendered?(): void;
-  /** A message's own button (copy, edit, ask again). */
-  messageAction?(action: MessageAction, messageId: string): void;
-}
+export interface TranscriptActions extends MessageRowActions, StreamingRowActions {}
 
 type Page = AnswerTo<'loadOlder'>;
 
