@@ -122,6 +122,10 @@ function printStages(what, runs) {
   line('  Threadline adds: Send -> painted, minus request -> first delta', ms(total - sdk));
   // Each run's own remainder, then their median (medians of the parts do not add up).
   line('  … and minus the workbench carrying messages (Threadline\'s own work)', ms(median(usable.map((r) => r.painted - (r.firstDelta - r.requestSent) - carrying(r)))));
+  // Of that: the browser's frame clock (the word is in the DOM; the paint comes with the next
+  // frame), and the first delta held until the message's fsync ends (a fast server's only).
+  line('    of which waiting for the next frame (in the DOM -> painted)', ms(median(usable.map((r) => r.painted - r.inDom))));
+  line('    of which the first delta waiting for the message\'s fsync', ms(median(usable.map((r) => Math.max(0, r.stored - r.firstDelta)))));
 }
 
 async function waitForBench(t, timeoutMs) {

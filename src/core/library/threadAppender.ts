@@ -75,9 +75,15 @@ export class ThreadAppender {
     for (const messageId of own) ownIds.add(messageId);
     try {
       const lines = records.map(encodeRecordLine);
+      // The other windows are told as soon as every record is in the file, while it is fsynced.
+      let announced: Promise<void> | undefined;
+      const written = () => {
+        announced = this.deps.feed.announce(id, 'changed');
+        onWritten?.();
+      };
       let outcome;
       try {
-        outcome = await appendLines(this.deps.io, file, lines, onWritten);
+        outcome = await appendLines(this.deps.io, file, lines, written);
       } catch (err) {
         if (errorCode(err) !== 'ENOENT') throw err;
         this.deps.vanished();
@@ -92,7 +98,7 @@ export class ThreadAppender {
       while (results.length < records.length) results.push(failure);
       if (outcome.landed > 0) {
         // Told before it is acknowledged: a window that dies the moment after has told the others.
-        await this.deps.feed.announce(id, 'changed');
+        await (announced ?? this.deps.feed.announce(id, 'changed'));
         this.deps.changed();
       }
       return results;
