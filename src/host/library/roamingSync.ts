@@ -97,16 +97,22 @@ export class RoamingSync extends Disposable {
   }
 
   private async mergeOnce(): Promise<void> {
+    const inTrash = new Set((await this.store.trash()).map((e) => e.thread.id));
+    // Read, merged and written back with no wait in between: a value Settings Sync brings while
+    // a merge runs is never overwritten by one that did not see it (the other machine would then
+    // take its own threads for deleted here). The state's value changes the moment it is updated.
     const localBefore = this.state.get<unknown>(LOCAL_KEY);
     const result = mergeRoaming({
       base: parseRoamingList(this.state.get(BASE_KEY)),
       localBefore: Array.isArray(localBefore) ? new Set(localBefore.filter((id): id is string => typeof id === 'string')) : undefined,
       incoming: parseRoamingList(this.state.get(ROAMING_KEY)),
       local: this.store.list(),
-      inTrash: new Set((await this.store.trash()).map((e) => e.thread.id)),
+      inTrash,
       serverOf: () => this.server(),
       now: Date.now(),
     });
+    // Written only when they change: every write of global state goes to every window.
+    const published = Promise.all([this.put(ROAMING_KEY, result.outgoing), this.put(BASE_KEY, result.outgoing)]);
     for (const { id, patch } of result.patches) {
       if (patch.title !== undefined) await this.threads.rename(id, patch.title);
       if (patch.pinned !== undefined) await this.threads.setPinned(id, patch.pinned);
@@ -118,13 +124,12 @@ export class RoamingSync extends Disposable {
       this.elsewhere = result.elsewhere;
       this.changed.fire();
     }
-    // Written only when they change: every write of global state goes to every window.
-    await this.put(ROAMING_KEY, result.outgoing);
-    await this.put(BASE_KEY, result.outgoing);
+    await published;
     await this.put(LOCAL_KEY, this.store.list().map((t) => t.id).sort());
   }
 
-  private async put(key: string, value: unknown): Promise<void> {
-    if (JSON.stringify(this.state.get(key)) !== JSON.stringify(value)) await this.state.update(key, value);
+  /** Updates `key` unless it holds `value` already; the new value is read back at once, the promise is its saving. */
+  private put(key: string, value: unknown): Thenable<void> {
+    return JSON.stringify(this.state.get(key)) !== JSON.stringify(value) ? this.state.update(key, value) : Promise.resolve();
   }
 }

@@ -164,6 +164,21 @@ suite('Library care', () => {
     }
   });
 
+  test('a synced value that arrives while a merge runs is merged, not overwritten by that merge', async () => {
+    const id = 'th_fromdesktop_0001';
+    const now = Date.now();
+    const running = api.roaming.merge();
+    // Settings Sync brings another machine's list while this window's merge is under way.
+    const before = api.globalState.get<{ threads: unknown[]; deleted: unknown[] }>(ROAMING_KEY) ?? { threads: [], deleted: [] };
+    const desktop = { id, remoteId: 'conv_on_desktop', backend: 'responses', title: 'From my desktop', createdAt: now - 1000, updatedAt: now - 1000, server: new URL(standInUrl()).origin };
+    await api.globalState.update(ROAMING_KEY, { version: 1, threads: [...before.threads, desktop], deleted: before.deleted });
+    await running;
+    const synced = api.globalState.get<{ threads: { id: string }[] }>(ROAMING_KEY);
+    assert.ok(synced?.threads.some((t) => t.id === id), "the other machine's thread was dropped from the synced list");
+    await api.roaming.merge();
+    await api.view.waitForRender((r) => r.listed.includes(id));
+  });
+
   test("another machine's server threads are listed, open from the server with their title and pin, and no message text is synced", async () => {
     notifications();
     const base = new URL(standInUrl());
