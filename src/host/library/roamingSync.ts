@@ -111,20 +111,25 @@ export class RoamingSync extends Disposable {
       serverOf: () => this.server(),
       now: Date.now(),
     });
-    // Written only when they change: every write of global state goes to every window.
-    const published = Promise.all([this.put(ROAMING_KEY, result.outgoing), this.put(BASE_KEY, result.outgoing)]);
-    for (const { id, patch } of result.patches) {
-      if (patch.title !== undefined) await this.threads.rename(id, patch.title);
-      if (patch.pinned !== undefined) await this.threads.setPinned(id, patch.pinned);
-      if (patch.archived !== undefined) await this.threads.setArchived(id, patch.archived);
+    // Written only when they change: every write of global state goes to every window. The base
+    // follows only once this library took the merge: a merge cut short is made again next time.
+    const published = this.put(ROAMING_KEY, result.outgoing);
+    try {
+      for (const { id, patch } of result.patches) {
+        if (patch.title !== undefined) await this.threads.rename(id, patch.title);
+        if (patch.pinned !== undefined) await this.threads.setPinned(id, patch.pinned);
+        if (patch.archived !== undefined) await this.threads.setArchived(id, patch.archived);
+      }
+      // Deleted on another machine: here too, into the trash, where it can still be restored.
+      for (const id of result.deleted) if (!this.activity.isSending(id)) await this.threads.delete(id);
+      if (JSON.stringify(result.elsewhere) !== JSON.stringify(this.elsewhere)) {
+        this.elsewhere = result.elsewhere;
+        this.changed.fire();
+      }
+    } finally {
+      await published;
     }
-    // Deleted on another machine: here too, into the trash, where it can still be restored.
-    for (const id of result.deleted) if (!this.activity.isSending(id)) await this.threads.delete(id);
-    if (JSON.stringify(result.elsewhere) !== JSON.stringify(this.elsewhere)) {
-      this.elsewhere = result.elsewhere;
-      this.changed.fire();
-    }
-    await published;
+    await this.put(BASE_KEY, result.outgoing);
     await this.put(LOCAL_KEY, this.store.list().map((t) => t.id).sort());
   }
 
