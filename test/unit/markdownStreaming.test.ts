@@ -8,7 +8,7 @@ import { JSDOM } from 'jsdom';
 import { renderMarkdown } from '../../webview-ui/src/render/markdown';
 import { BlockSplitter, splitBlocks } from '../../webview-ui/src/render/streamingBlocks';
 import { StreamingMarkdown } from '../../webview-ui/src/render/streamingMarkdown';
-import { chunks, joinParagraphParts, manualFrames, random } from './fakes/streaming';
+import { chunks, manualFrames, playChunks, random, streamedHtml } from './fakes/streaming';
 
 const { window: jsdomWindow } = new JSDOM('<!doctype html><html><body></body></html>');
 const window = jsdomWindow as unknown as Window;
@@ -234,8 +234,6 @@ describe('StreamingMarkdown', () => {
   });
 });
 
-/** The top-level elements of a streamed container, as if its blocks had not been wrapped in groups. */
-const streamedHtml = (container: Element) => joinParagraphParts([...container.querySelectorAll(':scope > .markdown-done > *, :scope > .markdown-tail > *')]);
 const oneShotHtml = (markdown: string) => [...renderMarkdown(markdown, window).children].map((e) => e.outerHTML).join('');
 
 /** Streams `reply` in random small chunks, a frame every few; counts the characters each frame renders. */
@@ -255,17 +253,7 @@ function streamCounting(reply: string, seed: number, check?: (container: HTMLEle
       chars = 0;
     },
   });
-  const next = random(seed);
-  let sent = '';
-  chunks(reply, next).forEach((chunk, i) => {
-    view.append(chunk);
-    sent += chunk;
-    if (i % 3 === 2) {
-      frames.frame();
-      check?.(container, sent);
-    }
-  });
-  frames.frame();
+  playChunks(view, frames, reply, seed, { afterFrame: (sent) => check?.(container, sent) });
   return { container, perFrame };
 }
 

@@ -9,15 +9,13 @@ import { JSDOM } from 'jsdom';
 import { inlineClosed, renderMarkdown } from '../../webview-ui/src/render/markdown';
 import { PART_CHARS, startsParagraph } from '../../webview-ui/src/render/openParagraph';
 import { StreamingMarkdown } from '../../webview-ui/src/render/streamingMarkdown';
-import { chunks, joinParagraphParts, manualFrames, random } from './fakes/streaming';
+import { manualFrames, playChunks, random, streamedHtml } from './fakes/streaming';
 
 const { window: jsdomWindow } = new JSDOM('<!doctype html><html><body></body></html>');
 const window = jsdomWindow as unknown as Window;
 const document = window.document;
 
 const oneShotHtml = (markdown: string) => [...renderMarkdown(markdown, window).children].map((e) => e.outerHTML).join('');
-/** The top-level elements of a streamed container, as if its blocks had not been wrapped in groups. */
-const streamedHtml = (container: Element) => joinParagraphParts([...container.querySelectorAll(':scope > .markdown-done > *, :scope > .markdown-tail > *')]);
 /** What `markdown` holds as HTML, when it renders as one paragraph. */
 function paragraphHtml(markdown: string): string | undefined {
   const [first, ...rest] = renderMarkdown(markdown, window).children;
@@ -87,17 +85,7 @@ function stream(text: string, seed: number, { max = 12, check }: { max?: number;
       renderChars = probeChars = 0;
     },
   });
-  const next = random(seed);
-  let sent = '';
-  chunks(text, next, max).forEach((chunk, i) => {
-    view.append(chunk);
-    sent += chunk;
-    if (i % 3 === 2) {
-      frames.frame();
-      check?.(container, sent);
-    }
-  });
-  frames.frame();
+  playChunks(view, frames, text, seed, { max, afterFrame: (sent) => check?.(container, sent) });
   return { container, rendered, probed };
 }
 

@@ -19,6 +19,33 @@ export function chunks(text: string, next: () => number, max = 12): string[] {
   return out;
 }
 
+/**
+ * Appends `text` to `view` in random chunks of 1 to `max` characters (seeded), playing a frame
+ * after every third chunk and one at the end; `afterFrame` looks at what was sent so far.
+ */
+export function playChunks(
+  view: { append(text: string): void },
+  frames: { frame(): void },
+  text: string,
+  seed: number,
+  { max = 12, afterFrame }: { max?: number; afterFrame?: (sent: string) => void } = {},
+): void {
+  let sent = '';
+  chunks(text, random(seed), max).forEach((chunk, i) => {
+    view.append(chunk);
+    sent += chunk;
+    if (i % 3 === 2) {
+      frames.frame();
+      afterFrame?.(sent);
+    }
+  });
+  frames.frame();
+}
+
+/** A streamed container's top-level elements, as if its blocks had not been wrapped in groups or parts. */
+export const streamedHtml = (container: Element): string =>
+  joinParagraphParts([...container.querySelectorAll(':scope > .markdown-done > *, :scope > .markdown-tail > *')]);
+
 /** A scheduler the test runs by hand: `frame()` plays the queued callback. */
 export function manualFrames() {
   let queued: (() => void) | undefined;
