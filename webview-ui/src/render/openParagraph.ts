@@ -46,7 +46,8 @@ const SETTLE_AT = 1024;
  * lays out a paragraph's whole inline flow again whenever its end changes (about 100 ms a frame at
  * 1 MB), so while it streams a long paragraph is drawn as a run of parts, each one block of at
  * most this much text, styled to read as one paragraph (a part after the first has no top margin,
- * a part before another none below). The whole paragraph, rendered once when it finishes, is one
+ * a part before another none below); the line before a seam may end short of the margin, as
+ * each part breaks its own lines (test/screens/streaming.screens.mjs shows one). The whole paragraph, rendered once when it finishes, is one
  * <p> again; joining the parts' children gives exactly it at every frame.
  */
 export const PART_CHARS = 16 * 1024;
